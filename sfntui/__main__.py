@@ -1,0 +1,3 @@
+from sfntui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""The Parallel state: every branch runs concurrently; results come back in branch order."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from sfntui.asl import model as m
+
+if TYPE_CHECKING:
+    from sfntui.engine.interpreter import _StateRun
+
+
+async def run_parallel(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+    from sfntui.engine.interpreter import _Failed
+
+    state = run.state
+    assert isinstance(state, m.ParallelState)
+    if run.jsonata:
+        branch_input = (
+            state.arguments.evaluate(run.bindings(None, input=raw_input))
+            if state.arguments
+            else raw_input
+        )
+        run.inspection.data["afterArguments"] = branch_input
+    else:
+        branch_input = (
+            state.parameters.evaluate(run.bindings(effective)) if state.parameters else effective
+        )
+        run.inspection.data["afterParameters"] = branch_input
+    execution = run.execution
+    thread = run.frame.thread
+    execution.history.emit(thread, "ParallelStateStarted")
+    frames = [run.frame.child("Parallel", state.name, i) for i in range(len(state.branches))]
+    tasks = [
+        asyncio.ensure_future(execution._run_machine(branch, branch_input, frame))
+        for branch, frame in zip(state.branches, frames, strict=True)
+    ]
+    try:
+        results = await asyncio.gather(*tasks)
+    except _Failed:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        thread.last_id = max(f.thread.last_id for f in frames)
+        raise
+    thread.last_id = max(f.thread.last_id for f in frames)
+    execution.history.emit(thread, "ParallelStateSucceeded")
+    return list(results)

@@ -1,0 +1,88 @@
+"""The history a local run writes: events of exactly the shape GetExecutionHistory returns.
+
+Each event gets the next `id`; its `previousEventId` is the last event of the same thread of
+control (the execution, a Parallel branch or a Map iteration), which is how AWS links them.
+Listeners see every event as it is written, so a screen can follow a run live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sfntui.asl.errors import StatesError
+
+Event = dict[str, Any]
+
+#: A Standard execution's history holds at most this many events.
+MAX_EVENTS = 25_000
+
+#: The key of the details object each event type carries.
+_DETAILS_KEYS: dict[str, str] = {}
+
+
+def details_key(event_type: str) -> str:
+    key = _DETAILS_KEYS.get(event_type)
+    if key is None:
+        base = event_type
+        for suffix_from, suffix_to in (
+            ("StateEntered", "stateEntered"),
+            ("StateExited", "stateExited"),
+        ):
+            if base.endswith(suffix_from) and base not in ("MapStateStarted",):
+                key = f"{suffix_to}EventDetails"
+                break
+        else:
+            key = base[0].lower() + base[1:] + "EventDetails"
+        _DETAILS_KEYS[event_type] = key
+    return key
+
+
+class Thread:
+    """A thread of control in the history: the execution, a branch or an iteration."""
+
+    __slots__ = ("last_id",)
+
+    def __init__(self, last_id: int = 0) -> None:
+        self.last_id = last_id
+
+    def fork(self) -> Thread:
+        return Thread(self.last_id)
+
+
+class HistoryRecorder:
+    def __init__(self, now: Callable[[], datetime], limit: int | None = MAX_EVENTS) -> None:
+        self.events: list[Event] = []
+        self._now = now
+        self._limit = limit
+        self._listeners: list[Callable[[Event], None]] = []
+
+    def listen(self, listener: Callable[[Event], None]) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, thread: Thread, event_type: str, details: dict[str, Any] | None = None) -> Event:
+        event_id = len(self.events) + 1
+        if self._limit is not None and event_id > self._limit:
+            raise HistoryLimitExceeded()
+        event: Event = {
+            "timestamp": self._now(),
+            "type": event_type,
+            "id": event_id,
+            "previousEventId": thread.last_id,
+        }
+        if details is not None:
+            event[details_key(event_type)] = details
+        self.events.append(event)
+        thread.last_id = event_id
+        for listener in self._listeners:
+            listener(event)
+        return event
+
+
+class HistoryLimitExceeded(StatesError):
+    def __init__(self) -> None:
+        super().__init__(
+            "States.Runtime",
+            f"The execution reached the maximum number of history events ({MAX_EVENTS}).",
+        )

@@ -1,0 +1,201 @@
+"""The Task state's call: its input, timeout, events, and the resolver that answers it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any
+
+from sfntui.asl import errors as names
+from sfntui.asl import model as m
+from sfntui.asl.errors import StatesError
+from sfntui.asl.templates import to_json
+from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
+
+if TYPE_CHECKING:
+    from sfntui.engine.interpreter import _StateRun
+
+#: Step Functions' default timeout of a Task with no TimeoutSeconds (activities: 99999999 too).
+DEFAULT_TIMEOUT = 99_999_999
+
+
+class _Events:
+    """The event names and details for one kind of Task resource."""
+
+    def __init__(self, resource: Resource, run: _StateRun) -> None:
+        self.resource = resource
+        self.run = run
+        if resource.kind == "lambda":
+            self.prefix = "LambdaFunction"
+        elif resource.kind == "activity":
+            self.prefix = "Activity"
+        else:
+            self.prefix = "Task"
+            self.resource_type = resource.service
+            self.resource_name = resource.action + (
+                f".{resource.pattern}" if resource.pattern else ""
+            )
+
+    def emit(self, suffix: str, details: dict[str, Any] | None = None) -> None:
+        details = dict(details or {})
+        if self.prefix == "Task":
+            details = {"resourceType": self.resource_type, "resource": self.resource_name, **details}
+        execution = self.run.execution
+        execution.history.emit(self.run.frame.thread, self.prefix + suffix, details or None)
+
+    def scheduled(self, parameters: Any, timeout: int | None, heartbeat: int | None) -> None:
+        text = to_json(parameters)
+        details: dict[str, Any]
+        if self.prefix == "Task":
+            details = {"region": self.run.execution.options.region, "parameters": text}
+        else:
+            details = {"resource": self.resource.arn, "input": text, "inputDetails": {"truncated": False}}
+        if timeout is not None:
+            details["timeoutInSeconds"] = timeout
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = heartbeat
+        self.emit("Scheduled", details)
+
+    def started(self) -> None:
+        if self.prefix == "Activity":
+            self.emit("Started", {"workerName": ""})
+        elif self.prefix == "Task":
+            self.emit("Started")
+        else:
+            self.emit("Started")
+
+    def submitted(self, output: Any) -> None:
+        self.emit("Submitted", {"output": to_json(output), "outputDetails": {"truncated": False}})
+
+    def succeeded(self, output: Any) -> None:
+        self.emit("Succeeded", {"output": to_json(output), "outputDetails": {"truncated": False}})
+
+    def failed(self, error: str, cause: str | None) -> None:
+        details: dict[str, Any] = {"error": error}
+        if cause is not None:
+            details["cause"] = cause
+        self.emit("TimedOut" if error == names.TIMEOUT else "Failed", details)
+
+
+def _compact_json(text: str) -> str:
+    """The optimized Lambda integration reports a function's error document as compact JSON."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return to_json(value) if isinstance(value, dict) else text
+
+
+def _seconds(run: _StateRun, template: Any, path: Any, effective: Any, field: str) -> int | None:
+    if template is not None:
+        value = template.evaluate(run.bindings(effective, input=effective))
+    elif path is not None:
+        value = run.apply_path(path, effective, field, False)
+    else:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise StatesError(
+            names.QUERY_EVALUATION_ERROR if run.jsonata else names.RUNTIME,
+            f"The {field} field must be a positive integer but was: {to_json(value)}",
+            in_state=True,
+        )
+    return value
+
+
+async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+    state = run.state
+    assert isinstance(state, m.TaskState)
+    resource = run.resource()
+    token_future = None
+    if resource.pattern:
+        token, future = run.execution.new_token()
+        run.context["Task"] = {"Token": token}
+        if resource.pattern == "waitForTaskToken":
+            token_future = future
+    if run.jsonata:
+        bindings = run.bindings(None, input=raw_input)
+        parameters = state.arguments.evaluate(bindings) if state.arguments else raw_input
+        run.inspection.data["afterArguments"] = parameters
+    else:
+        parameters = (
+            state.parameters.evaluate(run.bindings(effective)) if state.parameters else effective
+        )
+        run.inspection.data["afterParameters"] = parameters
+    source = raw_input if run.jsonata else effective
+    timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, source, "TimeoutSeconds")
+    heartbeat = _seconds(
+        run, state.heartbeat_seconds, state.heartbeat_seconds_path, source, "HeartbeatSeconds"
+    )
+    events = _Events(resource, run)
+    events.scheduled(parameters, timeout, heartbeat)
+    resolver = run.execution.resolvers.find(state.name, resource)
+    if resolver is None:
+        events.failed(names.RUNTIME, f"Nothing answers the Task state '{state.name}'.")
+        raise StatesError(
+            names.RUNTIME,
+            f"No mock, handler or AWS call answers the Task state '{state.name}' "
+            f"({resource.arn}).",
+            in_state=True,
+        )
+    events.started()
+    invocation = run.invocation(parameters, attempt)
+    if token_future is not None:
+        invocation.task_token = run.context["Task"]["Token"]
+    try:
+        result = await _call(run, resolver, invocation, events, token_future, timeout)
+    except TaskFailure as failure:
+        cause = failure.cause
+        if failure.error == names.TIMEOUT and cause is None:
+            cause = ""
+        if resource.is_lambda_invoke and cause:
+            cause = _compact_json(cause)
+        events.failed(failure.error, cause)
+        raise StatesError(failure.error, cause) from None
+    finally:
+        run.context.pop("Task", None)
+    events.succeeded(result)
+    return result
+
+
+async def _call(
+    run: _StateRun,
+    resolver: Any,
+    invocation: TaskInvocation,
+    events: _Events,
+    token_future: asyncio.Future[Any] | None,
+    timeout: int | None,
+) -> Any:
+    clock = run.execution.clock
+
+    pattern = invocation.resource.pattern
+
+    async def call() -> Any:
+        try:
+            response = await resolver.invoke(invocation)
+        except TaskFailure:
+            if pattern:
+                events.submitted({})
+            raise
+        if not pattern:
+            return response
+        if token_future is None or invocation.extra.get("callback_answered"):
+            # A .sync job, or a mock answering the callback itself: the response is the outcome.
+            events.submitted({})
+            return response
+        events.submitted(response)
+        return await token_future
+
+    limit = timeout if timeout is not None else DEFAULT_TIMEOUT
+    work = asyncio.ensure_future(call())
+    timer = asyncio.ensure_future(clock.sleep(limit))
+    try:
+        done, _ = await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        work.cancel()
+        timer.cancel()
+        raise
+    if work in done:
+        timer.cancel()
+        return work.result()
+    work.cancel()
+    raise TaskFailure(names.TIMEOUT, "")
