@@ -152,7 +152,8 @@ def _from_definition_string(
         problem = error.message.removeprefix("not valid JSON: ")
         message = f"{machine.logical_id}: DefinitionString is not valid JSON after substitution"
         if block is not None and error.line is not None and error.column is not None:
-            raise SourceError(f"{message}: {problem}", *_in_block(block, error.line, error.column))
+            position = _in_block(block, error.line, error.column)
+            raise SourceError(f"{message}: {problem}", *position) from None
         where = f" (line {error.line}, column {error.column} of the string)" if error.line else ""
         raise SourceError(f"{message}: {problem}{where}", *key_position) from None
     if block is not None:
@@ -197,16 +198,21 @@ _NO_VALUE = _NoValue()
 
 
 class _Resolver:
-    """Replaces intrinsic functions with placeholders, carrying positions to the new pointers."""
+    """Replaces intrinsic functions with placeholders, carrying positions to the new pointers.
+
+    Strings of the definition get the `DefinitionSubstitutions`; the arguments of an intrinsic
+    function are read raw (`text`), and its result gets them once.
+    """
 
     def __init__(self, template: dict, positions: Mapping[str, Position]) -> None:
         self.mappings = template.get("Mappings") if isinstance(template, dict) else None
         self.positions = positions
         self.out_positions: dict[str, Position] = {}
         self.substitutions: dict[str, str] = {}
+        self.substituting = True
 
     def substitute(self, text: str) -> str:
-        if not self.substitutions or "${" not in text:
+        if not self.substituting or not self.substitutions or "${" not in text:
             return text
         return _PLACEHOLDER.sub(
             lambda match: self.substitutions.get(match.group(1), match.group(0)), text
@@ -221,7 +227,7 @@ class _Resolver:
         if isinstance(value, str):
             return self.substitute(value)
         if isinstance(value, list):
-            items = []
+            items: list[Any] = []
             for index, item in enumerate(value):
                 item_source = None if source is None else f"{source}/{index}"
                 resolved = self.resolve(item, item_source, f"{target}/{len(items)}")
@@ -234,8 +240,7 @@ class _Resolver:
             ((key, argument),) = value.items()
             if key == "Ref" or key.startswith("Fn::"):
                 inner = None if source is None else f"{source}/{pointer_token(key)}"
-                result = self._intrinsic(key, argument, inner, target)
-                return self.substitute(result) if isinstance(result, str) else result
+                return self._intrinsic(key, argument, inner, target)
         members = {}
         for key, item in value.items():
             new_key = self.substitute(key)
@@ -245,9 +250,17 @@ class _Resolver:
                 members[new_key] = resolved
         return members
 
+    def raw(self, value: Any) -> Any:
+        """`value` resolved without substitutions and without positions."""
+        substituting, self.substituting = self.substituting, False
+        try:
+            return self.resolve(value, None, "")
+        finally:
+            self.substituting = substituting
+
     def text(self, value: Any) -> str:
-        """`value` resolved and rendered as the text CloudFormation would put in its place."""
-        resolved = self.resolve(value, None, "")
+        """`value` resolved raw and rendered as the text CloudFormation would put in its place."""
+        resolved = self.raw(value)
         if isinstance(resolved, str):
             return resolved
         if isinstance(resolved, bool):
@@ -259,12 +272,51 @@ class _Resolver:
         return json.dumps(resolved, separators=(",", ":"))
 
     def _intrinsic(self, name: str, argument: Any, source: str | None, target: str) -> Any:
-        def at(index: int) -> str | None:
-            return None if source is None else f"{source}/{index}"
+        """The value of one intrinsic function: its result, or a placeholder standing for it."""
+        if name == "Ref" and argument == "AWS::NoValue":
+            return _NO_VALUE
+        if name in ("Fn::If", "Fn::Select", "Fn::FindInMap"):
+            chosen = self._choice(name, argument, source)
+            if chosen is not None:
+                value, value_source = chosen
+                return self.resolve(value, value_source, target)
+        result = self._computed(name, argument)
+        if isinstance(result, str):
+            return self.substitute(result)
+        if isinstance(result, list):
+            return [self.substitute(item) for item in result]
+        return result
 
+    def _choice(
+        self, name: str, argument: Any, source: str | None
+    ) -> tuple[Any, str | None] | None:
+        """For functions that pick a value: the value picked and its source pointer, if known."""
+        if not isinstance(argument, list):
+            return None
+        if name == "Fn::If" and len(argument) == 3:
+            return argument[1], None if source is None else f"{source}/1"
+        if name == "Fn::Select" and len(argument) == 2:
+            index, items = self.text(argument[0]), argument[1]
+            items_source = None if source is None else f"{source}/1"
+            if isinstance(items, dict):
+                items, items_source = self.raw(items), None
+            if isinstance(items, list) and index.isdigit() and int(index) < len(items):
+                item_source = None if items_source is None else f"{items_source}/{index}"
+                return items[int(index)], item_source
+            return None
+        if name == "Fn::FindInMap" and len(argument) >= 3:
+            found: Any = self.mappings
+            for key in argument[:3]:
+                key = self.text(key)
+                if not isinstance(found, dict) or key not in found:
+                    return None
+                found = found[key]
+            return found, None
+        return None
+
+    def _computed(self, name: str, argument: Any) -> Any:
+        """The result of a function that computes a value, or a placeholder for it."""
         if name == "Ref":
-            if argument == "AWS::NoValue":
-                return _NO_VALUE
             return _placeholder(self.text(argument))
         if name == "Fn::GetAtt":
             if isinstance(argument, list):
@@ -273,40 +325,23 @@ class _Resolver:
         if name == "Fn::Sub":
             return self._sub(argument)
         if name == "Fn::Join" and _is_pair(argument):
-            delimiter, parts = argument
-            parts = self.resolve(parts, None, "")
+            parts = self.raw(argument[1])
             if isinstance(parts, list):
-                return self.text(delimiter).join(
-                    self.text(part) for part in parts if part is not _NO_VALUE
-                )
-        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
-            return self.resolve(argument[1], at(1), target)
-        if name == "Fn::Select" and _is_pair(argument):
-            index, items = self.resolve(argument[0], None, ""), argument[1]
-            if isinstance(items, dict):
-                items = self.resolve(items, None, "")
-                source = None
-            if isinstance(items, list) and str(index).isdigit() and int(index) < len(items):
-                item_source = None if source is None else f"{source}/1/{index}"
-                return self.resolve(items[int(index)], item_source, target)
+                return self.text(argument[0]).join(self.text(part) for part in parts)
         if name == "Fn::Split" and _is_pair(argument):
             return self.text(argument[1]).split(self.text(argument[0]))
-        if name == "Fn::FindInMap" and isinstance(argument, list) and len(argument) >= 3:
-            keys = [self.text(key) for key in argument[:3]]
-            found = self._find_in_map(keys)
-            if found is not None:
-                return self.resolve(found, None, target)
-            return _placeholder("FindInMap:" + ".".join(keys))
         if name == "Fn::Base64":
             text = self.text(argument)
             if "${" not in text:
                 return base64.b64encode(text.encode()).decode()
         if name == "Fn::ToJsonString":
-            return json.dumps(self.resolve(argument, None, ""), separators=(",", ":"))
+            return json.dumps(self.raw(argument), separators=(",", ":"))
         if name == "Fn::Length":
-            items = self.resolve(argument, None, "")
+            items = self.raw(argument)
             if isinstance(items, list):
                 return len(items)
+        if name == "Fn::FindInMap" and isinstance(argument, list):
+            return _placeholder("FindInMap:" + ".".join(self.text(key) for key in argument[:3]))
         short = name.removeprefix("Fn::")
         if isinstance(argument, str) and argument:
             return _placeholder(f"{short}:{argument}")
@@ -329,14 +364,6 @@ class _Resolver:
             return variables.get(name, match.group(0))
 
         return _PLACEHOLDER.sub(replace, template)
-
-    def _find_in_map(self, keys: list[str]) -> Any:
-        found: Any = self.mappings
-        for key in keys:
-            if not isinstance(found, dict) or key not in found:
-                return None
-            found = found[key]
-        return found
 
 
 def _is_pair(argument: Any) -> bool:

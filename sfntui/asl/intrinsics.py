@@ -30,7 +30,7 @@ import math
 import random
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +140,14 @@ class IntrinsicCall:
         except _CallFailed as failure:
             cause = f"The function '{self.text}' had the following error: {failure.detail}"
             raise StatesError(RUNTIME, cause, in_state=True) from None
+
+    def path_arguments(self) -> Iterator[PathArgument]:
+        """Every path argument, nested calls' included: what a validator checks references in."""
+        for argument in self.arguments:
+            if isinstance(argument, PathArgument):
+                yield argument
+            elif isinstance(argument, IntrinsicCall):
+                yield from argument.path_arguments()
 
     def _value(self, scope: _Scope) -> Any:
         values = [_argument_value(argument, scope) for argument in self.arguments]
@@ -354,7 +362,7 @@ def _string_to_json(call: IntrinsicCall, args: list[Any], scope: _Scope) -> Any:
         return None
     try:
         return json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _invalid(call) from None
 
 

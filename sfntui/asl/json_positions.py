@@ -30,6 +30,7 @@ def parse_json(text: str) -> ParsedSource:
     except json.JSONDecodeError as error:
         raise SourceError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:
+        _scan_positions(text)  # raises the same, with the position where it gets too deep
         raise too_deep() from None
     return ParsedSource(value, _scan_positions(text))
 

@@ -95,9 +95,6 @@ def compile_jsonata(text: str) -> JsonataExpression:
         raise ExpressionSyntaxError(text, _describe(error), position) from None
     except RecursionError:
         raise ExpressionSyntaxError(text, "The expression is nested too deeply", None) from None
-    if compiled.errors:
-        first = compiled.errors[0]
-        raise ExpressionSyntaxError(text, _describe(first), getattr(first, "location", None))
     return JsonataExpression(text, compiled, _simple_path(compiled.ast))
 
 
@@ -145,31 +142,24 @@ class JsonataExpression:
         try:
             compiled = self._compiled
             result = compiled.eval(compiled.ast, None, frame)
-            if result is None:
-                if allow_undefined:
-                    return UNDEFINED
-                raise self._failure(field, "returned nothing (undefined).")
-            if result is _NULL:
-                return None
-            if _is_bound_value(result, states, variables):
-                return result  # handed in by the engine: already plain JSON
-            return _to_json(result)
+            if not (
+                result is None or result is _NULL or _is_bound_value(result, states, variables)
+            ):
+                result = _to_json(result)  # the engine's own values are plain JSON already
         except _UnsupportedResult:
             raise self._failure(field, "returned an unsupported result type.") from None
         except RecursionError:
             raise self._thrown(field, _depth_message(None)) from None
         except Exception as error:
-            if run.exceeded is not None:  # the budget ran out, whatever the library made of it
-                raise self._thrown(field, run.exceeded) from None
-            if isinstance(error, StatesError):
-                raise
-            if isinstance(error, JException):
-                raise self._thrown(field, _describe(error)) from None
-            if isinstance(error, ZeroDivisionError):  # JavaScript's Infinity, which JSON lacks
-                raise self._thrown(field, "D1001: Number out of range: null") from None
-            raise self._thrown(field, f"{type(error).__name__}: {error}") from None
+            # When the budget ran out, that is the error, whatever the library made of it.
+            raise self._thrown(field, run.exceeded or _error_text(error)) from None
         finally:
             _CURRENT_RUN.reset(token)
+        if result is None:
+            if allow_undefined:
+                return UNDEFINED
+            raise self._failure(field, "returned nothing (undefined).")
+        return None if result is _NULL else result
 
     def _failure(self, field_name: str, what: str) -> StatesError:
         return StatesError(
@@ -417,6 +407,14 @@ def _describe(error: Any) -> str:
         return _as_json_text(value)
 
     return f"{code}: {_INSERT.sub(fill, template)}"
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, JException):
+        return _describe(error)
+    if isinstance(error, ZeroDivisionError):  # JavaScript's Infinity, which JSON cannot hold
+        return "D1001: Number out of range: null"
+    return f"{type(error).__name__}: {error}"
 
 
 def _as_json_text(value: Any) -> str:

@@ -106,9 +106,12 @@ class ArrayTemplate(Template):
         return [item.evaluate(bindings) for item in self.items]
 
 
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def to_json(value: Any) -> str:
     """JSON text as AWS writes it in histories and messages: compact, non-ASCII kept."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def compile_dynamic_string(text: str, field: str) -> Template:

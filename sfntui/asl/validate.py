@@ -45,8 +45,8 @@ _TERMINAL_TYPES = ("Succeed", "Fail")
 _SCOPE_WORDS = {
     "top": "state machine",
     "branch": "Parallel branch",
-    "ItemProcessor": "ItemProcessor",
-    "Iterator": "Iterator",
+    "ItemProcessor": "Map ItemProcessor",
+    "Iterator": "Map Iterator",
 }
 
 
@@ -127,7 +127,7 @@ class _Validator:
             )
             return
         if kind != "top":
-            allowed = ITEM_PROCESSOR_FIELDS if kind == "ItemProcessor" else NESTED_MACHINE_FIELDS
+            allowed = NESTED_MACHINE_FIELDS if kind == "branch" else ITEM_PROCESSOR_FIELDS
             check_object_fields(self.report, pointer, owner, machine, allowed, f"a {words}")
             if "Comment" in machine:
                 check_string(

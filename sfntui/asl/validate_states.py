@@ -362,9 +362,11 @@ def _check_map(
             where.state,
             "Iterator is deprecated: AWS now calls it ItemProcessor",
         )
-    processor = raw.get("ItemProcessor")
-    if isinstance(processor, dict) and "ProcessorConfig" in processor:
-        mode = _check_processor_config(report, where, processor["ProcessorConfig"])
+    for field in ("ItemProcessor", "Iterator"):
+        processor = raw.get(field)
+        if isinstance(processor, dict) and "ProcessorConfig" in processor:
+            config = processor["ProcessorConfig"]
+            mode = _check_processor_config(report, where, config, field)
     for field in ("ItemProcessor", "Iterator"):
         if field in raw:
             check_machine(raw[field], where.at(field), where.language, field, where.state)
@@ -403,9 +405,9 @@ def _check_map(
         _check_item_batcher(report, where, raw["ItemBatcher"])
 
 
-def _check_processor_config(report: Report, where: Where, config: Any) -> str:
+def _check_processor_config(report: Report, where: Where, config: Any, field: str) -> str:
     """Check ProcessorConfig; return the Map's mode (INLINE unless it says DISTRIBUTED)."""
-    pointer = where.at("ItemProcessor", "ProcessorConfig")
+    pointer = where.at(field, "ProcessorConfig")
     if not isinstance(config, dict):
         report.error(
             pointer, where.state, f"ProcessorConfig must be an object, not {describe(config)}"

@@ -121,6 +121,10 @@ class LocalExecution:
         self._started: datetime | None = None
         #: Child executions of distributed Maps, kept for inspection unless told otherwise.
         self.keep_child_runs = True
+        #: States entered by this run and, for distributed Maps, by its child runs.
+        self.transitions = 0
+        self._last_time: datetime | None = None
+        self._last_time_text = ""
         self.child_runs: list[LocalExecution] = []
         opts = self.options
         self.state_machine_arn = (
@@ -222,12 +226,17 @@ class LocalExecution:
             name, data = await self._run_state(state, data, frame)
         return data
 
+    def _format_time(self, moment: datetime) -> str:
+        if moment != self._last_time:
+            self._last_time, self._last_time_text = moment, format_timestamp(moment)
+        return self._last_time_text
+
     def _context(self, state: m.State, entered: datetime, frame: Frame, retry: int = 0) -> dict:
         context: dict[str, Any] = {
             "Execution": {
                 "Id": self.execution_arn,
                 "Input": self.input,
-                "StartTime": format_timestamp(self._started or entered),
+                "StartTime": self._format_time(self._started or entered),
                 "Name": self.options.name,
                 "RoleArn": self.options.role_arn
                 or f"arn:aws:iam::{self.options.account}:role/StepFunctionsRole",
@@ -237,7 +246,7 @@ class LocalExecution:
                 "Id": self.state_machine_arn,
                 "Name": self.options.state_machine_name,
             },
-            "State": {"EnteredTime": format_timestamp(entered), "Name": state.name},
+            "State": {"EnteredTime": self._format_time(entered), "Name": state.name},
         }
         if state.type in ("Task", "Parallel", "Map"):
             context["State"]["RetryCount"] = retry
@@ -248,6 +257,7 @@ class LocalExecution:
 
     async def _run_state(self, state: m.State, raw_input: Any, frame: Frame) -> tuple[str | None, Any]:
         entered_at = self.clock.now()
+        self.transitions += 1
         entered = self.history.emit(
             frame.thread,
             f"{state.type}StateEntered",
@@ -446,7 +456,7 @@ class _StateRun:
     def commit_assignments(self) -> None:
         if self.assigned:
             self.variables.maps[0].update(self.assigned)
-        self.inspection.variables = dict(self.variables)
+            self.inspection.variables = dict(self.variables)
 
     def jsonata_output(self, default: Any, **states: Any) -> Any:
         template = self.state.output

@@ -288,6 +288,7 @@ async def _run_distributed(
             if execution.keep_child_runs:
                 children.append(sub)
             outcome = await sub.run()
+            execution.transitions += sub.transitions
             if outcome.status == "SUCCEEDED":
                 results[index] = outcome.output
             else:

@@ -375,6 +375,7 @@ class Projection:
         run._events.append(event)
         if run.attempts:  # a retry: what the failed attempt left open stops here
             self._close_children(run, event, failed_source=previous[1])
+            self._failure_sources.pop(run, None)
             run.status = RunStatus.RETRIED
             run.error = run.cause = None
         run.attempts += 1
@@ -403,7 +404,9 @@ class Projection:
         run._events.append(event)
         self._body_open.discard(run)
         source = previous[1]
-        if source is not None and source is not run:
+        if source is None or source is run:  # it follows an iteration's end
+            source = self._failure_sources.get(run)
+        if source is not None:
             self._failure_sources[run] = source
             run.error, run.cause = source.error, source.cause
         run._failures.append(Failure(run.error, run.cause, event["id"]))
@@ -441,8 +444,11 @@ class Projection:
         else:
             status = RunStatus.ABORTED
         self._close_frame(frame, status, event)
-        if frame.parent_run is not None:
-            self._changed[frame.parent_run] = None
+        run = frame.parent_run
+        if run is not None:
+            if status is RunStatus.FAILED and frame._runs:  # the Map's error, should it fail
+                self._failure_sources.setdefault(run, frame._runs[-1])
+            self._changed[run] = None
         return (frame, None, role)
 
     def _iteration_frame(self, previous: Place, name: str | None, index: Any) -> Frame | None:

@@ -92,6 +92,17 @@ class ListView(Sequence[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(self._items)
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ListView):
+            return self._items == other._items
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self._items) == len(other) and all(
+                mine == theirs for mine, theirs in zip(self._items, other, strict=True)
+            )
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         return f"ListView({self._items!r})"
 

@@ -410,7 +410,7 @@ def test_an_endless_tail_recursion_stops_at_the_time_limit() -> None:
 
 def test_a_huge_loop_stops_at_the_time_limit() -> None:
     started = time.monotonic()
-    cause = failure("$count($map([1..9999999], function($v){$v * 2}))", time_limit=0.2)
+    cause = failure("$count($map([1..999999], function($v){$v * 2}))", time_limit=0.2)
     assert time.monotonic() - started < 2
     assert "D1012: Evaluation timeout after 200 milliseconds" in cause
 
@@ -440,6 +440,9 @@ def test_a_recursion_that_ends_is_within_the_limits() -> None:
 # --- the conformance corpus -----------------------------------------------------------------
 
 
+PASS_FIELDS = {"Type", "QueryLanguage", "Assign", "Output", "Next", "End", "Comment"}
+
+
 def _single_expression_cases() -> list[Any]:
     """Cases whose result is one Pass state's Output, after Pass states assigning constants.
 
@@ -459,26 +462,19 @@ def _single_expression_cases() -> list[Any]:
         name = definition["StartAt"]
         while True:
             state = states[name]
-            usable = state.get("QueryLanguage", language) == "JSONata" and state["Type"] == "Pass"
-            if not usable or not set(state) <= {
-                "Type",
-                "QueryLanguage",
-                "Assign",
-                "Output",
-                "Next",
-                "End",
-                "Comment",
-            }:
+            if state["Type"] != "Pass" or not set(state) <= PASS_FIELDS:
                 break
             if "Output" in state:
-                if state.get("End") and "Assign" not in state:
+                jsonata = state.get("QueryLanguage", language) == "JSONata"
+                if jsonata and state.get("End") and "Assign" not in state:
                     found.append(
                         pytest.param(case, name, state["Output"], variables, id=path.stem[:90])
                     )
                 break
-            if "{%" in json.dumps(state.get("Assign", {})) or "Next" not in state:
-                break
-            variables = {**variables, **state.get("Assign", {})}
+            assigned = state.get("Assign", {})
+            if "{%" in json.dumps(assigned) or '.$"' in json.dumps(assigned) or "Next" not in state:
+                break  # only constants are assigned on the way
+            variables = {**variables, **assigned}
             name = state["Next"]
     return found
 

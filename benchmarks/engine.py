@@ -1,0 +1,178 @@
+"""Engine throughput: our local engine against moto's ASL interpreter, in one process run.
+
+    .venv/bin/python benchmarks/engine.py [--quick]
+
+For each shared case, both engines run the same definition with the full history produced,
+and the state transitions per second of each and their ratio are printed. Then, ours alone,
+a distributed Map over 100,000 items (each item a child run with its own history), with its
+peak memory. moto runs in process with `mock_aws` and `execute_state_machine` on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sfntui.asl.parse import parse_state_machine
+from sfntui.engine.clock import VirtualClock
+from sfntui.engine.interpreter import LocalExecution, RunOptions
+
+
+def chain_of_passes(count: int) -> dict[str, Any]:
+    states: dict[str, Any] = {}
+    for i in range(count):
+        state: dict[str, Any] = {"Type": "Pass", "Result": {"step": i}, "ResultPath": "$.last"}
+        if i + 1 < count:
+            state["Next"] = f"P{i + 1}"
+        else:
+            state["End"] = True
+        states[f"P{i}"] = state
+    return {"StartAt": "P0", "States": states}
+
+
+def inline_map(items: int) -> tuple[dict[str, Any], Any]:
+    processor = {
+        "StartAt": "Prepare",
+        "States": {
+            "Prepare": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "Next": "Decide"},
+            "Decide": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericGreaterThan": 500, "Next": "Big"}],
+                "Default": "Small",
+            },
+            "Big": {"Type": "Pass", "Result": "big", "End": True},
+            "Small": {"Type": "Pass", "Result": "small", "End": True},
+        },
+    }
+    definition = {
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": processor, "End": True}},
+    }
+    return definition, {"items": [{"n": i} for i in range(items)]}
+
+
+def parallel(branches: int, length: int) -> dict[str, Any]:
+    def branch(b: int) -> dict[str, Any]:
+        chain = chain_of_passes(length)
+        renamed = {f"B{b}_{k}": dict(v) for k, v in chain["States"].items()}
+        for state in renamed.values():
+            if "Next" in state:
+                state["Next"] = f"B{b}_{state['Next']}"
+        return {"StartAt": f"B{b}_P0", "States": renamed}
+
+    return {
+        "StartAt": "Fan",
+        "States": {"Fan": {"Type": "Parallel", "Branches": [branch(b) for b in range(branches)], "End": True}},
+    }
+
+
+def distributed_map(items: int) -> tuple[dict[str, Any], Any]:
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Work",
+                    "States": {
+                        "Work": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "Next": "Done"},
+                        "Done": {"Type": "Pass", "End": True},
+                    },
+                },
+                "ResultSelector": {"count.$": "States.ArrayLength($)"},
+                "End": True,
+            }
+        },
+    }
+    return definition, {"items": [{"n": i} for i in range(items)]}
+
+
+def transitions(events: list[dict[str, Any]]) -> int:
+    return sum(1 for e in events if e["type"].endswith("StateEntered"))
+
+
+def run_ours(definition: dict[str, Any], execution_input: Any, keep_children: bool = True) -> tuple[float, int]:
+    machine = parse_state_machine(definition)
+    started = time.perf_counter()
+    execution = LocalExecution(
+        machine, execution_input, clock=VirtualClock(), options=RunOptions(history_limit=None)
+    )
+    execution.keep_child_runs = keep_children
+    result = asyncio.run(execution.run())
+    elapsed = time.perf_counter() - started
+    assert result.status == "SUCCEEDED", result
+    assert execution.transitions == transitions(execution.history.events) + sum(
+        transitions(child.history.events) for child in execution.child_runs
+    ) or not keep_children
+    return elapsed, execution.transitions
+
+
+def run_moto(definition: dict[str, Any], execution_input: Any) -> tuple[float, int]:
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        client = boto3.client("stepfunctions", region_name="us-east-1")
+        arn = client.create_state_machine(
+            name="bench",
+            definition=json.dumps(definition),
+            roleArn="arn:aws:iam::123456789012:role/bench",
+        )["stateMachineArn"]
+        started = time.perf_counter()
+        execution = client.start_execution(
+            stateMachineArn=arn, name="run", input=json.dumps(execution_input)
+        )["executionArn"]
+        while client.describe_execution(executionArn=execution)["status"] == "RUNNING":
+            time.sleep(0.005)
+        events: list[dict[str, Any]] = []
+        pages = client.get_paginator("get_execution_history").paginate(executionArn=execution)
+        for page in pages:
+            events.extend(page["events"])
+        elapsed = time.perf_counter() - started
+    return elapsed, transitions(events)
+
+
+def report(name: str, ours: tuple[float, int], peer: tuple[float, int] | None) -> None:
+    our_rate = ours[1] / ours[0]
+    line = f"{name:<44} ours {our_rate:>10,.0f} transitions/s ({ours[1]:,} in {ours[0]:.2f} s)"
+    if peer is not None:
+        peer_rate = peer[1] / peer[0]
+        line += f" | moto {peer_rate:>8,.0f}/s | ratio {our_rate / peer_rate:6.1f}x"
+    print(line, flush=True)
+
+
+def best_of(runs: int, work: Callable[[], tuple[float, int]]) -> tuple[float, int]:
+    return min((work() for _ in range(runs)), key=lambda r: r[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    cases = [
+        ("chain of 1,000 Pass states", chain_of_passes(1000 // scale), {}),
+        ("inline Map, 1,000 items of Pass->Choice->Pass", *inline_map(1000 // scale)),
+        ("Parallel, 10 branches of 50 Pass states", parallel(10, 50 // scale), {}),
+    ]
+    for name, definition, execution_input in cases:
+        ours = best_of(3, lambda d=definition, i=execution_input: run_ours(d, i))
+        peer = run_moto(definition, execution_input)
+        report(name, ours, peer)
+    items = 100_000 // scale
+    definition, execution_input = distributed_map(items)
+    ours = run_ours(definition, execution_input, keep_children=False)
+    report(f"distributed Map, {items:,} child runs", ours, None)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'':<44} peak memory of this process (RSS) {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

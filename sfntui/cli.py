@@ -1,0 +1,126 @@
+"""The `sfntui` command: argument parsing and dispatch only.
+
+Each subcommand's work lives in `sfntui/commands/<name>.py`, imported only when that
+subcommand runs, so `sfntui --help` stays fast. Every error a user can cause is printed as one
+line on stderr with a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sfntui import __version__
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
+    parser.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--input", metavar="JSON", help="the execution input, as JSON text")
+    source.add_argument("--input-file", metavar="FILE", help="read the execution input from FILE")
+    parser.add_argument("--name", help="execution name; also picks the mock file's machine")
+    parser.add_argument("--mock-config", metavar="FILE", help="a Step Functions Local mock file")
+    parser.add_argument("--test-case", metavar="NAME", help="the mock file's test case to use")
+    parser.add_argument(
+        "--handlers",
+        metavar="MODULE",
+        action="append",
+        default=[],
+        help="a Python module whose functions answer Lambda functions of the same name",
+    )
+    parser.add_argument(
+        "--handler",
+        metavar="NAME=MODULE:FUNCTION",
+        action="append",
+        default=[],
+        help="map one Lambda function name or ARN to a Python function",
+    )
+    parser.add_argument(
+        "--virtual-clock",
+        action="store_true",
+        help="Waits, retry back-offs and timeouts take no real time",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sfntui",
+        description=(
+            "A terminal debugger and live monitor for AWS Step Functions. "
+            "Run a subcommand, or none to open the app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"sfntui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check definitions for errors, like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
+        description="Check ASL definitions (JSON, YAML, CloudFormation/SAM/CDK templates).",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    validate.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+
+    run = commands.add_parser(
+        "run",
+        help="run a definition locally and print its output (exit 0 succeeded, 1 failed)",
+        description="Run a definition on the local engine, with AWS's semantics.",
+    )
+    _add_run_options(run)
+    run.add_argument("--history", action="store_true", help="with --json: include every event")
+
+    test = commands.add_parser(
+        "test",
+        help="run every test case of a Step Functions Local mock file, for CI",
+        description=(
+            "Run each test case of a mock file against its definition. An expectations file "
+            "beside the mock file (NAME.expectations.json or .yaml) states each case's input and "
+            "expected outcome; a case with none passes when it succeeds."
+        ),
+    )
+    test.add_argument("mock_config", metavar="MOCK_CONFIG")
+    test.add_argument(
+        "definitions",
+        nargs="*",
+        metavar="DEFINITION",
+        help="definition files; each is matched to the mock file's machine of the same name",
+    )
+    test.add_argument("--expectations", metavar="FILE", help="the expectations file to use")
+    test.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    test.add_argument("--handlers", metavar="MODULE", action="append", default=[])
+    test.add_argument("--handler", metavar="NAME=MODULE:FUNCTION", action="append", default=[])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "validate":
+            from sfntui.commands.validate import validate_command
+
+            return validate_command(args)
+        if args.command == "run":
+            from sfntui.commands.run import run_command
+
+            return run_command(args)
+        if args.command == "test":
+            from sfntui.commands.test import test_command
+
+            return test_command(args)
+    except KeyboardInterrupt:
+        print("sfntui: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

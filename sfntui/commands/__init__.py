@@ -1,0 +1,1 @@
+"""The bodies of the `sfntui` subcommands; `sfntui.cli` parses and dispatches."""

@@ -1,0 +1,42 @@
+"""`sfntui run DEFINITION`: one local execution; its output, or its error and cause."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from sfntui.commands.local_options import UsageError, load_machine, read_input, run_setup
+from sfntui.engine.interpreter import RunOptions
+from sfntui.engine.runner import prepare
+from sfntui.engine.tasks import NoResolverError
+from sfntui.history.events import dump_history
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_machine(args.definition, args.state_machine)
+        execution_input = read_input(args)
+        setup = run_setup(args, loaded)
+        name = args.name or loaded.name
+        execution = prepare(
+            loaded.machine,
+            execution_input,
+            setup,
+            RunOptions(name=name, state_machine_name=loaded.name),
+        )
+    except (UsageError, NoResolverError) as exc:
+        print(f"sfntui: {exc}", file=sys.stderr)
+        return 2
+    result = asyncio.run(execution.run())
+    if args.json:
+        report = result.as_json()
+        if args.history:
+            report["events"] = json.loads(dump_history(execution.history.events))["events"]
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    elif result.status == "SUCCEEDED":
+        print(json.dumps(result.output, indent=2, ensure_ascii=False))
+    else:
+        print(f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else ""))
+    return 0 if result.status == "SUCCEEDED" else 1
