@@ -14,13 +14,17 @@ import argparse
 import asyncio
 import json
 import resource
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.clock import VirtualClock
 from sfntui.engine.interpreter import LocalExecution, RunOptions
+from sfntui.engine.item_reader import LocalItemReader
+from sfntui.engine.tasks import ResolverChain
 
 
 def chain_of_passes(count: int) -> dict[str, Any]:
@@ -51,7 +55,9 @@ def inline_map(items: int) -> tuple[dict[str, Any], Any]:
     }
     definition = {
         "StartAt": "Each",
-        "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": processor, "End": True}},
+        "States": {
+            "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": processor, "End": True}
+        },
     }
     return definition, {"items": [{"n": i} for i in range(items)]}
 
@@ -67,17 +73,28 @@ def parallel(branches: int, length: int) -> dict[str, Any]:
 
     return {
         "StartAt": "Fan",
-        "States": {"Fan": {"Type": "Parallel", "Branches": [branch(b) for b in range(branches)], "End": True}},
+        "States": {
+            "Fan": {
+                "Type": "Parallel",
+                "Branches": [branch(b) for b in range(branches)],
+                "End": True,
+            }
+        },
     }
 
 
-def distributed_map(items: int) -> tuple[dict[str, Any], Any]:
-    definition = {
+def distributed_map() -> dict[str, Any]:
+    """Items come from a local file through ItemReader, as a real one reads them from S3."""
+    return {
         "StartAt": "Each",
         "States": {
             "Each": {
                 "Type": "Map",
-                "ItemsPath": "$.items",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSON"},
+                    "Parameters": {"Bucket": "bench", "Key": "items.json"},
+                },
                 "ItemProcessor": {
                     "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
                     "StartAt": "Work",
@@ -91,26 +108,37 @@ def distributed_map(items: int) -> tuple[dict[str, Any], Any]:
             }
         },
     }
-    return definition, {"items": [{"n": i} for i in range(items)]}
 
 
 def transitions(events: list[dict[str, Any]]) -> int:
     return sum(1 for e in events if e["type"].endswith("StateEntered"))
 
 
-def run_ours(definition: dict[str, Any], execution_input: Any, keep_children: bool = True) -> tuple[float, int]:
+def run_ours(
+    definition: dict[str, Any],
+    execution_input: Any,
+    keep_children: bool = True,
+    resolvers: ResolverChain | None = None,
+) -> tuple[float, int]:
     machine = parse_state_machine(definition)
     started = time.perf_counter()
     execution = LocalExecution(
-        machine, execution_input, clock=VirtualClock(), options=RunOptions(history_limit=None)
+        machine,
+        execution_input,
+        clock=VirtualClock(),
+        resolvers=resolvers,
+        options=RunOptions(history_limit=None),
     )
     execution.keep_child_runs = keep_children
     result = asyncio.run(execution.run())
     elapsed = time.perf_counter() - started
     assert result.status == "SUCCEEDED", result
-    assert execution.transitions == transitions(execution.history.events) + sum(
-        transitions(child.history.events) for child in execution.child_runs
-    ) or not keep_children
+    assert (
+        execution.transitions
+        == transitions(execution.history.events)
+        + sum(transitions(child.history.events) for child in execution.child_runs)
+        or not keep_children
+    )
     return elapsed, execution.transitions
 
 
@@ -167,8 +195,12 @@ def main() -> None:
         peer = run_moto(definition, execution_input)
         report(name, ours, peer)
     items = 100_000 // scale
-    definition, execution_input = distributed_map(items)
-    ours = run_ours(definition, execution_input, keep_children=False)
+    with tempfile.TemporaryDirectory() as root:
+        (Path(root) / "bench").mkdir()
+        items_file = Path(root) / "bench" / "items.json"
+        items_file.write_text(json.dumps([{"n": i} for i in range(items)]))
+        reader = ResolverChain([LocalItemReader(root, ["Each"])])
+        ours = run_ours(distributed_map(), {}, keep_children=False, resolvers=reader)
     report(f"distributed Map, {items:,} child runs", ours, None)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'':<44} peak memory of this process (RSS) {peak:,.0f} MB")

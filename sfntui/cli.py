@@ -58,11 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check definitions for errors, like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
+        help="check definitions like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
         description="Check ASL definitions (JSON, YAML, CloudFormation/SAM/CDK templates).",
     )
     validate.add_argument("files", nargs="+", metavar="FILE")
-    validate.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    validate.add_argument(
+        "--state-machine", metavar="LOGICAL_ID", help="which machine of a template"
+    )
     validate.add_argument("--json", action="store_true", help="print the findings as a JSON list")
 
     run = commands.add_parser(
@@ -93,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     test.add_argument("--handlers", metavar="MODULE", action="append", default=[])
     test.add_argument("--handler", metavar="NAME=MODULE:FUNCTION", action="append", default=[])
+
+    from sfntui.commands.aws_arguments import add_aws_commands
+
+    add_aws_commands(commands)
     return parser
 
 
@@ -115,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sfntui.commands.test import test_command
 
             return test_command(args)
+        if getattr(args, "aws_command", None) is not None:
+            from sfntui.commands.aws_commands import run_aws_command
+
+            return run_aws_command(args)
     except KeyboardInterrupt:
         print("sfntui: interrupted", file=sys.stderr)
         return 130

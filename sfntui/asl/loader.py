@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal
 
 from sfntui.asl.cfn_templates import (
@@ -213,7 +212,7 @@ def _source_candidates(
 ) -> list[_Candidate]:
     """The definitions a parsed file holds: itself, or a template's state machines."""
     if not is_template(source.value):
-        loaded = LoadedDefinition(source.value, file, name, MappingProxyType(source.positions))
+        loaded = LoadedDefinition(source.value, file, name, source.positions)
         return [_Candidate(name, lambda: loaded)]
     try:
         machines = state_machine_resources(source.value, source)
@@ -232,7 +231,7 @@ def _source_candidates(
                 extracted.definition,
                 extracted.file if extracted.file is not None else file,
                 machine.logical_id,
-                MappingProxyType(extracted.positions),
+                extracted.positions,
             )
 
         return build

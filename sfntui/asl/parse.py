@@ -158,9 +158,7 @@ class _Fields:
         }
 
 
-def _parse_state(
-    name: str, raw: Any, pointer: str, machine_language: QueryLanguage
-) -> m.State:
+def _parse_state(name: str, raw: Any, pointer: str, machine_language: QueryLanguage) -> m.State:
     if not isinstance(raw, Mapping):
         raise DefinitionError(pointer, f"state '{name}' must be a JSON object")
     language: QueryLanguage = raw.get("QueryLanguage") or machine_language
@@ -365,4 +363,3 @@ def _map_state(
         result_writer=raw.get("ResultWriter"),
         label=raw.get("Label"),
     )
-

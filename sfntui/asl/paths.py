@@ -147,7 +147,9 @@ def compile_path(text: str) -> Path:
     if cached is not None:
         return cached
     if not isinstance(text, str) or not text.startswith("$"):
-        raise ExpressionSyntaxError(str(text), f"'{text}' is not a JSONPath: it must begin with '$'")
+        raise ExpressionSyntaxError(
+            str(text), f"'{text}' is not a JSONPath: it must begin with '$'"
+        )
     variable = None
     if text.startswith("$$"):
         root: Root = "context"
@@ -182,7 +184,9 @@ def _parse_jsonpath(jsonpath_text: str, original: str) -> Any:
     try:
         return parse(jsonpath_text)
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
-        raise ExpressionSyntaxError(original, f"'{original}' is not a valid JSONPath: {exc}") from None
+        raise ExpressionSyntaxError(
+            original, f"'{original}' is not a valid JSONPath: {exc}"
+        ) from None
 
 
 def set_at(document: Any, path: Path, value: Any) -> Any:

@@ -8,6 +8,7 @@ tree whose constant parts are kept as they are, so evaluating it builds only wha
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -32,6 +33,8 @@ class Bindings:
     variables: Mapping[str, Any] | None = None
     states: Mapping[str, Any] | None = None
     now: Any = None
+    #: A `random.Random` for States.UUID and States.MathRandom, so a run can be repeated.
+    rng: Any = None
 
 
 class Template:
@@ -76,7 +79,16 @@ class IntrinsicValue(Template):
     call: Any  # sfntui.asl.intrinsics.IntrinsicCall
 
     def evaluate(self, bindings: Bindings) -> Any:
-        return self.call.evaluate(bindings.document, bindings.context, bindings.variables)
+        rng = bindings.rng
+        return self.call.evaluate(
+            bindings.document,
+            bindings.context,
+            bindings.variables,
+            uuid_factory=None
+            if rng is None
+            else lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            random_source=rng,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,7 +158,7 @@ _NOT_FOR_TYPE: Mapping[tuple[str, str], str] = {
 
 def suggestion(name: str, candidates: Any) -> str:
     """' (did you mean X?)' when a name is a near miss of one of the candidates."""
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -213,11 +213,11 @@ def check_object_fields(
     """The same check for a smaller object (a retrier, a catcher, a nested machine...)."""
     usable: set[str] = set()
     for field in raw:
-        if field not in allowed:
+        mismatch = language_mismatch(field, language) if language else None
+        if field not in allowed and mismatch is None:
             message = f"{quoted(field)} is not a field of {what}{suggestion(field, allowed)}"
             report.error(child(pointer, field), state, message)
             continue
-        mismatch = language_mismatch(field, language) if language else None
         if mismatch is not None:
             report.error(child(pointer, field), state, mismatch)
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sfntui.asl.choice import compile_choice_rule
+from sfntui.asl.choice import COMBINATORS, COMPARISON_OPERATORS, compile_choice_rule
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.validate_fields import (
     ITEM_BATCHER_FIELDS,
@@ -290,8 +290,17 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
 
 
 def _check_jsonata_rule(report: Report, where: Where, rule: Mapping[str, Any], here: str) -> None:
+    operators = [field for field in rule if field in COMPARISON_OPERATORS or field in COMBINATORS]
+    for field in operators:
+        report.error(
+            child(here, field),
+            where.state,
+            f"{field} is a JSONPath comparison, but this state uses JSONata: write the test as "
+            "a Condition such as '{% $states.input.status = \"done\" %}'",
+        )
+    rest = {field: value for field, value in rule.items() if field not in operators}
     usable = check_object_fields(
-        report, here, where.state, rule, JSONATA_CHOICE_RULE_FIELDS, "a Choice rule", where.language
+        report, here, where.state, rest, JSONATA_CHOICE_RULE_FIELDS, "a Choice rule", where.language
     )
     condition = rule.get("Condition")
     if "Condition" not in rule:

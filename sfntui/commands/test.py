@@ -65,7 +65,9 @@ def _read_expectations(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: the expectations file is not valid JSON or YAML: {exc}") from None
+        raise UsageError(
+            f"{path}: the expectations file is not valid JSON or YAML: {exc}"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("StateMachines", {}), dict):
@@ -110,8 +112,10 @@ def _definitions(
 
 def _same(expected: Any, actual: Any) -> bool:
     if type(expected) is not type(actual) and not (
-        isinstance(expected, int | float) and isinstance(actual, int | float)
-        and not isinstance(expected, bool) and not isinstance(actual, bool)
+        isinstance(expected, int | float)
+        and isinstance(actual, int | float)
+        and not isinstance(expected, bool)
+        and not isinstance(actual, bool)
     ):
         return False
     return bool(expected == actual)
@@ -165,8 +169,11 @@ def _run_case(
         outcome.problems.append(str(exc))
         return outcome
     result = asyncio.run(execution.run())
-    entered = {e["stateEnteredEventDetails"]["name"] for e in execution.history.events
-               if "stateEnteredEventDetails" in e}
+    entered = {
+        e["stateEnteredEventDetails"]["name"]
+        for e in execution.history.events
+        if "stateEnteredEventDetails" in e
+    }
     outcome.problems = _problems(expect, result, entered)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -182,7 +189,10 @@ def _write_junit(path: str, outcomes: list[CaseOutcome]) -> None:
     )
     for outcome in outcomes:
         case = ElementTree.SubElement(
-            suite, "testcase", classname=outcome.machine, name=outcome.case,
+            suite,
+            "testcase",
+            classname=outcome.machine,
+            name=outcome.case,
             time=f"{outcome.seconds:.3f}",
         )
         if not outcome.passed:

@@ -25,8 +25,15 @@ def validate_command(args: argparse.Namespace) -> int:
             unreadable = True
             if args.json:
                 findings.append(
-                    {"file": file, "severity": "error", "pointer": "", "state": None,
-                     "message": exc.message, "line": exc.line, "column": exc.column}
+                    {
+                        "file": file,
+                        "severity": "error",
+                        "pointer": "",
+                        "state": None,
+                        "message": exc.message,
+                        "line": exc.line,
+                        "column": exc.column,
+                    }
                 )
             else:
                 print(str(exc), file=sys.stderr)
@@ -36,7 +43,9 @@ def validate_command(args: argparse.Namespace) -> int:
             invalid = invalid or has_errors(diagnostics)
             for diagnostic in diagnostics:
                 if args.json:
-                    findings.append({"file": source.file, "machine": source.name, **asdict(diagnostic)})
+                    findings.append(
+                        {"file": source.file, "machine": source.name, **asdict(diagnostic)}
+                    )
                 else:
                     print(format_diagnostic(diagnostic, source.file))
     if args.json:

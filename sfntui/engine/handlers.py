@@ -79,7 +79,9 @@ class PythonHandlers:
                 f"Function not found: {name} (no local handler is mapped to it)",
             )
         request_id = str(uuid.uuid4())
-        context = LambdaContext(name, request_id, f"arn:aws:lambda:us-east-1:123456789012:function:{name}")
+        context = LambdaContext(
+            name, request_id, f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+        )
         try:
             value = handler(_json_copy(event), context)
             if inspect.isawaitable(value):
@@ -95,7 +97,9 @@ class PythonHandlers:
                 "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:]),
             }
             separators = (",", ":") if resource.is_lambda_invoke else (", ", ": ")
-            raise TaskFailure(type(exc).__name__, json.dumps(document, separators=separators)) from None
+            raise TaskFailure(
+                type(exc).__name__, json.dumps(document, separators=separators)
+            ) from None
         if resource.kind == "lambda":
             return value
         return {
@@ -132,7 +136,9 @@ def load_handler(spec: str) -> Handler:
             sys.path.insert(0, "")
         module = importlib.import_module(module_name)
     except Exception as exc:  # any import-time failure of user code is reported, not raised
-        raise HandlerImportError(f"cannot import the handler module '{module_name}': {exc}") from None
+        raise HandlerImportError(
+            f"cannot import the handler module '{module_name}': {exc}"
+        ) from None
     function = getattr(module, attr, None)
     if not callable(function):
         raise HandlerImportError(f"the module '{module_name}' has no function '{attr}'")
@@ -146,13 +152,17 @@ def load_handler_module(module_name: str) -> dict[str, Handler]:
             sys.path.insert(0, "")
         module = importlib.import_module(module_name)
     except Exception as exc:  # any import-time failure of user code is reported, not raised
-        raise HandlerImportError(f"cannot import the handler module '{module_name}': {exc}") from None
+        raise HandlerImportError(
+            f"cannot import the handler module '{module_name}': {exc}"
+        ) from None
     mapping = getattr(module, "HANDLERS", None)
     if isinstance(mapping, Mapping):
         return dict(mapping)
     return {
         name: value
         for name, value in vars(module).items()
-        if callable(value) and not name.startswith("_") and inspect.isfunction(value)
+        if callable(value)
+        and not name.startswith("_")
+        and inspect.isfunction(value)
         and value.__module__ == module.__name__
     }

@@ -255,7 +255,9 @@ class LocalExecution:
         context.update(self.options.extra_context)
         return context
 
-    async def _run_state(self, state: m.State, raw_input: Any, frame: Frame) -> tuple[str | None, Any]:
+    async def _run_state(
+        self, state: m.State, raw_input: Any, frame: Frame
+    ) -> tuple[str | None, Any]:
         entered_at = self.clock.now()
         self.transitions += 1
         entered = self.history.emit(
@@ -311,7 +313,12 @@ class LocalExecution:
         return next_state, output
 
     def _state_failed(
-        self, state: m.State, frame: Frame, failure: _Failed, inspection: Inspection, evaluated: bool
+        self,
+        state: m.State,
+        frame: Frame,
+        failure: _Failed,
+        inspection: Inspection,
+        evaluated: bool,
     ) -> None:
         """The events AWS writes when a state fails for good: EvaluationFailed for an error
         in evaluating the state's own fields, and the abort of a Task inside a branch."""
@@ -388,12 +395,13 @@ class _StateRun:
         return self.frame.variables
 
     def bindings(self, document: Any, **states: Any) -> Bindings:
+        rng = self.execution.random()
         if self.jsonata:
             states.setdefault("context", self.context)
             return Bindings(
-                document, self.context, self.variables, states, self.execution.clock.now()
+                document, self.context, self.variables, states, self.execution.clock.now(), rng
             )
-        return Bindings(document, self.context, self.variables)
+        return Bindings(document, self.context, self.variables, rng=rng)
 
     def apply_path(self, path: Path | None, data: Any, field: str, discard: bool) -> Any:
         if discard:
@@ -524,8 +532,10 @@ class _StateRun:
         if state.seconds_path is not None:
             value = self.apply_path(state.seconds_path, effective, "SecondsPath", False)
             text = state.seconds_path.text
-            if isinstance(value, bool) or not isinstance(value, int | float) or (
-                isinstance(value, float) and not value.is_integer()
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (isinstance(value, float) and not value.is_integer())
             ):
                 raise StatesError(
                     names.RUNTIME,
@@ -660,7 +670,9 @@ class _StateRun:
                             details["cause"] = cause
                         self.execution.history.emit(self.frame.thread, "EvaluationFailed", details)
                     self.execution.history.emit(
-                        self.frame.thread, f"{state.type}StateFailed", _error_details(_Failed(error, cause))
+                        self.frame.thread,
+                        f"{state.type}StateFailed",
+                        _error_details(_Failed(error, cause)),
                     )
                     self.evaluated_failure = True
                 caught = self._catch(state, raw_input, error, cause)
@@ -713,7 +725,9 @@ class _StateRun:
                 bindings = self.bindings(None, input=raw_input, errorOutput=error_output)
                 self.assign(catcher.assign, bindings)
                 output = (
-                    catcher.output.evaluate(bindings) if catcher.output is not None else error_output
+                    catcher.output.evaluate(bindings)
+                    if catcher.output is not None
+                    else error_output
                 )
             else:
                 self.assign(catcher.assign, self.bindings(error_output))
@@ -754,7 +768,9 @@ def _defined_outside(variables: ChainMap[str, Any], name: str) -> bool:
 
 _NOT_MATCHED_BY_ALL = frozenset({names.RUNTIME, names.DATA_LIMIT_EXCEEDED})
 #: `States.TaskFailed` matches any task error except a timeout (AWS's error-handling guide).
-_NOT_MATCHED_BY_TASK_FAILED = frozenset({names.TIMEOUT, names.HEARTBEAT_TIMEOUT}) | _NOT_MATCHED_BY_ALL
+_NOT_MATCHED_BY_TASK_FAILED = (
+    frozenset({names.TIMEOUT, names.HEARTBEAT_TIMEOUT}) | _NOT_MATCHED_BY_ALL
+)
 
 
 def _matches(error_equals: tuple[str, ...], error: str) -> bool:
@@ -798,4 +814,3 @@ def json_type(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
-

@@ -56,8 +56,11 @@ def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) ->
 
     if run.jsonata and state.items is not None:
         value = state.items.evaluate(run.bindings(None, input=raw_input))
-        if callable(value) or (not isinstance(value, list) and json_type(value) == "object"
-                               and not isinstance(value, dict)):
+        if callable(value) or (
+            not isinstance(value, list)
+            and json_type(value) == "object"
+            and not isinstance(value, dict)
+        ):
             raise StatesError(
                 names.QUERY_EVALUATION_ERROR,
                 f"The JSONata expression '{state.items.expression.text}' specified for the field "
@@ -74,7 +77,9 @@ def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) ->
             )
         return value
     source = raw_input if run.jsonata else effective
-    value = source if run.jsonata else run.apply_path(state.items_path, effective, "ItemsPath", False)
+    value = (
+        source if run.jsonata else run.apply_path(state.items_path, effective, "ItemsPath", False)
+    )
     if not isinstance(value, list):
         raise StatesError(
             names.QUERY_EVALUATION_ERROR,
@@ -144,9 +149,13 @@ async def run_map(run: _StateRun, raw_input: Any, effective: Any, attempt: int) 
     concurrency = _number_field(
         run, state.max_concurrency, state.max_concurrency_path, source, "MaxConcurrency", int
     )
-    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 0):
+    if concurrency is not None and (
+        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 0
+    ):
         raise StatesError(
-            names.RUNTIME, f"MaxConcurrency must be a non-negative integer: {concurrency}", in_state=True
+            names.RUNTIME,
+            f"MaxConcurrency must be a non-negative integer: {concurrency}",
+            in_state=True,
         )
     if state.mode == "DISTRIBUTED":
         return await _run_distributed(run, state, items, source, concurrency or 0)
@@ -359,7 +368,9 @@ async def _read_items(run: _StateRun, state: m.MapState, source: Any) -> list[An
     if isinstance(value, dict) and "Items" in value and isinstance(value["Items"], list):
         value = value["Items"]
     if not isinstance(value, list):
-        raise StatesError(names.ITEM_READER_FAILED, "The ItemReader did not produce a list of items.")
+        raise StatesError(
+            names.ITEM_READER_FAILED, "The ItemReader did not produce a list of items."
+        )
     max_items = (reader.get("ReaderConfig") or {}).get("MaxItems")
     if isinstance(max_items, int) and max_items > 0:
         value = value[:max_items]

@@ -37,7 +37,9 @@ class MockedResponse:
         if not isinstance(thrown, Mapping):
             raise MockConfigError(f"{where}: Throw must be an object with Error and Cause")
         error, cause = thrown.get("Error"), thrown.get("Cause")
-        return cls(throws=(None if error is None else str(error), None if cause is None else str(cause)))
+        return cls(
+            throws=(None if error is None else str(error), None if cause is None else str(cause))
+        )
 
     def answer(self) -> Any:
         if self.throws is not None:
@@ -67,7 +69,7 @@ class ResponseSequence:
             except ValueError:
                 raise MockConfigError(
                     f"the mocked response '{name}' has a key '{key}' that is not an invocation "
-                    "number or range such as \"0\" or \"1-3\""
+                    'number or range such as "0" or "1-3"'
                 ) from None
             items.append((low, high, MockedResponse.from_json(value, f"{name}['{key}']")))
         return cls(items, name)
@@ -164,7 +166,9 @@ class MockConfig:
             )
         return machines[machine]
 
-    def resolver(self, machine: str, test_case: str, state_names: set[str] | None = None) -> MockResolver:
+    def resolver(
+        self, machine: str, test_case: str, state_names: set[str] | None = None
+    ) -> MockResolver:
         cases = self._machine(machine).get("TestCases", {})
         if test_case not in cases:
             known = ", ".join(sorted(cases)) or "none"
@@ -181,5 +185,8 @@ class MockConfig:
                 )
         responses = self.raw.get("MockedResponses", {})
         return MockResolver(
-            {state: ResponseSequence.from_json(responses[name], name) for state, name in mapping.items()}
+            {
+                state: ResponseSequence.from_json(responses[name], name)
+                for state, name in mapping.items()
+            }
         )

@@ -31,9 +31,7 @@ class RunSetup:
         chain: list[TaskResolver] = []
         if self.mock_config is not None and self.test_case is not None:
             names = {state.name for state, _ in machine.walk()}
-            chain.append(
-                self.mock_config.resolver(self.machine_name or "", self.test_case, names)
-            )
+            chain.append(self.mock_config.resolver(self.machine_name or "", self.test_case, names))
         if self.handlers:
             chain.append(PythonHandlers(self.handlers))
         chain.extend(self.extra_resolvers)

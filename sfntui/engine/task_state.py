@@ -39,7 +39,11 @@ class _Events:
     def emit(self, suffix: str, details: dict[str, Any] | None = None) -> None:
         details = dict(details or {})
         if self.prefix == "Task":
-            details = {"resourceType": self.resource_type, "resource": self.resource_name, **details}
+            details = {
+                "resourceType": self.resource_type,
+                "resource": self.resource_name,
+                **details,
+            }
         execution = self.run.execution
         execution.history.emit(self.run.frame.thread, self.prefix + suffix, details or None)
 
@@ -49,7 +53,11 @@ class _Events:
         if self.prefix == "Task":
             details = {"region": self.run.execution.options.region, "parameters": text}
         else:
-            details = {"resource": self.resource.arn, "input": text, "inputDetails": {"truncated": False}}
+            details = {
+                "resource": self.resource.arn,
+                "input": text,
+                "inputDetails": {"truncated": False},
+            }
         if timeout is not None:
             details["timeoutInSeconds"] = timeout
         if heartbeat is not None:
@@ -122,7 +130,9 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         )
         run.inspection.data["afterParameters"] = parameters
     source = raw_input if run.jsonata else effective
-    timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, source, "TimeoutSeconds")
+    timeout = _seconds(
+        run, state.timeout_seconds, state.timeout_seconds_path, source, "TimeoutSeconds"
+    )
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, source, "HeartbeatSeconds"
     )
@@ -133,8 +143,7 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         events.failed(names.RUNTIME, f"Nothing answers the Task state '{state.name}'.")
         raise StatesError(
             names.RUNTIME,
-            f"No mock, handler or AWS call answers the Task state '{state.name}' "
-            f"({resource.arn}).",
+            f"No mock, handler or AWS call answers the Task state '{state.name}' ({resource.arn}).",
             in_state=True,
         )
     events.started()
@@ -163,7 +172,7 @@ async def _call(
     invocation: TaskInvocation,
     events: _Events,
     token_future: asyncio.Future[Any] | None,
-    timeout: int | None,
+    time_limit: int | None,
 ) -> Any:
     clock = run.execution.clock
 
@@ -185,7 +194,7 @@ async def _call(
         events.submitted(response)
         return await token_future
 
-    limit = timeout if timeout is not None else DEFAULT_TIMEOUT
+    limit = time_limit if time_limit is not None else DEFAULT_TIMEOUT
     work = asyncio.ensure_future(call())
     timer = asyncio.ensure_future(clock.sleep(limit))
     try:

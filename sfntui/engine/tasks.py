@@ -13,7 +13,9 @@ from typing import Any, Protocol
 
 from sfntui.engine.clock import Clock
 
-_LAMBDA_FUNCTION = re.compile(r"^arn:aws[\w-]*:lambda:[^:]*:\d*:function:(?P<name>[^:]+)(?::(?P<q>.+))?$")
+_LAMBDA_FUNCTION = re.compile(
+    r"^arn:aws[\w-]*:lambda:[^:]*:\d*:function:(?P<name>[^:]+)(?::(?P<q>.+))?$"
+)
 _SERVICE = re.compile(
     r"^arn:aws[\w-]*:states:[^:]*:[^:]*:(?P<service>aws-sdk:[\w-]+|[\w-]+)"
     r":(?P<action>[\w.-]+(?::2)?)$"

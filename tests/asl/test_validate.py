@@ -52,6 +52,10 @@ def distributed_map(**fields: Any) -> dict[str, Any]:
     return _ending({"Type": "Map", "ItemProcessor": processor, **fields})
 
 
+def catch_all(next_state: str) -> dict[str, Any]:
+    return {"ErrorEquals": ["States.ALL"], "Next": next_state}
+
+
 def errors(definition: Any) -> list[Diagnostic]:
     return [d for d in validate(definition) if d.severity == "error"]
 
@@ -525,13 +529,15 @@ def test_nested_pointers_name_the_innermost_state() -> None:
             "End": True,
             "Branches": [
                 branch(X=PASS_END),
-                branch(M=inline_map(ItemProcessor=branch(Y={"Type": "Pass", "Next": "Q"}))),
+                branch(M=inline_map(ItemProcessor=branch(Y=task(Catch=[catch_all("Q")])))),
             ],
         },
         start="P",
     )
     (diagnostic,) = validate(inner)
-    assert diagnostic.pointer == "/States/P/Branches/1/States/M/ItemProcessor/States/Y/Next"
+    assert diagnostic.pointer == (
+        "/States/P/Branches/1/States/M/ItemProcessor/States/Y/Catch/0/Next"
+    )
     assert diagnostic.state == "Y"
     assert diagnostic.message == "Next names 'Q', but there is no state called 'Q'"
 

@@ -131,7 +131,9 @@ def same_json(expected: Any, actual: Any, masks: list[str]) -> bool:
             and all(same_json(e, a, masks) for e, a in zip(expected, actual, strict=True))
         )
     if isinstance(expected, str) and masks and any(t in expected for t in masks):
-        return isinstance(actual, str) and _mask_pattern(expected, masks).fullmatch(actual) is not None
+        return (
+            isinstance(actual, str) and _mask_pattern(expected, masks).fullmatch(actual) is not None
+        )
     if type(expected) is not type(actual):
         return False
     return bool(expected == actual)
@@ -146,7 +148,8 @@ def differences(case: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     if result.status != expected["status"]:
         problems.append(
-            f"status {result.status} ({result.error}: {result.cause}), expected {expected['status']}"
+            f"status {result.status} ({result.error}: {result.cause}), "
+            f"expected {expected['status']}"
         )
         return problems
     nondeterministic = "nondeterministic" in flags

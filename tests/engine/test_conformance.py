@@ -21,13 +21,15 @@ EXPECTED_TO_FAIL: dict[str, str] = {
         "the activity was deleted on AWS before the run; a local run has no activity registry "
         "to find it missing"
     ),
-    "test_apigetway_task_service__TestTaskApiGateway__test_invoke_with_headers_singleStringHeader": (
+    "test_apigetway_task_service__TestTaskApiGateway__"
+    "test_invoke_with_headers_singleStringHeader": (
         "API Gateway's own check of the Headers format, made by AWS before the task starts"
     ),
     "test_base_scenarios__TestBaseScenarios__test_lambda_service_invoke_sync_execution": (
         "no recorded mock: the output holds the real Lambda response's HTTP headers and ids"
     ),
-    "test_error_output__TestStateVariablesTemplate__test_parallel_catch_error_PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING": _HANDLER_ONLY,
+    "test_error_output__TestStateVariablesTemplate__test_parallel_catch_error_"
+    "PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING": _HANDLER_ONLY,
     "test_express_async__TestExpressAsync__test_catch": _HANDLER_ONLY,
     "test_express_async__TestExpressAsync__test_retry": _HANDLER_ONLY,
     "test_express_sync__TestExpressSync__test_retry": _HANDLER_ONLY,
