@@ -42,6 +42,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Waits, retry back-offs and timeouts take no real time",
     )
+    parser.add_argument(
+        "--items-dir",
+        metavar="DIR",
+        help="answer distributed Map ItemReaders from DIR/<Bucket>/<Key> instead of S3",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

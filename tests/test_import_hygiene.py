@@ -45,7 +45,10 @@ def test_language_and_engine_do_not_load_aws_clients(module: str) -> None:
 
 
 def test_cli_help_imports_nothing_heavy() -> None:
-    code = "import sys; from sfntui.cli import build_parser; build_parser(); print(' '.join(sys.modules))"
+    code = (
+        "import sys; from sfntui.cli import build_parser; build_parser(); "
+        "print(' '.join(sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

@@ -85,7 +85,11 @@ def read_mock_config(file: str) -> MockConfig:
 
 
 def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
-    setup = RunSetup(handlers=read_handlers(args), virtual_clock=args.virtual_clock)
+    setup = RunSetup(
+        handlers=read_handlers(args),
+        virtual_clock=args.virtual_clock,
+        items_dir=getattr(args, "items_dir", None),
+    )
     if args.mock_config:
         if not args.test_case:
             raise UsageError("--mock-config needs --test-case to say which test case to use")

@@ -19,6 +19,9 @@ from sfntui.asl.templates import to_json
 if TYPE_CHECKING:
     from sfntui.engine.interpreter import _StateRun
 
+#: AWS runs at most this many child executions of a distributed Map at once by default.
+DISTRIBUTED_DEFAULT_CONCURRENCY = 1000
+
 
 def _number_field(
     run: _StateRun, template: Any, path: Any, effective: Any, field: str, kind: type
@@ -267,52 +270,48 @@ async def _run_distributed(
         f"arn:aws:states:{opts.region}:{opts.account}:mapRun:{opts.state_machine_name}/{run_id}"
     )
     execution.history.emit(thread, "MapRunStarted", {"mapRunArn": map_run_arn})
-    limit = asyncio.Semaphore(concurrency) if concurrency > 0 else None
     failures = 0
     results: list[Any] = [None] * len(work)
-    last_failure: tuple[str | None, str | None] = (None, None)
     children: list[LocalExecution] = []
 
     async def child(index: int) -> None:
-        nonlocal failures, last_failure
-        if limit is not None:
-            await limit.acquire()
-        try:
-            sub = LocalExecution(
-                state.processor,
-                work[index],
-                clock=execution.clock,
-                resolvers=execution.resolvers,
-                options=RunOptions(
-                    name=f"{run_id}:{index}",
-                    state_machine_name=f"{opts.state_machine_name}/{label}",
-                    region=opts.region,
-                    account=opts.account,
-                    seed=None if opts.seed is None else opts.seed + index + 1,
-                    history_limit=opts.history_limit,
-                ),
-                debugger=execution.debugger,
-            )
-            sub._invocations = execution._invocations
-            if execution.keep_child_runs:
-                children.append(sub)
-            outcome = await sub.run()
-            execution.transitions += sub.transitions
-            if outcome.status == "SUCCEEDED":
-                results[index] = outcome.output
-            else:
-                failures += 1
-                last_failure = (outcome.error, outcome.cause)
-                results[index] = {"Error": outcome.error, "Cause": outcome.cause}
-        finally:
-            if limit is not None:
-                limit.release()
+        nonlocal failures
+        sub = LocalExecution(
+            state.processor,
+            work[index],
+            clock=execution.clock,
+            resolvers=execution.resolvers,
+            options=RunOptions(
+                name=f"{run_id}:{index}",
+                state_machine_name=f"{opts.state_machine_name}/{label}",
+                region=opts.region,
+                account=opts.account,
+                seed=None if opts.seed is None else opts.seed + index + 1,
+                history_limit=opts.history_limit,
+            ),
+            debugger=execution.debugger,
+        )
+        sub._invocations = execution._invocations
+        if execution.keep_child_runs:
+            children.append(sub)
+        outcome = await sub.run()
+        execution.transitions += sub.transitions
+        if outcome.status == "SUCCEEDED":
+            results[index] = outcome.output
+        else:
+            failures += 1
+            results[index] = {"Error": outcome.error, "Cause": outcome.cause}
 
-    if concurrency == 1:
-        for index in range(len(work)):
+    # A pool of workers, as many as the concurrency allows, each taking the next item: a
+    # Map Run of 100,000 items never holds 100,000 suspended coroutines at once.
+    pending = iter(range(len(work)))
+
+    async def worker() -> None:
+        for index in pending:
             await child(index)
-    else:
-        await asyncio.gather(*(child(i) for i in range(len(work))))
+
+    workers = min(len(work), concurrency or DISTRIBUTED_DEFAULT_CONCURRENCY)
+    await asyncio.gather(*(worker() for _ in range(workers)))
     execution.child_runs.extend(children)
     allowed = 0
     if tolerated_count is not None:
@@ -321,8 +320,6 @@ async def _run_distributed(
         allowed = max(allowed, math.floor(len(work) * tolerated_percentage / 100))
     if failures > allowed:
         cause = "The specified tolerated failure threshold was exceeded"
-        if failures == len(work) and allowed == 0 and last_failure[0] is not None:
-            cause = cause
         execution.history.emit(
             thread,
             "MapRunFailed",

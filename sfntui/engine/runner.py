@@ -11,6 +11,7 @@ from sfntui.asl import model as m
 from sfntui.engine.clock import Clock, RealClock, VirtualClock
 from sfntui.engine.handlers import Handler, PythonHandlers
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
+from sfntui.engine.item_reader import LocalItemReader
 from sfntui.engine.mock_config import MockConfig
 from sfntui.engine.tasks import NoResolverError, ResolverChain, TaskResolver, read_resource
 
@@ -26,6 +27,8 @@ class RunSetup:
     #: Resolvers tried after mocks and handlers (the real AWS call, when asked for).
     extra_resolvers: list[TaskResolver] = field(default_factory=list)
     virtual_clock: bool = False
+    #: Answer distributed Maps' ItemReaders from DIR/<Bucket>/<Key> instead of S3.
+    items_dir: str | None = None
 
     def resolvers(self, machine: m.StateMachine) -> ResolverChain:
         chain: list[TaskResolver] = []
@@ -34,6 +37,9 @@ class RunSetup:
             chain.append(self.mock_config.resolver(self.machine_name or "", self.test_case, names))
         if self.handlers:
             chain.append(PythonHandlers(self.handlers))
+        if self.items_dir is not None:
+            readers = [s.name for s, _ in machine.walk() if getattr(s, "item_reader", None)]
+            chain.append(LocalItemReader(self.items_dir, readers))
         chain.extend(self.extra_resolvers)
         return ResolverChain(chain)
 
