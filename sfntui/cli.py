@@ -80,6 +80,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(run)
     run.add_argument("--history", action="store_true", help="with --json: include every event")
 
+    debug = commands.add_parser(
+        "debug",
+        help="run a definition locally under the debugger; --batch prints every stop as JSON",
+        description=(
+            "Run a definition on the local engine with breakpoints. With --batch, every stop "
+            "is printed as one JSON line (state, moment, inspection, variables, watches) and "
+            "the run continues; exit codes as for `run`."
+        ),
+    )
+    _add_run_options(debug)
+    debug.add_argument(
+        "--break",
+        dest="breakpoints",
+        metavar="STATE[:enter|:result|:exit]",
+        action="append",
+        default=[],
+        help="stop at this state (at entry unless a moment is given); repeatable",
+    )
+    debug.add_argument(
+        "--when", metavar="EXPR", help="only stop at --break points where EXPR is true"
+    )
+    debug.add_argument(
+        "--break-on-error", action="store_true", help="stop on any error, before Catch"
+    )
+    debug.add_argument(
+        "--watch", metavar="EXPR", action="append", default=[], help="JSONPath or JSONata"
+    )
+    debug.add_argument("--step", action="store_true", help="stop at every transition")
+    debug.add_argument(
+        "--batch", action="store_true", help="print stops as JSON lines and keep going"
+    )
+
     test = commands.add_parser(
         "test",
         help="run every test case of a Step Functions Local mock file, for CI",
@@ -126,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sfntui.commands.test import test_command
 
             return test_command(args)
+        if args.command == "debug":
+            from sfntui.commands.debug import debug_command
+
+            return debug_command(args)
         if getattr(args, "aws_command", None) is not None:
             from sfntui.commands.aws_commands import run_aws_command
 

@@ -117,8 +117,12 @@ class JsonataExpression:
         time_limit: float = 5.0,
         depth_limit: int = 500,
         allow_undefined: bool = False,
+        document: Any = None,
     ) -> Any:
         """The expression's value with `$states` and each variable `name` bound as `$name`.
+
+        `document` is what a bare `$` means (the debugger's conditions and watches read the
+        state's data that way); Step Functions' own fields leave it unset.
 
         `field` names where the expression sits (`Output/result`), for the error's cause.
         With `allow_undefined`, an undefined result comes back as `UNDEFINED` instead of
@@ -141,7 +145,7 @@ class JsonataExpression:
         token = _CURRENT_RUN.set(run)
         try:
             compiled = self._compiled
-            result = compiled.eval(compiled.ast, None, frame)
+            result = compiled.eval(compiled.ast, document, frame)
             if not (
                 result is None or result is _NULL or _is_bound_value(result, states, variables)
             ):

@@ -362,16 +362,14 @@ def _nested_machines(raw: Any, pointer: str) -> Iterator[tuple[Any, str]]:
 
 def _collect_names(machine: Any, pointer: str, names: dict[str, list[str]]) -> None:
     """Every state name of the machine and its nested machines, in document order."""
-    pending = [(machine, pointer)]
-    while pending:
-        current, here = pending.pop(0)
-        states = current.get("States") if isinstance(current, dict) else None
-        if not isinstance(states, dict):
-            continue
-        for name, raw in states.items():
-            state_pointer = child(here, "States", name)
-            names.setdefault(name, []).append(state_pointer)
-            pending.extend(_nested_machines(raw, state_pointer))
+    states = machine.get("States") if isinstance(machine, dict) else None
+    if not isinstance(states, dict):
+        return
+    for name, raw in states.items():
+        state_pointer = child(pointer, "States", name)
+        names.setdefault(name, []).append(state_pointer)
+        for nested, nested_pointer in _nested_machines(raw, state_pointer):
+            _collect_names(nested, nested_pointer, names)
 
 
 def _shown(value: Any) -> str:

@@ -7,7 +7,7 @@ an editor or the CLI can show it at the right line whatever the file's format wa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 Severity = Literal["error", "warning"]
 
@@ -97,9 +97,9 @@ def quoted(value: Any, limit: int = 60) -> str:
     return f"'{text}'"
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)

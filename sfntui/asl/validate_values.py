@@ -7,6 +7,7 @@ compiler's complaint becomes a diagnostic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,30 @@ _LABEL_FORBIDDEN = (
     | {chr(c) for c in range(0x20)}
     | {chr(c) for c in range(0x7F, 0xA0)}
 )
+
+
+#: Integer fields that have a `...Path` twin under JSONPath.
+_PATH_TWINS = frozenset(
+    {
+        "Seconds",
+        "TimeoutSeconds",
+        "HeartbeatSeconds",
+        "MaxConcurrency",
+        "ToleratedFailureCount",
+        "MaxItems",
+        "MaxItemsPerBatch",
+        "MaxInputBytesPerBatch",
+    }
+)
+_LOOKS_LIKE_PATH = re.compile(r"\$\$?(\.|\[|$)|States\.[A-Za-z0-9]+\(")
+_WHOLE_SUBSTITUTION = re.compile(r"\$\{[^{}]+\}")
+_SUBSTITUTION = re.compile(r"\$\{[^{}]*\}")
+_ARN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*)"
+    r":(?P<account>\d*):(?P<resource>.+)",
+    re.ASCII | re.DOTALL,
+)
+_LAMBDA_FUNCTION = re.compile(r"function:[A-Za-z0-9_-]+(?::(?:\$LATEST|[A-Za-z0-9_-]+))?", re.ASCII)
 
 
 def sentence(message: str) -> str:
@@ -83,6 +108,13 @@ def check_path(
     problem = compile_problem(compile_reference_path if reference else compile_path, value)
     if problem is not None:
         report.error(pointer, where.state, f"{field} is invalid: {problem}")
+    elif field == "ResultPath" and compile_path(value).root == "variable":
+        report.error(
+            pointer,
+            where.state,
+            f"ResultPath cannot be a variable ({value}): it places the result in the state's "
+            "output; set variables with Assign",
+        )
 
 
 def check_path_or_intrinsic(
@@ -144,6 +176,13 @@ def _walk_payload(report: Report, where: Where, field: str, value: Any, pointer:
                     f"both set the field {quoted(key[:-2])}",
                 )
             check_path_or_intrinsic(report, where, f"{field} field {quoted(key)}", item, here)
+        elif isinstance(item, str) and _LOOKS_LIKE_PATH.match(item):
+            report.warning(
+                here,
+                where.state,
+                f"{field} field {quoted(key)} holds {quoted(item)} as plain text; to evaluate "
+                f"it, name the field {quoted(key + '.$')}",
+            )
         else:
             _walk_payload(report, where, field, item, here)
 
@@ -253,7 +292,9 @@ def check_integer(
     got = str(value) if is_int(value) else describe(value)
     hint = ""
     if not where.jsonata and isinstance(value, str) and value.lstrip().startswith("{%"):
-        hint = f'; JSONata expressions need "QueryLanguage": "JSONata" (or use {field}Path)'
+        hint = '; JSONata expressions need "QueryLanguage": "JSONata"'
+        if field in _PATH_TWINS and where.state is not None:
+            hint += f" (or use {field}Path)"
     report.error(pointer, where.state, f"{field} must be {wanted}, not {got}{hint}")
 
 
@@ -296,13 +337,26 @@ def check_label(report: Report, where: Where, value: Any) -> None:
 
 
 def check_resource(report: Report, where: Where, value: Any, pointer: str) -> None:
+    """An ARN; `${Name}` substitutions (CloudFormation DefinitionSubstitutions) may stand in
+    for the whole of it or for parts."""
     if not isinstance(value, str):
         report.error(pointer, where.state, f"Resource must be an ARN string, not {describe(value)}")
-    elif not value.startswith("arn:") and "${" not in value:
+        return
+    if _WHOLE_SUBSTITUTION.fullmatch(value):
+        return
+    text = _SUBSTITUTION.sub("0", value)
+    problem = None
+    if "${" in text:
+        problem = "it has a '${' substitution that is not closed with '}'"
+    elif (arn := _ARN.fullmatch(text)) is None:
+        problem = "it must look like arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE"
+    elif arn["resource"].endswith((":", "/")):
+        problem = f"it ends with {quoted(arn['resource'][-1])}"
+    elif arn["service"] == "lambda" and not _LAMBDA_FUNCTION.fullmatch(arn["resource"]):
+        problem = "a Lambda ARN names function:NAME, optionally followed by :VERSION or :ALIAS"
+    if problem is not None:
         report.error(
-            pointer,
-            where.state,
-            f"Resource {quoted(value)} is not an ARN: it must start with 'arn:'",
+            pointer, where.state, f"Resource {quoted(value)} is not a valid ARN: {problem}"
         )
 
 

@@ -24,6 +24,7 @@ from sfntui.asl.paths import Path, set_at
 from sfntui.asl.templates import Bindings, Template, to_json
 from sfntui.asl.timestamps import format_timestamp, parse_timestamp
 from sfntui.engine.clock import Clock, RealClock
+from sfntui.engine.debugger import ExecutionStopped
 from sfntui.engine.inspection import Inspection
 from sfntui.engine.recorder import HistoryRecorder, Thread
 from sfntui.engine.tasks import (
@@ -165,6 +166,12 @@ class LocalExecution:
                 output = await self._with_execution_timeout(body, self.machine.timeout_seconds)
             else:
                 output = await body
+        except ExecutionStopped:
+            self.history.emit(
+                root.thread, "ExecutionAborted", {"error": "Debugger.Stopped", "cause": "Stopped"}
+            )
+            self.result = ExecutionResult("ABORTED", error="Debugger.Stopped", cause="Stopped")
+            return self.result
         except _ExecutionTimedOut:
             self.history.emit(root.thread, "ExecutionTimedOut", {})
             self.result = ExecutionResult("TIMED_OUT")
@@ -272,7 +279,10 @@ class LocalExecution:
         self.inspections.append(inspection)
         run = _StateRun(self, state, frame, inspection, self._context(state, entered_at, frame))
         if self.debugger is not None:
-            await self.debugger.gate("enter", run)
+            await self.debugger.gate("enter", run, raw_input)
+            edited, value = self.debugger.take_input_edit()
+            if edited:
+                raw_input = inspection.data["input"] = value
         try:
             next_state, output = await run.execute(raw_input)
         except StatesError as exc:
@@ -283,9 +293,11 @@ class LocalExecution:
                     f"(entered at the event id #{entered['id']}). {cause}"
                 )
             failure = _Failed(exc.error, cause)
+            await run.error_gate(failure.error, failure.cause)
             self._state_failed(state, frame, failure, inspection, evaluated=run.evaluated_failure)
             raise failure from None
         except _Failed as failure:
+            await run.error_gate(failure.error, failure.cause)
             self._state_failed(state, frame, failure, inspection, evaluated=run.evaluated_failure)
             raise
         output_text = to_json(output)
@@ -298,19 +310,23 @@ class LocalExecution:
         run.commit_assignments()
         inspection.data["output"] = output
         inspection.next_state = next_state
-        if state.type not in ("Fail", "Succeed") or state.type == "Succeed":
-            exited: dict[str, Any] = {
-                "name": state.name,
-                "output": output_text,
-                "outputDetails": {"truncated": False},
-            }
-            if run.assigned:
-                exited["assignedVariables"] = {k: to_json(v) for k, v in run.assigned.items()}
-                exited["assignedVariablesDetails"] = {"truncated": False}
-            self.history.emit(frame.thread, f"{state.type}StateExited", exited)
+        exited: dict[str, Any] = {
+            "name": state.name,
+            "output": output_text,
+            "outputDetails": {"truncated": False},
+        }
+        if run.assigned:
+            exited["assignedVariables"] = {k: to_json(v) for k, v in run.assigned.items()}
+            exited["assignedVariablesDetails"] = {"truncated": False}
+        self.history.emit(frame.thread, f"{state.type}StateExited", exited)
         if self.debugger is not None:
-            await self.debugger.gate("exit", run)
+            await self.debugger.gate("exit", run, output)
         return next_state, output
+
+    def thread_done(self, frame: Frame) -> None:
+        """A Parallel branch or Map iteration has ended (the debugger may release others)."""
+        if self.debugger is not None:
+            self.debugger.thread_done(frame.location)
 
     def _state_failed(
         self,
@@ -387,6 +403,7 @@ class _StateRun:
         self.jsonata = state.query_language == "JSONata"
         #: Set once the state's failure events were written (Map/Parallel after retries).
         self.evaluated_failure = False
+        self.error_gated = False
 
     # -- the pieces every state shares -------------------------------------------------
 
@@ -471,6 +488,25 @@ class _StateRun:
         if template is None:
             return default
         return template.evaluate(self.bindings(None, **states))
+
+    async def error_gate(self, error: str | None, cause: str | None) -> None:
+        """Break on failure: once per run of a state, before Retry or Catch sees the error."""
+        debugger = self.execution.debugger
+        if debugger is None or self.error_gated:
+            return
+        self.error_gated = True
+        self.inspection.error, self.inspection.cause = error, cause
+        await debugger.gate("error", self, {"Error": error, "Cause": cause})
+
+    async def result_gate(self, result: Any) -> Any:
+        """A stop on a work state's result, before ResultSelector: the result may be edited."""
+        debugger = self.execution.debugger
+        if debugger is None:
+            return result
+        self.inspection.data["result"] = result
+        await debugger.gate("result", self, result)
+        edited, value = debugger.take_result_edit()
+        return value if edited else result
 
     # -- dispatch ----------------------------------------------------------------------
 
@@ -643,6 +679,8 @@ class _StateRun:
             try:
                 self.context["State"]["RetryCount"] = retry_count
                 result = await work(self, raw_input, effective, retry_count)
+                if self.execution.debugger is not None:
+                    result = await self.result_gate(result)
                 return self._finish_work(state, raw_input, result)
             except (StatesError, _Failed) as exc:
                 error = exc.error
@@ -656,8 +694,10 @@ class _StateRun:
                     )
                 if error in _UNCATCHABLE:
                     raise _Failed(error, cause) from None
+                await self.error_gate(error, cause)
                 delay = self._retry_delay(state.retry, error, attempts)
                 if delay is not None:
+                    self.error_gated = False  # the next attempt's failure may stop too
                     if delay > 0:
                         await self.execution.clock.sleep(delay)
                     retry_count += 1

@@ -198,6 +198,7 @@ async def _run_inline(
             )
             return result
         finally:
+            execution.thread_done(frame)
             if limit is not None:
                 limit.release()
 

@@ -208,6 +208,9 @@ RULES = [
     pytest.param(sm(A={**PASS_END, "ResultPath": "$.a.b[0]"}),
                  sm(A={**PASS_END, "ResultPath": "$.a[*]"}), "/States/A/ResultPath",
                  "not a valid reference path", id="result-path-is-reference-path"),
+    pytest.param(sm(A={**PASS_END, "ResultPath": "$"}),
+                 sm(A={**PASS_END, "ResultPath": "$total"}), "/States/A/ResultPath",
+                 "cannot be a variable", id="result-path-not-a-variable"),
     pytest.param(sm(A={**PASS_END, "ResultPath": None}),
                  sm(A={**PASS_END, "ResultPath": 5}), "/States/A/ResultPath",
                  "must be a reference path", id="result-path-string-or-null"),
@@ -318,10 +321,19 @@ RULES = [
     pytest.param(sm(A=task()), sm(A={"Type": "Task", "End": True}), "/States/A/Resource",
                  "needs a Resource", id="task-resource-required"),
     pytest.param(sm(A=task(Resource="arn:aws:states:::lambda:invoke")),
-                 sm(A=task(Resource="my-function")), "/States/A/Resource", "is not an ARN",
+                 sm(A=task(Resource="my-function")), "/States/A/Resource",
+                 "must look like arn:aws:",
                  id="task-resource-is-arn"),
     pytest.param(sm(A=task(Resource=LAMBDA)), sm(A=task(Resource=["x"])), "/States/A/Resource",
                  "must be an ARN string", id="task-resource-string"),
+    pytest.param(sm(A=task(Resource="${FunctionArn}")), sm(A=task(Resource="${FunctionArn")),
+                 "/States/A/Resource", "not closed with '}'", id="task-resource-substitution"),
+    pytest.param(sm(A=task(Resource=LAMBDA + ":live")), sm(A=task(Resource=LAMBDA + ":")),
+                 "/States/A/Resource", "it ends with ':'", id="task-resource-lambda-alias"),
+    pytest.param(sm(A=task(Resource="arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST")),
+                 sm(A=task(Resource="arn:aws:lambda:us-east-1:123456789012:f")),
+                 "/States/A/Resource", "a Lambda ARN names function:NAME",
+                 id="task-resource-lambda-function"),
     pytest.param(sm(A=task(TimeoutSecondsPath="$.t")),
                  sm(A=task(TimeoutSeconds=5, TimeoutSecondsPath="$.t")),
                  "/States/A/TimeoutSecondsPath", "cannot both be given",
@@ -588,6 +600,12 @@ def test_near_miss_jsonata_is_a_warning() -> None:
     assert "taken as plain text" in found[0].message
 
 
+def test_path_without_dollar_key_is_a_warning() -> None:
+    found = validate(sm(A={**PASS_END, "Parameters": {"id": "$.id", "name": "Ann"}}))
+    assert [(d.severity, d.pointer) for d in found] == [("warning", "/States/A/Parameters/id")]
+    assert "name the field 'id.$'" in found[0].message
+
+
 def test_nested_state_inherits_the_jsonata_of_its_map() -> None:
     definition = sm(
         A={
@@ -720,8 +738,64 @@ KITCHEN_SINK: dict[str, Any] = {
 }
 
 
-def test_the_kitchen_sink_is_valid() -> None:
-    assert validate(KITCHEN_SINK) == []
+JSONATA_SINK: dict[str, Any] = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Start",
+    "States": {
+        "Start": {
+            "Type": "Pass",
+            "Assign": {"items": "{% $states.input.items %}"},
+            "Output": {"n": "{% $count($states.input.items) %}"},
+            "Next": "Work",
+        },
+        "Work": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Arguments": {"FunctionName": LAMBDA, "Payload": "{% $states.input %}"},
+            "TimeoutSeconds": "{% 30 %}",
+            "Retry": [{"ErrorEquals": ["States.TaskFailed"], "JitterStrategy": "FULL"}],
+            "Catch": [
+                {"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}",
+                 "Next": "Oops"}
+            ],
+            "Next": "Decide",
+        },
+        "Decide": {
+            "Type": "Choice",
+            "Choices": [
+                {"Condition": "{% $states.input.n > 1 %}", "Assign": {"big": True},
+                 "Next": "Each"}
+            ],
+            "Default": "Pause",
+        },
+        "Pause": {"Type": "Wait", "Timestamp": "{% $now() %}", "Next": "Both"},
+        "Each": {
+            "Type": "Map",
+            "Items": "{% $items %}",
+            "ItemSelector": {"value": "{% $states.context.Map.Item.Value %}"},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "Item",
+                "States": {"Item": {"Type": "Pass", "End": True}},
+            },
+            "ToleratedFailurePercentage": 10,
+            "Next": "Both",
+        },
+        "Both": {
+            "Type": "Parallel",
+            "Arguments": {"x": 1},
+            "Branches": [{"StartAt": "One", "States": {"One": {"Type": "Succeed"}}}],
+            "Next": "Done",
+        },
+        "Oops": {"Type": "Fail", "Error": "{% 'Broken' %}", "Cause": "it broke"},
+        "Done": {"Type": "Succeed", "Output": "{% $states.input %}"},
+    },
+}
+
+
+@pytest.mark.parametrize("definition", [KITCHEN_SINK, JSONATA_SINK], ids=["jsonpath", "jsonata"])
+def test_the_kitchen_sinks_are_valid(definition: dict[str, Any]) -> None:
+    assert validate(definition) == []
 
 
 def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -753,7 +827,7 @@ def test_any_json_value_gives_only_diagnostics(value: Any) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_definitions_give_only_diagnostics(data: st.DataObject) -> None:
-    definition = copy.deepcopy(KITCHEN_SINK)
+    definition = copy.deepcopy(data.draw(st.sampled_from([KITCHEN_SINK, JSONATA_SINK])))
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(_containers(definition)))
         container = _at(definition, path)
@@ -771,9 +845,10 @@ def test_mutated_definitions_give_only_diagnostics(data: st.DataObject) -> None:
             container[key] = data.draw(json_scalars)
         if not _containers(definition):
             break
+    before = copy.deepcopy(definition)
     found = validate(definition)
     assert all(isinstance(d, Diagnostic) for d in found)
-    assert json.dumps(definition, default=str)  # the input was not turned into non-JSON
+    assert definition == before  # validation never changes what it checks
 
 
 def test_deeply_nested_value_is_reported_not_raised() -> None:

@@ -1,0 +1,432 @@
+"""The debugger: breakpoints, stepping and inspection of a local run, as a plain async API.
+
+The engine awaits `Debugger.gate(moment, run)` at every transition point: a state entered,
+a Task/Parallel/Map result before ResultSelector (`result`), a state exited, and an error
+before Retry or Catch handles it (`error`). When nothing asks to stop, a gate returns at once.
+
+A client (the app, the tests, `sfntui debug --batch`) drives a `DebugSession`:
+
+    session = DebugSession(lambda debugger: prepare(machine, input, setup, debugger=debugger))
+    session.debugger.add_breakpoint("Charge", "enter", condition="$.amount > 1000")
+    session.start()
+    stop = await session.next_stop()          # a Stop, or None once the run has ended
+    session.debugger.step()                   # or continue_, step_into, step_out, pause, stop
+
+While a run is paused every other thread (Parallel branch, Map iteration) waits at its next
+gate; they hold no thread and no CPU: each waits on an asyncio future.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
+from sfntui.asl.paths import Path, compile_path
+
+if TYPE_CHECKING:
+    from sfntui.engine.interpreter import ExecutionResult, LocalExecution, _StateRun
+
+Moment = Literal["enter", "result", "exit", "error"]
+Location = tuple[tuple[str, str, int], ...]
+MOMENTS: tuple[Moment, ...] = ("enter", "result", "exit", "error")
+
+
+class ExecutionStopped(Exception):
+    """Raised out of a gate when the user stops the run; the execution ends ABORTED."""
+
+
+class Expression:
+    """A condition or watch: a plain JSONPath (`$.order.total`) or any JSONata expression
+    (`$.amount > 1000`), read against the state's data at the stop, with `$name` variables."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._path: Path | None = None
+        self._jsonata: Any = None
+        if _reads_as_jsonpath(text):
+            self._path = compile_path(text)
+        else:
+            from sfntui.asl.jsonata import compile_jsonata
+
+            self._jsonata = compile_jsonata(text)
+
+    def evaluate(self, data: Any, context: Any, variables: Any) -> Any:
+        if self._path is not None:
+            return self._path.find(data, context, variables)
+        return self._jsonata.evaluate(
+            {"input": data, "context": context}, variables, document=data, allow_undefined=True
+        )
+
+    def safe_value(self, data: Any, context: Any, variables: Any) -> Any:
+        """The value, or a readable note of why there is none (for watches)."""
+        try:
+            value = self.evaluate(data, context, variables)
+        except PathNotFoundError as exc:
+            return f"<{exc.message}>"
+        except StatesError as exc:
+            return f"<{exc.cause}>"
+        from sfntui.asl.jsonata import UNDEFINED
+
+        return "<undefined>" if value is UNDEFINED else value
+
+
+def _reads_as_jsonpath(text: str) -> bool:
+    """A plain path (`$.a.b[0]`, `$$.State.Name`, `$var.x`) or one with JSONPath-only syntax
+    (`[*]`, `[?(...)]`, `..`); everything else (`$.amount > 1000`) is JSONata."""
+    try:
+        path = compile_path(text.strip())
+    except ExpressionSyntaxError:
+        return False
+    return path.steps is not None or any(t in text for t in ("[*]", "[?", "..", "[:"))
+
+
+@dataclass
+class Breakpoint:
+    id: int
+    state: str
+    moment: Moment = "enter"
+    condition: Expression | None = None
+    iteration: int | None = None
+    branch: int | None = None
+    enabled: bool = True
+
+    def matches(self, moment: Moment, run: _StateRun, data: Any) -> bool:
+        if not self.enabled or self.state != run.state.name or self.moment != moment:
+            return False
+        location = run.frame.location
+        if self.iteration is not None and not any(
+            kind == "Map" and index == self.iteration for kind, _, index in location
+        ):
+            return False
+        if self.branch is not None and not any(
+            kind == "Parallel" and index == self.branch for kind, _, index in location
+        ):
+            return False
+        if self.condition is None:
+            return True
+        try:
+            return bool(self.condition.evaluate(data, run.context, run.variables))
+        except (PathNotFoundError, StatesError):
+            return False
+
+    def describe(self) -> str:
+        where = f"{self.state}:{self.moment}"
+        if self.iteration is not None:
+            where += f" iteration {self.iteration}"
+        if self.branch is not None:
+            where += f" branch {self.branch}"
+        if self.condition is not None:
+            where += f" when {self.condition.text}"
+        return where
+
+
+@dataclass
+class Stop:
+    """Where a run is paused, and everything a person wants to see there."""
+
+    state: str
+    state_type: str
+    moment: Moment
+    reason: str  # "breakpoint" | "step" | "pause" | "error"
+    location: Location
+    inspection: dict[str, Any]
+    variables: dict[str, Any]
+    context: dict[str, Any]
+    watches: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    cause: str | None = None
+    breakpoint_id: int | None = None
+
+    @property
+    def path(self) -> str:
+        """`Fan[1] > Each[7]`: the branch and iteration this stop is in."""
+        return " > ".join(f"{state}[{index}]" for _, state, index in self.location)
+
+    def as_json(self) -> dict[str, Any]:
+        report: dict[str, Any] = {
+            "state": self.state,
+            "moment": self.moment,
+            "reason": self.reason,
+            "location": [
+                {"kind": kind, "state": state, "index": index}
+                for kind, state, index in self.location
+            ],
+            "inspection": self.inspection,
+            "variables": self.variables,
+            "watches": self.watches,
+        }
+        if self.error is not None:
+            report["error"], report["cause"] = self.error, self.cause
+        return report
+
+
+class Debugger:
+    def __init__(self) -> None:
+        self.breakpoints: dict[int, Breakpoint] = {}
+        self.break_on_error = False
+        self.watches: list[Expression] = []
+        self.current: Stop | None = None
+        self.stops: asyncio.Queue[Stop | None] = asyncio.Queue()
+        self._ids = itertools.count(1)
+        self._mode: str = "run"  # run | step | step_into | step_out | pause | every
+        self._anchor: Location = ()
+        self._follow: Location | None = None
+        self._resume: asyncio.Future[None] | None = None
+        self._holding: set[asyncio.Future[None]] = set()
+        self._stopping = False
+        self._edit_input: tuple[bool, Any] = (False, None)
+        self._edit_result: tuple[bool, Any] = (False, None)
+
+    # -- configuration -----------------------------------------------------------------
+
+    def add_breakpoint(
+        self,
+        state: str,
+        moment: Moment = "enter",
+        *,
+        condition: str | None = None,
+        iteration: int | None = None,
+        branch: int | None = None,
+    ) -> Breakpoint:
+        if moment not in MOMENTS:
+            raise ValueError(f"a breakpoint's moment is one of {', '.join(MOMENTS)}")
+        compiled = Expression(condition) if condition else None
+        point = Breakpoint(next(self._ids), state, moment, compiled, iteration, branch)
+        self.breakpoints[point.id] = point
+        return point
+
+    def remove_breakpoint(self, breakpoint_id: int) -> None:
+        self.breakpoints.pop(breakpoint_id, None)
+
+    def enable_breakpoint(self, breakpoint_id: int, enabled: bool = True) -> None:
+        self.breakpoints[breakpoint_id].enabled = enabled
+
+    def add_watch(self, text: str) -> Expression:
+        watch = Expression(text)
+        self.watches.append(watch)
+        return watch
+
+    def step_every_transition(self) -> None:
+        """Stop at every gate (the `--step` batch mode)."""
+        self._mode = "every"
+
+    @property
+    def paused(self) -> bool:
+        return self._resume is not None and not self._resume.done()
+
+    # -- control -----------------------------------------------------------------------
+
+    def continue_(self) -> None:
+        if self._mode != "every":
+            self._mode = "run"
+        self._release()
+
+    def step(self) -> None:
+        """To the next transition in the current branch (or its parent once it ends)."""
+        self._mode, self._anchor = "step", self._current_location()
+        self._release(hold_others=True)
+
+    def step_into(self) -> None:
+        """Into the Parallel branch or Map iteration about to run (`follow` picks which)."""
+        self._mode, self._anchor = "step_into", self._current_location()
+        self._release(hold_others=True)
+
+    def step_out(self) -> None:
+        """Until the current branch or iteration is done: the next transition of its parent."""
+        self._mode, self._anchor = "step_out", self._current_location()
+        self._release()
+
+    def follow(self, location: Location) -> None:
+        """With concurrent iterations, the one to step into; the others wait."""
+        self._follow = tuple(location)
+
+    def pause(self) -> None:
+        """A running run stops at its next transition."""
+        self._mode = "pause"
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._release()
+
+    def set_input(self, value: Any) -> None:
+        """While paused on entering a state: run it on this input instead."""
+        self._edit_input = (True, value)
+
+    def set_result(self, value: Any) -> None:
+        """While paused on a result: continue as if the task had returned this."""
+        self._edit_result = (True, value)
+
+    def _current_location(self) -> Location:
+        return self.current.location if self.current is not None else ()
+
+    def _release(self, hold_others: bool = False) -> None:
+        if self._resume is not None and not self._resume.done():
+            self._resume.set_result(None)
+        if not hold_others:
+            for future in self._holding:
+                if not future.done():
+                    future.set_result(None)
+            self._holding.clear()
+
+    # -- the engine's side -------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return (
+            self._mode != "run"
+            or self._stopping
+            or self.break_on_error
+            or bool(self._holding)
+            or self.paused
+            or any(b.enabled for b in self.breakpoints.values())
+        )
+
+    def thread_done(self, location: Location) -> None:
+        """A branch or iteration ended: if it was the one followed, the others may go."""
+        if self._anchor[: len(location)] == location and self._holding:
+            self._release()
+
+    async def gate(self, moment: Moment, run: _StateRun, data: Any = None) -> None:
+        if not self.active:
+            return
+        if self._stopping:
+            raise ExecutionStopped()
+        reason, point = self._reason(moment, run, data)
+        if reason is None:
+            if self.paused or self._holds(run):
+                await self._wait_held()
+            if self._stopping:
+                raise ExecutionStopped()
+            return
+        while self.paused:  # one stop at a time; another thread's stop waits its turn
+            await self._wait_held()
+        self._pause_at(moment, run, data, reason, point)
+        assert self._resume is not None
+        await self._resume
+        self.current = None
+        if self._stopping:
+            raise ExecutionStopped()
+
+    def take_input_edit(self) -> tuple[bool, Any]:
+        edit, self._edit_input = self._edit_input, (False, None)
+        return edit
+
+    def take_result_edit(self) -> tuple[bool, Any]:
+        edit, self._edit_result = self._edit_result, (False, None)
+        return edit
+
+    def _reason(self, moment: Moment, run: _StateRun, data: Any) -> tuple[str | None, int | None]:
+        for point in self.breakpoints.values():
+            if point.matches(moment, run, data):
+                return "breakpoint", point.id
+        if moment == "error" and self.break_on_error:
+            return "error", None
+        location = run.frame.location
+        mode = self._mode
+        if mode in ("pause", "every"):
+            return ("pause" if mode == "pause" else "step"), None
+        if mode == "step":
+            if location == self._anchor or self._anchor[: len(location)] == location:
+                return "step", None
+        elif mode == "step_into":
+            inside = location[: len(self._anchor)] == self._anchor
+            chosen = self._follow is None or location[: len(self._follow)] == self._follow
+            if inside and chosen or self._anchor[: len(location)] == location:
+                return "step", None
+        elif mode == "step_out" and len(location) < len(self._anchor):
+            return "step", None
+        return None, None
+
+    def _holds(self, run: _StateRun) -> bool:
+        """While stepping one thread, the threads not on its way wait."""
+        if self._mode not in ("step", "step_into"):
+            return False
+        location = run.frame.location
+        related = (
+            location[: len(self._anchor)] == self._anchor
+            or self._anchor[: len(location)] == location
+        )
+        if self._mode == "step_into" and self._follow is not None and related:
+            return location[: len(self._follow)] != self._follow and len(location) > len(
+                self._anchor
+            )
+        return not related
+
+    async def _wait_held(self) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._holding.add(future)
+        try:
+            await future
+        finally:
+            self._holding.discard(future)
+
+    def _pause_at(
+        self, moment: Moment, run: _StateRun, data: Any, reason: str, point: int | None
+    ) -> None:
+        if self._mode == "pause":
+            self._mode = "run"
+        inspection = run.inspection
+        variables = dict(run.variables)
+        stop = Stop(
+            state=run.state.name,
+            state_type=run.state.type,
+            moment=moment,
+            reason=reason,
+            location=run.frame.location,
+            inspection=dict(inspection.data),
+            variables=variables,
+            context=run.context,
+            error=inspection.error,
+            cause=inspection.cause,
+            breakpoint_id=point,
+        )
+        stop.watches = {
+            w.text: w.safe_value(data, run.context, variables) for w in self.watches
+        }
+        self.current = stop
+        self._resume = asyncio.get_running_loop().create_future()
+        self.stops.put_nowait(stop)
+
+
+class DebugSession:
+    """One debugged run at a time, restartable: the client's handle on the debugger."""
+
+    def __init__(self, make_execution: Callable[[Debugger], LocalExecution]) -> None:
+        self.make_execution = make_execution
+        self.debugger = Debugger()
+        self.execution: LocalExecution | None = None
+        self.result: ExecutionResult | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.result = None
+        self.execution = self.make_execution(self.debugger)
+        self._task = asyncio.ensure_future(self._run(self.execution))
+
+    async def _run(self, execution: LocalExecution) -> None:
+        self.result = await execution.run()
+        self.debugger.stops.put_nowait(None)
+
+    async def next_stop(self) -> Stop | None:
+        """The next stop, or None when the run has ended (see `result`)."""
+        return await self.debugger.stops.get()
+
+    async def wait(self) -> ExecutionResult | None:
+        if self._task is not None:
+            await self._task
+        return self.result
+
+    async def restart(self) -> None:
+        """Stop the current run and start again from the beginning, breakpoints kept."""
+        if self._task is not None and not self._task.done():
+            self.debugger.stop()
+            await self._task
+        self.debugger._stopping = False
+        self.debugger._mode = "run"
+        self.debugger.current = None
+        self.debugger.stops = asyncio.Queue()
+        self.start()
