@@ -22,6 +22,7 @@ from typing import Any
 
 from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.clock import VirtualClock
+from sfntui.engine.debugger import Debugger
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.item_reader import LocalItemReader
 from sfntui.engine.tasks import ResolverChain
@@ -37,6 +38,58 @@ def chain_of_passes(count: int) -> dict[str, Any]:
             state["End"] = True
         states[f"P{i}"] = state
     return {"StartAt": "P0", "States": states}
+
+
+def jsonata_chain_of_passes(count: int, merge: bool = True) -> dict[str, Any]:
+    """The chain above in JSONata: each Pass merges its step into its input with `$merge`
+    (the same work as ResultPath), or, with merge=False, builds its output from a template
+    that reads the input (`{"last": {"step": i}, "from": "{% $states.input.last %}"}`)."""
+    machine = chain_of_passes(count)
+    for i, state in enumerate(machine["States"].values()):
+        del state["Result"], state["ResultPath"]
+        if merge:
+            state["Output"] = "{% $merge([$states.input, {'last': {'step': " + str(i) + "}}]) %}"
+        else:
+            state["Output"] = {"last": {"step": i}, "from": "{% $states.input.last %}"}
+    return {"QueryLanguage": "JSONata", **machine}
+
+
+def jsonata_inline_map(items: int) -> tuple[dict[str, Any], Any]:
+    processor = {
+        "StartAt": "Prepare",
+        "States": {
+            "Prepare": {"Type": "Pass", "Output": {"n": "{% $states.input.n %}"}, "Next": "Decide"},
+            "Decide": {
+                "Type": "Choice",
+                "Choices": [{"Condition": "{% $states.input.n > 500 %}", "Next": "Big"}],
+                "Default": "Small",
+            },
+            "Big": {"Type": "Pass", "Output": "big", "End": True},
+            "Small": {"Type": "Pass", "Output": "small", "End": True},
+        },
+    }
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "Items": "{% $states.input.items %}",
+                "ItemProcessor": processor,
+                "End": True,
+            }
+        },
+    }
+    return definition, {"items": [{"n": i} for i in range(items)]}
+
+
+def jsonata_parallel(branches: int, length: int) -> dict[str, Any]:
+    machine = parallel(branches, length)
+    for branch in machine["States"]["Fan"]["Branches"]:
+        for i, state in enumerate(branch["States"].values()):
+            del state["Result"], state["ResultPath"]
+            state["Output"] = "{% $merge([$states.input, {'last': {'step': " + str(i) + "}}]) %}"
+    return {"QueryLanguage": "JSONata", **machine}
 
 
 def inline_map(items: int) -> tuple[dict[str, Any], Any]:
@@ -119,6 +172,7 @@ def run_ours(
     execution_input: Any,
     keep_children: bool = True,
     resolvers: ResolverChain | None = None,
+    debugger: Debugger | None = None,
 ) -> tuple[float, int]:
     machine = parse_state_machine(definition)
     started = time.perf_counter()
@@ -128,6 +182,7 @@ def run_ours(
         clock=VirtualClock(),
         resolvers=resolvers,
         options=RunOptions(history_limit=None),
+        debugger=debugger,
     )
     execution.keep_child_runs = keep_children
     result = asyncio.run(execution.run())
@@ -204,6 +259,33 @@ def main() -> None:
         ours = best_of(3, lambda d=definition, i=execution_input: run_ours(d, i))
         peer = run_moto(definition, execution_input)
         report(name, ours, peer)
+    print("the same shapes in JSONata (target: at most 2 times slower than JSONPath):")
+    jsonata_cases = [
+        jsonata_chain_of_passes(1000 // scale),
+        jsonata_inline_map(1000 // scale),
+        jsonata_parallel(10, 50 // scale),
+    ]
+    for (name, definition, execution_input), jsonata in zip(cases, jsonata_cases, strict=True):
+        definition_j, input_j = jsonata if isinstance(jsonata, tuple) else (jsonata, {})
+        plain = best_of(3, lambda d=definition, i=execution_input: run_ours(d, i))
+        other = best_of(3, lambda d=definition_j, i=input_j: run_ours(d, i))
+        slower = (plain[1] / plain[0]) / (other[1] / other[0])
+        print(f"  {name:<44} {other[1] / other[0]:>10,.0f}/s = {slower:.2f}x slower")
+    chain = chain_of_passes(1000 // scale)
+    template = jsonata_chain_of_passes(1000 // scale, merge=False)
+    plain = best_of(3, lambda: run_ours(chain, {}))
+    other = best_of(3, lambda: run_ours(template, {"last": None}))
+    slower = (plain[1] / plain[0]) / (other[1] / other[0])
+    label = "chain, an Output template instead of $merge"
+    print(f"  {label:<44} {other[1] / other[0]:>10,.0f}/s = {slower:.2f}x slower")
+    print("debugger attached, no breakpoint set (target: at least 80% of the speed without):")
+    for name, definition, execution_input in cases:
+        plain = best_of(5, lambda d=definition, i=execution_input: run_ours(d, i))
+        attached = best_of(
+            5, lambda d=definition, i=execution_input: run_ours(d, i, debugger=Debugger())
+        )
+        share = (attached[1] / attached[0]) / (plain[1] / plain[0])
+        print(f"  {name:<44} {attached[1] / attached[0]:>10,.0f}/s = {share:.0%} of without")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,215 @@
+"""AWS failures said in one sentence: what happened and what to do, never a traceback.
+
+`explain(error, ...)` turns whatever botocore or aiohttp raised into an `AwsError` whose
+`message` a person can act on: no credentials, an expired token, access denied, a wrong
+region, an endpoint that does not answer, a throttle that did not clear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore import exceptions as boto
+
+#: Error codes that mean the credentials themselves are no good.
+_BAD_CREDENTIAL_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "IncompleteSignature",
+        "SignatureDoesNotMatch",
+        "MissingAuthenticationToken",
+    }
+)
+_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken", "RequestExpired"})
+_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "NotAuthorized"})
+_NOT_FOUND_CODES = frozenset(
+    {
+        "ExecutionDoesNotExist",
+        "StateMachineDoesNotExist",
+        "ResourceNotFound",
+        "ResourceNotFoundException",
+        "MapRunDoesNotExist",
+    }
+)
+THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
+
+
+class AwsError(Exception):
+    """Something went wrong talking to AWS; `message` is one sentence for a person."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ReadOnlyError(AwsError):
+    """An action (start, stop, redrive) asked for while connected read-only."""
+
+
+class ActionDeclined(AwsError):
+    """The person asked to confirm an action said no; nothing was sent to AWS."""
+
+
+class ThrottledError(AwsError):
+    """AWS kept answering ThrottlingException for longer than the caller was willing to wait."""
+
+
+def error_code(error: BaseException) -> str | None:
+    if isinstance(error, boto.ClientError):
+        return error.response.get("Error", {}).get("Code")
+    return None
+
+
+def arn_region(arn: str) -> str | None:
+    """The region field of an ARN (`arn:aws:states:REGION:...`), if it has one."""
+    parts = arn.split(":")
+    if len(parts) > 4 and parts[0] == "arn" and parts[3]:
+        return parts[3]
+    return None
+
+
+def explain(
+    error: BaseException,
+    *,
+    operation: str = "",
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    resource: str | None = None,
+) -> AwsError:
+    """The one-sentence `AwsError` for an exception raised while calling AWS."""
+    if isinstance(error, AwsError):
+        return error
+    code = error_code(error)
+    where = f" in {region}" if region else ""
+    profile_hint = f"--profile {profile}" if profile else "your AWS profile"
+    call = f" {operation}" if operation else ""
+
+    if isinstance(error, boto.ProfileNotFound):
+        name = getattr(error, "kwargs", {}).get("profile") or profile
+        return AwsError(
+            f"The AWS profile '{name}' is not in your AWS config files; "
+            "check the name or run `aws configure --profile NAME`."
+        )
+    if isinstance(error, boto.NoRegionError):
+        return AwsError(
+            "No AWS region is set: pass --region, set AWS_REGION, or add a region to your profile."
+        )
+    if isinstance(error, boto.NoCredentialsError | boto.PartialCredentialsError):
+        return AwsError(
+            "No AWS credentials were found: set AWS_PROFILE or pass --profile, "
+            "or run `aws configure` (or `aws sso login`)."
+        )
+    if isinstance(error, boto.TokenRetrievalError | boto.SSOTokenLoadError | boto.UnauthorizedSSOTokenError):
+        login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+        return AwsError(f"Your AWS SSO session has expired or is missing: run `{login}`.")
+    if isinstance(error, boto.CredentialRetrievalError):
+        return AwsError(
+            f"AWS credentials could not be obtained for {profile_hint}: {_short(str(error))}."
+        )
+    if isinstance(error, boto.EndpointConnectionError | boto.ConnectionClosedError):
+        target = endpoint_url or getattr(error, "kwargs", {}).get("endpoint_url") or "AWS"
+        return AwsError(
+            f"Could not connect to {target}: check your network, or that the endpoint is "
+            "running if you passed --endpoint-url."
+        )
+    if isinstance(error, boto.ConnectTimeoutError | boto.ReadTimeoutError):
+        target = endpoint_url or "AWS"
+        return AwsError(f"{target} did not answer{call} in time: check your network and try again.")
+    if isinstance(error, boto.ParamValidationError):
+        return AwsError(f"The request{call} was not valid: {_short(str(error))}.")
+    if code in _EXPIRED_CODES:
+        return AwsError(
+            f"Your AWS session token has expired: refresh your credentials for {profile_hint} "
+            "(for SSO, `aws sso login`).",
+            code,
+        )
+    if code in _BAD_CREDENTIAL_CODES:
+        return AwsError(
+            f"AWS rejected your credentials ({code}): check {profile_hint}, "
+            "or that the keys in your environment are current.",
+            code,
+        )
+    if code in _DENIED_CODES:
+        return AwsError(
+            f"AWS denied access to{call}{where}: your role needs the states:{operation or '*'} "
+            "permission (or a profile that has it).",
+            code,
+        )
+    if code in THROTTLING_CODES:
+        return ThrottledError(
+            f"AWS kept throttling{call}: other tools in this account are using its API quota; "
+            "try again in a minute.",
+            code,
+        )
+    if code in _NOT_FOUND_CODES:
+        return _not_found(error, code, operation, region, resource)
+    if code == "InvalidArn":
+        return AwsError(f"{resource or 'The ARN'} is not a valid Step Functions ARN.", code)
+    if code == "ExecutionNotRedrivable":
+        return AwsError(f"The execution cannot be redriven: {_message(error)}", code)
+    if code == "ExecutionAlreadyExists":
+        return AwsError(
+            f"An execution with that name already exists: {_message(error)} "
+            "Pick another name.",
+            code,
+        )
+    if isinstance(error, boto.ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code and code.isdigit() or (status and status >= 500 and not _message(error)):
+            return AwsError(
+                f"The endpoint failed{call} with HTTP {status or code}; it may not support this "
+                "operation (moto and LocalStack lack some).",
+                code,
+            )
+        return AwsError(f"AWS refused{call}: {code}: {_message(error)}", code)
+    if isinstance(error, boto.BotoCoreError):
+        return AwsError(f"The AWS call{call} failed: {_short(str(error))}.")
+    if isinstance(error, OSError | TimeoutError):
+        return AwsError(f"Could not reach {endpoint_url or 'AWS'}: {_short(str(error))}.")
+    return AwsError(f"The AWS call{call} failed: {type(error).__name__}: {_short(str(error))}.")
+
+
+def _not_found(
+    error: BaseException, code: str, operation: str, region: str | None, resource: str | None
+) -> AwsError:
+    wanted_region = arn_region(resource) if resource else None
+    if wanted_region and region and wanted_region != region:
+        return AwsError(
+            f"{resource} is in {wanted_region}, but sfntui is connected to {region}: "
+            f"pass --region {wanted_region}.",
+            code,
+        )
+    what = {
+        "ExecutionDoesNotExist": "execution",
+        "StateMachineDoesNotExist": "state machine",
+        "MapRunDoesNotExist": "Map Run",
+    }.get(code, "resource")
+    named = f" {resource}" if resource else ""
+    in_region = f" in {region}" if region else ""
+    return AwsError(
+        f"There is no {what}{named}{in_region}: check the ARN, the account and the region.",
+        code,
+    )
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, boto.ClientError):
+        text = error.response.get("Error", {}).get("Message") or ""
+        return _short(text)
+    return _short(str(error))
+
+
+def _short(text: Any, limit: int = 300) -> str:
+    one_line = " ".join(str(text).split())
+    if "<html" in one_line.lower():
+        return "(an HTML error page)"
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"

@@ -1,0 +1,529 @@
+"""Layered (Sugiyama) placement of one graph on a character grid.
+
+grandalf ranks the nodes and orders each layer to reduce crossings. This module then gives
+every node an integer column (the priority method: long edges stay straight), stacks the
+layers top to bottom with a routing channel between each pair, and routes every link
+orthogonally: down from the middle of its source's bottom, along a track of the channel,
+down into the middle of its target's top. Links that point back up (loops) leave downwards
+like the others and climb a column to the right of every node, so they never cross one.
+
+Nothing here knows about state machines: nodes are sized rectangles, links are pairs of keys.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from grandalf.graphs import Edge as GrandalfEdge
+from grandalf.graphs import Vertex, graph_core
+from grandalf.layouts import DummyVertex, SugiyamaLayout
+
+Point = tuple[int, int]
+
+#: Blank columns between two neighbours of a layer.
+GAP = 2
+#: Rounds of grandalf's crossing reduction (each sweeps down and back up).
+ORDERING_ROUNDS = 2
+#: Sweeps of the column placement, alternating down and up; the last one goes down.
+PLACEMENT_SWEEPS = ("down", "up", "down", "up", "down")
+_DUMMY_PRIORITY = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    key: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    width: int
+    height: int
+    #: The top-left cell of every node.
+    positions: Mapping[str, Point]
+    #: For each link, its route: the corners of an orthogonal line from the cell below the
+    #: source's bottom-middle to the cell above the target's top-middle.
+    routes: tuple[tuple[Point, ...], ...]
+    #: The links drawn as loops (up the right-hand side).
+    back: frozenset[int]
+
+
+class _View:
+    """What grandalf expects to find as `vertex.view`."""
+
+    __slots__ = ("w", "h", "xy")
+
+    def __init__(self, w: int, h: int) -> None:
+        self.w = w
+        self.h = h
+        self.xy = (0.0, 0.0)
+
+
+class _Segment:
+    """One link's passage through one channel. `ups` are columns where it joins the channel's
+    top, `downs` where it joins the bottom; between them it runs along its net's track."""
+
+    __slots__ = ("ups", "downs", "source", "target", "net")
+
+    def __init__(
+        self, ups: tuple[int, ...], downs: tuple[int, ...], source: int | None, target: int | None
+    ) -> None:
+        self.ups = ups
+        self.downs = downs
+        self.source = source
+        self.target = target
+        self.net: _Net | None = None
+
+
+class _Net:
+    """Segments that may share cells: a fan-out from one source, or a fan-in to one target."""
+
+    __slots__ = ("ups", "downs", "lo", "hi", "track")
+
+    def __init__(self, segments: list[_Segment]) -> None:
+        self.ups = {x for s in segments for x in s.ups}
+        self.downs = {x for s in segments for x in s.downs}
+        columns = self.ups | self.downs
+        self.lo = min(columns)
+        self.hi = max(columns)
+        self.track = -1  # -1: a straight vertical line, no track needed
+
+
+def place(nodes: Sequence[Node], links: Sequence[Link]) -> Placement:
+    """Place `nodes` (the first is where the graph is entered) and route `links`."""
+    return _Placer(nodes, links).run()
+
+
+class _Placer:
+    def __init__(self, nodes: Sequence[Node], links: Sequence[Link]) -> None:
+        self.nodes = nodes
+        self.links = links
+        index = {node.key: i for i, node in enumerate(nodes)}
+        self.ends = [(index[link.source], index[link.target]) for link in links]
+        # Per item (a node, or a dummy standing for a long link in one layer):
+        self.width = [node.width for node in nodes]
+        self.height = [node.height for node in nodes]
+        self.dummy = [False] * len(nodes)
+        self.layer_of = [0] * len(nodes)
+        self.x = [0] * len(nodes)
+        self.y = [0] * len(nodes)
+
+    def run(self) -> Placement:
+        back = self._back_links()
+        layers, chains = self._rank_and_order(back)
+        self._place_columns(layers, chains)
+        right = max((self.x[i] + self.width[i] for i in range(len(self.x))), default=0)
+        margins = self._margin_columns(back, right)
+        channels = self._channels(layers, chains, back, margins)
+        tracks = [self._assign_tracks(segments) for segments in channels]
+        last = len(layers)
+        heights = [
+            count + 2 if count or 0 < c < last else 0 for c, count in enumerate(tracks)
+        ]
+        channel_top: list[int] = []
+        y = 0
+        for c in range(last + 1):
+            channel_top.append(y)
+            y += heights[c]
+            if c < last:
+                layer = layers[c]
+                for item in layer:
+                    self.y[item] = y
+                y += max((self.height[i] for i in layer), default=1) or 1
+        height = y
+        routes = [
+            self._back_route(li, margins[li], channel_top)
+            if li in back
+            else self._forward_route(chains[self.ends[li]], channel_top)
+            for li in range(len(self.links))
+        ]
+        width = max([right, *(m + 1 for m in margins.values())])
+        positions = {node.key: (self.x[i], self.y[i]) for i, node in enumerate(self.nodes)}
+        return Placement(width, height, positions, tuple(routes), frozenset(back))
+
+    # --- loops ---
+
+    def _back_links(self) -> set[int]:
+        """The links a depth-first walk from the entry finds pointing back to a node still on
+        its path: removing them leaves the graph acyclic. Self-loops are among them."""
+        count = len(self.nodes)
+        outgoing: list[list[int]] = [[] for _ in range(count)]
+        has_incoming = [False] * count
+        for li, (source, target) in enumerate(self.ends):
+            outgoing[source].append(li)
+            has_incoming[target] = True
+        roots = [0, *(i for i in range(count) if not has_incoming[i]), *range(count)]
+        state = [0] * count  # 0 unseen, 1 on the path, 2 done
+        back: set[int] = set()
+        for root in roots:
+            if state[root]:
+                continue
+            state[root] = 1
+            stack = [(root, iter(outgoing[root]))]
+            while stack:
+                node, pending = stack[-1]
+                for li in pending:
+                    target = self.ends[li][1]
+                    if state[target] == 0:
+                        state[target] = 1
+                        stack.append((target, iter(outgoing[target])))
+                        break
+                    if state[target] == 1:
+                        back.add(li)
+                else:
+                    state[node] = 2
+                    stack.pop()
+        return back
+
+    # --- ranks and order: grandalf ---
+
+    def _rank_and_order(
+        self, back: set[int]
+    ) -> tuple[list[list[int]], dict[tuple[int, int], list[int]]]:
+        count = len(self.nodes)
+        vertices = [Vertex(i) for i in range(count)]
+        for i, vertex in enumerate(vertices):
+            vertex.view = _View(self.width[i], self.height[i])
+        pairs: dict[tuple[int, int], GrandalfEdge] = {}
+        for li, pair in enumerate(self.ends):
+            if li not in back and pair not in pairs:
+                pairs[pair] = GrandalfEdge(vertices[pair[0]], vertices[pair[1]])
+        component = list(range(count))
+
+        def find(i: int) -> int:
+            while component[i] != i:
+                component[i] = component[component[i]]
+                i = component[i]
+            return i
+
+        for source, target in pairs:
+            a, b = find(source), find(target)
+            if a != b:
+                component[max(a, b)] = min(a, b)
+        members: dict[int, list[int]] = defaultdict(list)
+        for i in range(count):
+            members[find(i)].append(i)
+        edges_of: dict[int, list[GrandalfEdge]] = defaultdict(list)
+        for (source, _target), edge in pairs.items():
+            edges_of[find(source)].append(edge)
+
+        layers: list[list[int]] = []
+        chains: dict[tuple[int, int], list[int]] = {}
+        for root, items in members.items():
+            edges = edges_of[root]
+            core = graph_core([vertices[i] for i in items], edges)
+            sugiyama = SugiyamaLayout(core)
+            roots = [vertices[i] for i in items if not vertices[i].e_in()]
+            sugiyama.init_all(roots=roots, inverted_edges=[])
+            for _ in range(ORDERING_ROUNDS):
+                for _step in sugiyama.ordering_step():
+                    pass
+            ids: dict[DummyVertex, int] = {}
+            for rank, layer in enumerate(sugiyama.layers):
+                while len(layers) <= rank:
+                    layers.append([])
+                for vertex in layer:
+                    layers[rank].append(self._item(vertex, rank, ids))
+            for edge in edges:
+                source, target = edge.v[0].data, edge.v[1].data
+                controls = sugiyama.ctrls.get(edge)
+                if controls is None:
+                    chains[(source, target)] = [source, target]
+                else:
+                    ranks = sorted(controls)
+                    inner = [ids[controls[r]] for r in ranks[1:-1]]
+                    chains[(source, target)] = [source, *inner, target]
+        return layers, chains
+
+    def _item(self, vertex: Vertex | DummyVertex, rank: int, ids: dict[DummyVertex, int]) -> int:
+        if isinstance(vertex, DummyVertex):
+            item = ids.get(vertex)
+            if item is None:
+                item = ids[vertex] = len(self.width)
+                self.width.append(1)
+                self.height.append(0)
+                self.dummy.append(True)
+                self.layer_of.append(rank)
+                self.x.append(0)
+                self.y.append(0)
+            return item
+        self.layer_of[vertex.data] = rank
+        return vertex.data
+
+    # --- columns: the priority method ---
+
+    def _center(self, item: int) -> int:
+        return self.x[item] + self.width[item] // 2
+
+    def _place_columns(
+        self, layers: list[list[int]], chains: Mapping[tuple[int, int], list[int]]
+    ) -> None:
+        above: dict[int, list[int]] = defaultdict(list)
+        below: dict[int, list[int]] = defaultdict(list)
+        for chain in chains.values():
+            for a, b in zip(chain, chain[1:], strict=False):
+                below[a].append(b)
+                above[b].append(a)
+        x, width = self.x, self.width
+        for layer in layers:
+            left = 0
+            for item in layer:
+                x[item] = left
+                left += width[item] + GAP
+        for sweep in PLACEMENT_SWEEPS:
+            if sweep == "down":
+                ranks: Sequence[int] = range(1, len(layers))
+                neighbours = above
+            else:
+                ranks = range(len(layers) - 2, -1, -1)
+                neighbours = below
+            for rank in ranks:
+                layer = layers[rank]
+                wanted: list[int] = []
+                priority: list[int] = []
+                for item in layer:
+                    near = neighbours.get(item)
+                    if near:
+                        centers = sorted(self._center(n) for n in near)
+                        middle = len(centers) // 2
+                        if len(centers) % 2:
+                            center = centers[middle]
+                        else:
+                            center = (centers[middle - 1] + centers[middle]) // 2
+                        wanted.append(center - width[item] // 2)
+                    else:
+                        wanted.append(x[item])
+                    priority.append(_DUMMY_PRIORITY if self.dummy[item] else len(near or ()))
+                self._place_layer(layer, wanted, priority)
+        lowest = min(x, default=0)
+        if lowest:
+            for i in range(len(x)):
+                x[i] -= lowest
+
+    def _place_layer(self, layer: list[int], wanted: list[int], priority: list[int]) -> None:
+        """Move each item of one layer towards its wanted column, most important first; an
+        item pushes less important ones aside but never a more important one."""
+        count = len(layer)
+        x, width = self.x, self.width
+        sizes = [width[item] for item in layer]
+        lefts = [x[item] for item in layer]
+        middle = (count - 1) / 2
+        order = sorted(range(count), key=lambda i: (-priority[i], abs(i - middle), i))
+        placed = [False] * count
+        for i in order:
+            low = -(1 << 30)
+            room = 0
+            for j in range(i - 1, -1, -1):
+                room += sizes[j] + GAP
+                if placed[j]:
+                    low = lefts[j] + room
+                    break
+            high = 1 << 30
+            room = sizes[i] + GAP
+            for j in range(i + 1, count):
+                if placed[j]:
+                    high = lefts[j] - room
+                    break
+                room += sizes[j] + GAP
+            lefts[i] = min(max(wanted[i], low), high)
+            placed[i] = True
+            for j in range(i - 1, -1, -1):
+                if placed[j]:
+                    break
+                lefts[j] = min(lefts[j], lefts[j + 1] - GAP - sizes[j])
+            for j in range(i + 1, count):
+                if placed[j]:
+                    break
+                lefts[j] = max(lefts[j], lefts[j - 1] + sizes[j - 1] + GAP)
+        for item, left in zip(layer, lefts, strict=True):
+            x[item] = left
+
+    # --- channels and tracks ---
+
+    def _margin_columns(self, back: set[int], right: int) -> dict[int, int]:
+        """A column right of every node for each loop; loops whose spans overlap get
+        different columns, shorter loops nearer the nodes."""
+        spans = []
+        for li in back:
+            source, target = self.ends[li]
+            spans.append((self.layer_of[source] + 1 - self.layer_of[target], li))
+        taken: list[list[tuple[int, int]]] = []
+        margins: dict[int, int] = {}
+        for _length, li in sorted(spans):
+            source, target = self.ends[li]
+            span = (self.layer_of[target], self.layer_of[source] + 1)
+            for column, used in enumerate(taken):
+                if all(span[1] < a or b < span[0] for a, b in used):
+                    used.append(span)
+                    break
+            else:
+                column = len(taken)
+                taken.append([span])
+            margins[li] = right + 1 + 2 * column
+        return margins
+
+    def _channels(
+        self,
+        layers: list[list[int]],
+        chains: Mapping[tuple[int, int], list[int]],
+        back: set[int],
+        margins: Mapping[int, int],
+    ) -> list[list[_Segment]]:
+        """The segments crossing each channel; channel c lies above layer c."""
+        channels: list[list[_Segment]] = [[] for _ in range(len(layers) + 1)]
+        self.hops: dict[tuple[int, int], _Segment] = {}
+        for chain in chains.values():
+            for a, b in zip(chain, chain[1:], strict=False):
+                segment = _Segment((self._center(a),), (self._center(b),), a, b)
+                self.hops[(a, b)] = segment
+                channels[self.layer_of[b]].append(segment)
+        self.loops: dict[int, tuple[_Segment, _Segment]] = {}
+        for li in back:
+            source, target = self.ends[li]
+            margin = margins[li]
+            leave = _Segment((self._center(source), margin), (), source, None)
+            arrive = _Segment((), (margin, self._center(target)), None, target)
+            channels[self.layer_of[source] + 1].append(leave)
+            channels[self.layer_of[target]].append(arrive)
+            self.loops[li] = (leave, arrive)
+        return channels
+
+    @staticmethod
+    def _assign_tracks(segments: list[_Segment]) -> int:
+        """Group the segments into nets, give each bent net a track (a row of the channel),
+        and return how many tracks the channel needs."""
+        if not segments:
+            return 0
+        group = list(range(len(segments)))
+
+        def find(i: int) -> int:
+            while group[i] != i:
+                group[i] = group[group[i]]
+                i = group[i]
+            return i
+
+        def join(members: list[int]) -> None:
+            first = find(members[0])
+            for other in members[1:]:
+                group[find(other)] = first
+
+        by_source: dict[int, list[int]] = defaultdict(list)
+        for i, segment in enumerate(segments):
+            if segment.source is not None:
+                by_source[segment.source].append(i)
+        by_target: dict[int, list[int]] = defaultdict(list)
+        for i, segment in enumerate(segments):
+            fan_out = segment.source is not None and len(by_source[segment.source]) > 1
+            if not fan_out and segment.target is not None:
+                by_target[segment.target].append(i)
+        for members in (*by_source.values(), *by_target.values()):
+            if len(members) > 1:
+                join(members)
+        grouped: dict[int, list[_Segment]] = defaultdict(list)
+        for i, segment in enumerate(segments):
+            grouped[find(i)].append(segment)
+        nets = []
+        for members in grouped.values():
+            net = _Net(members)
+            for segment in members:
+                segment.net = net
+            if net.lo < net.hi:
+                nets.append(net)
+        if not nets:
+            return 0
+        # A net that comes down a column must run above a net that goes on down that column.
+        ups: dict[int, list[_Net]] = defaultdict(list)
+        downs: dict[int, list[_Net]] = defaultdict(list)
+        for net in nets:
+            for column in net.ups:
+                ups[column].append(net)
+            for column in net.downs:
+                downs[column].append(net)
+        above: dict[_Net, set[_Net]] = {net: set() for net in nets}
+        for column, upper in ups.items():
+            for lower in downs.get(column, ()):
+                for net in upper:
+                    if net is not lower:
+                        above[lower].add(net)
+        rows: list[list[_Net]] = []
+        remaining = sorted(nets, key=lambda n: (n.lo, n.hi))
+        done: set[_Net] = set()
+        while remaining:
+            ready = next((n for n in remaining if above[n] <= done), None)
+            if ready is None:  # a cycle of constraints: let the least constrained net go first
+                ready = min(remaining, key=lambda n: len(above[n] - done))
+            remaining.remove(ready)
+            done.add(ready)
+            track = max((p.track + 1 for p in above[ready] if p.track >= 0), default=0)
+            while track < len(rows) and any(
+                not (other.hi + 1 < ready.lo or ready.hi + 1 < other.lo) for other in rows[track]
+            ):
+                track += 1
+            if track == len(rows):
+                rows.append([])
+            rows[track].append(ready)
+            ready.track = track
+        return len(rows)
+
+    # --- routes ---
+
+    def _track_row(self, segment: _Segment, channel_top: list[int], channel: int) -> int | None:
+        net = segment.net
+        if net is None or net.track < 0:
+            return None
+        return channel_top[channel] + 1 + net.track
+
+    def _forward_route(self, chain: list[int], channel_top: list[int]) -> tuple[Point, ...]:
+        first = chain[0]
+        points = [(self._center(first), self.y[first] + self.height[first])]
+        for a, b in zip(chain, chain[1:], strict=False):
+            xa, xb = self._center(a), self._center(b)
+            row = self._track_row(self.hops[(a, b)], channel_top, self.layer_of[b])
+            if row is not None:
+                points.append((xa, row))
+                points.append((xb, row))
+            points.append((xb, self.y[b] - 1))
+            if b != chain[-1]:
+                points.append((xb, self.y[b] + self.height[b]))
+        return _corners(points)
+
+    def _back_route(self, li: int, margin: int, channel_top: list[int]) -> tuple[Point, ...]:
+        source, target = self.ends[li]
+        leave, arrive = self.loops[li]
+        out_row = self._track_row(leave, channel_top, self.layer_of[source] + 1)
+        in_row = self._track_row(arrive, channel_top, self.layer_of[target])
+        assert out_row is not None and in_row is not None
+        xs, xt = self._center(source), self._center(target)
+        points = [
+            (xs, self.y[source] + self.height[source]),
+            (xs, out_row),
+            (margin, out_row),
+            (margin, in_row),
+            (xt, in_row),
+            (xt, self.y[target] - 1),
+        ]
+        return _corners(points)
+
+
+def _corners(points: list[Point]) -> tuple[Point, ...]:
+    """Drop repeated points and points in the middle of a straight run."""
+    kept: list[Point] = []
+    for point in points:
+        if kept and kept[-1] == point:
+            continue
+        if len(kept) >= 2:
+            (x0, y0), (x1, y1) = kept[-2], kept[-1]
+            if (x0 == x1 == point[0]) or (y0 == y1 == point[1]):
+                kept[-1] = point
+                continue
+        kept.append(point)
+    return tuple(kept)
