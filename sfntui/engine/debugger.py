@@ -384,9 +384,7 @@ class Debugger:
             cause=inspection.cause,
             breakpoint_id=point,
         )
-        stop.watches = {
-            w.text: w.safe_value(data, run.context, variables) for w in self.watches
-        }
+        stop.watches = {w.text: w.safe_value(data, run.context, variables) for w in self.watches}
         self.current = stop
         self._resume = asyncio.get_running_loop().create_future()
         self.stops.put_nowait(stop)

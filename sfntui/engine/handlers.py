@@ -62,7 +62,11 @@ class PythonHandlers:
     def handles(self, state: str, resource: Resource) -> bool:
         if resource.kind == "lambda":
             return resource.function_name in self.handlers
-        return resource.is_lambda_invoke and bool(self.handlers)
+        if not resource.is_lambda_invoke:
+            return False
+        if resource.function_name:
+            return resource.function_name in self.handlers
+        return bool(self.handlers)  # named by a path: known only when the task runs
 
     async def invoke(self, invocation: TaskInvocation) -> Any:
         resource = invocation.resource

@@ -26,7 +26,7 @@ from sfntui.asl.timestamps import format_timestamp, parse_timestamp
 from sfntui.engine.clock import Clock, RealClock
 from sfntui.engine.debugger import ExecutionStopped
 from sfntui.engine.inspection import Inspection
-from sfntui.engine.recorder import HistoryRecorder, Thread
+from sfntui.engine.recorder import HistoryLimitExceeded, HistoryRecorder, Thread
 from sfntui.engine.tasks import (
     ResolverChain,
     Resource,
@@ -177,20 +177,20 @@ class LocalExecution:
             self.result = ExecutionResult("TIMED_OUT")
             return self.result
         except _Failed as failure:
-            self.history.emit(root.thread, "ExecutionFailed", _error_details(failure))
-            self.result = ExecutionResult(
-                "FAILED", error=failure.error, cause=failure.cause or None
-            )
-            return self.result
-        except StatesError as exc:  # e.g. the history limit
-            self.result = ExecutionResult("FAILED", error=exc.error, cause=exc.cause)
-            return self.result
+            return self._fail_execution(root, failure)
+        except HistoryLimitExceeded as exc:
+            return self._fail_execution(root, _Failed(exc.error, exc.cause))
         self.history.emit(
             root.thread,
             "ExecutionSucceeded",
             {"output": to_json(output), "outputDetails": {"truncated": False}},
         )
         self.result = ExecutionResult("SUCCEEDED", output=output)
+        return self.result
+
+    def _fail_execution(self, root: Frame, failure: _Failed) -> ExecutionResult:
+        self.history.emit(root.thread, "ExecutionFailed", _error_details(failure))
+        self.result = ExecutionResult("FAILED", error=failure.error, cause=failure.cause or None)
         return self.result
 
     def send_task_success(self, token: str, output: Any) -> None:
@@ -355,6 +355,11 @@ class LocalExecution:
         count = self._invocations.get(state_name, 0)
         self._invocations[state_name] = count + 1
         return count
+
+    def drop_token(self, token: str) -> None:
+        future = self._task_tokens.pop(token, None)
+        if future is not None and not future.done():
+            future.cancel()
 
     def new_token(self) -> tuple[str, asyncio.Future[Any]]:
         token = str(uuid.UUID(int=self._random.getrandbits(128), version=4))

@@ -134,7 +134,10 @@ class MockConfig:
         if not isinstance(responses, Mapping):
             raise MockConfigError(f"{where}: MockedResponses must be an object")
         for name, raw in responses.items():
-            ResponseSequence.from_json(raw, name)
+            try:
+                ResponseSequence.from_json(raw, name)
+            except MockConfigError as exc:
+                raise MockConfigError(f"{where}: {exc}") from None
         for machine, body in machines.items():
             cases = body.get("TestCases") if isinstance(body, Mapping) else None
             if not isinstance(cases, Mapping):

@@ -32,6 +32,7 @@ async def run_parallel(run: _StateRun, raw_input: Any, effective: Any, attempt: 
     thread = run.frame.thread
     execution.history.emit(thread, "ParallelStateStarted")
     frames = [run.frame.child("Parallel", state.name, i) for i in range(len(state.branches))]
+
     async def branch_run(branch: m.StateMachine, frame: Any) -> Any:
         try:
             return await execution._run_machine(branch, branch_input, frame)

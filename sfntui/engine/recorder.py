@@ -63,8 +63,12 @@ class HistoryRecorder:
 
     def emit(self, thread: Thread, event_type: str, details: dict[str, Any] | None = None) -> Event:
         event_id = len(self.events) + 1
-        if self._limit is not None and event_id > self._limit:
-            raise HistoryLimitExceeded()
+        if self._limit is not None and (
+            event_id > self._limit
+            or (event_id == self._limit and event_type not in _EXECUTION_ENDS)
+        ):
+            # The last event a history can hold is kept for the execution's end (AWS's rule).
+            raise HistoryLimitExceeded(self._limit)
         event: Event = {
             "timestamp": self._now(),
             "type": event_type,
@@ -80,9 +84,14 @@ class HistoryRecorder:
         return event
 
 
+_EXECUTION_ENDS = frozenset(
+    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
+)
+
+
 class HistoryLimitExceeded(StatesError):
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_EVENTS) -> None:
         super().__init__(
             "States.Runtime",
-            f"The execution reached the maximum number of history events ({MAX_EVENTS}).",
+            f"The execution reached the maximum number of history events ({limit}).",
         )

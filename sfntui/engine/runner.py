@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfntui.asl import model as m
+from sfntui.asl.templates import Constant, ObjectTemplate
 from sfntui.engine.clock import Clock, RealClock, VirtualClock
 from sfntui.engine.handlers import Handler, PythonHandlers
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
 from sfntui.engine.item_reader import LocalItemReader
 from sfntui.engine.mock_config import MockConfig
-from sfntui.engine.tasks import NoResolverError, ResolverChain, TaskResolver, read_resource
+from sfntui.engine.tasks import (
+    NoResolverError,
+    ResolverChain,
+    TaskResolver,
+    read_resource,
+    with_function_name,
+)
 
 
 @dataclass
@@ -53,6 +60,10 @@ def unanswered_tasks(machine: m.StateMachine, chain: ResolverChain) -> list[tupl
     for state, _ in machine.walk():
         if isinstance(state, m.TaskState):
             resource = read_resource(state.resource)
+            if resource.is_lambda_invoke:
+                resource = with_function_name(
+                    resource, _static_field(state.parameters, "FunctionName")
+                )
         elif isinstance(state, m.MapState) and state.item_reader is not None:
             resource = read_resource(str(state.item_reader.get("Resource", "")))
         else:
@@ -60,6 +71,17 @@ def unanswered_tasks(machine: m.StateMachine, chain: ResolverChain) -> list[tupl
         if chain.find(state.name, resource) is None:
             missing.append((state.name, resource.arn))
     return missing
+
+
+def _static_field(template: Any, key: str) -> Any:
+    """A field of a Parameters template that is written out, not computed (else None)."""
+    if isinstance(template, Constant) and isinstance(template.value, dict):
+        return template.value.get(key)
+    if isinstance(template, ObjectTemplate):
+        for name, value in template.entries:
+            if name == key and isinstance(value, Constant):
+                return value.value
+    return None
 
 
 def prepare(

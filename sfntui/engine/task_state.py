@@ -161,7 +161,9 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         events.failed(failure.error, cause)
         raise StatesError(failure.error, cause) from None
     finally:
-        run.context.pop("Task", None)
+        task = run.context.pop("Task", None)
+        if task is not None:
+            run.execution.drop_token(task["Token"])
     events.succeeded(result)
     return result
 
@@ -185,6 +187,10 @@ async def _call(
             if pattern:
                 events.submitted({})
             raise
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a resolver's own failure fails the task, not the engine
+            raise TaskFailure(type(exc).__name__, str(exc) or repr(exc)) from None
         if not pattern:
             return response
         if token_future is None or invocation.extra.get("callback_answered"):
@@ -194,9 +200,12 @@ async def _call(
         events.submitted(response)
         return await token_future
 
-    limit = time_limit if time_limit is not None else DEFAULT_TIMEOUT
+    if time_limit is None:
+        # Step Functions' default (99999999 s) never ends a run in practice; with no timer a
+        # virtual clock does not leap to it while a task waits for its token.
+        return await call()
     work = asyncio.ensure_future(call())
-    timer = asyncio.ensure_future(clock.sleep(limit))
+    timer = asyncio.ensure_future(clock.sleep(time_limit))
     try:
         done, _ = await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:

@@ -8,7 +8,7 @@ order; the first whose `handles` says yes answers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sfntui.engine.clock import Clock
@@ -52,6 +52,18 @@ def read_resource(arn: str) -> Resource:
                 break
         return Resource(arn, "service", match["service"], action, pattern)
     return Resource(arn, "service", action=arn)
+
+
+def with_function_name(resource: Resource, function: Any) -> Resource:
+    """`lambda:invoke` names its function in Parameters: `arn:...:function:f:alias` -> `f`."""
+    if not isinstance(function, str) or not function:
+        return resource
+    name = (
+        function.split(":")[6]
+        if function.startswith("arn:") and function.count(":") >= 6
+        else function.split(":")[0]
+    )
+    return replace(resource, function_name=name)
 
 
 @dataclass

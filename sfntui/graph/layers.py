@@ -494,7 +494,7 @@ class _Placer:
             points.append((xb, self.y[b] - 1))
             if b != chain[-1]:
                 points.append((xb, self.y[b] + self.height[b]))
-        return _corners(points)
+        return corners(points)
 
     def _back_route(self, li: int, margin: int, channel_top: list[int]) -> tuple[Point, ...]:
         source, target = self.ends[li]
@@ -511,10 +511,10 @@ class _Placer:
             (xt, in_row),
             (xt, self.y[target] - 1),
         ]
-        return _corners(points)
+        return corners(points)
 
 
-def _corners(points: list[Point]) -> tuple[Point, ...]:
+def corners(points: list[Point]) -> tuple[Point, ...]:
     """Drop repeated points and points in the middle of a straight run."""
     kept: list[Point] = []
     for point in points:

@@ -36,8 +36,9 @@ class Box:
     height: int
     #: The first line inside the box: the state's name (the renderer shortens it to fit).
     title: str
-    #: The second line: the type and its markers ("Task · retry", "Map · items $.xs · max 5").
-    subtitle: str = ""
+    #: The second line, in parts: the type and its markers ("Task", "retry"), or for a Map
+    #: ("Map", "items $.xs", "max 5"). Drawn joined by " · ".
+    details: tuple[str, ...] = ()
     state_type: str | None = None
     #: The frame this box sits in (its key), None at the top level.
     parent: str | None = None
@@ -48,6 +49,10 @@ class Box:
     #: A Parallel or Map drawn as one box.
     collapsed: bool = False
     has_retry: bool = False
+
+    @property
+    def subtitle(self) -> str:
+        return " · ".join(self.details)
 
     @property
     def right(self) -> int:

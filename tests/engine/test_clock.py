@@ -106,8 +106,14 @@ async def test_parallel_waits_exit_in_time_order_and_the_state_ends_with_the_lon
                 "Type": "Parallel",
                 "End": True,
                 "Branches": [
-                    {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 600, "End": True}}},
-                    {"StartAt": "Short", "States": {"Short": {"Type": "Wait", "Seconds": 45, "End": True}}},
+                    {
+                        "StartAt": "Long",
+                        "States": {"Long": {"Type": "Wait", "Seconds": 600, "End": True}},
+                    },
+                    {
+                        "StartAt": "Short",
+                        "States": {"Short": {"Type": "Wait", "Seconds": 45, "End": True}},
+                    },
                 ],
             }
         },

@@ -31,7 +31,9 @@ FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 def plain_lambda(extra: dict | None = None) -> dict:
     return {
         "StartAt": "Call",
-        "States": {"Call": {"Type": "Task", "Resource": FUNCTION_ARN, "End": True, **(extra or {})}},
+        "States": {
+            "Call": {"Type": "Task", "Resource": FUNCTION_ARN, "End": True, **(extra or {})}
+        },
     }
 
 
@@ -53,8 +55,9 @@ def lambda_invoke(payload: Any = None, extra: dict | None = None) -> dict:
     }
 
 
-async def run(definition: dict, handlers: dict, execution_input: Any = None
-              ) -> tuple[LocalExecution, ExecutionResult]:
+async def run(
+    definition: dict, handlers: dict, execution_input: Any = None
+) -> tuple[LocalExecution, ExecutionResult]:
     execution = LocalExecution(
         parse_state_machine(definition),
         execution_input,
@@ -80,9 +83,12 @@ async def test_a_sync_handler_answers_a_plain_lambda_arn_with_its_return_value()
     assert result.status == "SUCCEEDED"
     assert result.output == {"total": 12}
     assert seen == [({"qty": 4}, "orders")]
-    assert event_of(execution, "LambdaFunctionSucceeded")["lambdaFunctionSucceededEventDetails"][
-        "output"
-    ] == '{"total":12}'
+    assert (
+        event_of(execution, "LambdaFunctionSucceeded")["lambdaFunctionSucceededEventDetails"][
+            "output"
+        ]
+        == '{"total":12}'
+    )
 
 
 async def test_an_async_handler_is_awaited() -> None:
@@ -170,7 +176,9 @@ async def test_a_handlers_exception_type_can_be_caught_by_name() -> None:
     def orders(event: Any, context: Any) -> Any:
         raise PaymentDeclined("card expired")
 
-    catch = {"Catch": [{"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.why", "Next": "Sorry"}]}
+    catch = {
+        "Catch": [{"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.why", "Next": "Sorry"}]
+    }
     definition = plain_lambda(catch)
     del definition["States"]["Call"]["End"]
     definition["States"]["Call"]["Next"] = "Sorry"
@@ -187,7 +195,9 @@ async def test_a_handlers_exception_type_can_be_caught_by_name() -> None:
     ("returned", "expected"),
     [(b'"HelloWorld!"', "HelloWorld!"), (b'{"a": [1, 2]}', {"a": [1, 2]})],
 )
-async def test_bytes_returned_are_read_as_lambdas_json_payload(returned: bytes, expected: Any) -> None:
+async def test_bytes_returned_are_read_as_lambdas_json_payload(
+    returned: bytes, expected: Any
+) -> None:
     _, plain = await run(plain_lambda(), {"orders": lambda event, context: returned}, {})
     _, invoked = await run(lambda_invoke(), {"orders": lambda event, context: returned}, {})
 

@@ -87,8 +87,9 @@ class Greeter:
         return {"greeting": "hello", "asked": invocation.parameters}
 
 
-async def run(definition: dict, execution_input: Any = None, resolvers: list | None = None
-              ) -> tuple[LocalExecution, ExecutionResult]:
+async def run(
+    definition: dict, execution_input: Any = None, resolvers: list | None = None
+) -> tuple[LocalExecution, ExecutionResult]:
     execution = LocalExecution(
         parse_state_machine(definition),
         execution_input,
@@ -232,7 +233,11 @@ async def test_a_fail_state_writes_execution_failed_with_its_error_and_cause() -
     events = execution.history.events
 
     assert (result.status, result.error, result.cause) == ("FAILED", "Order.Invalid", "no items")
-    assert [e["type"] for e in events] == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "FailStateEntered",
+        "ExecutionFailed",
+    ]
     assert events[-1]["executionFailedEventDetails"] == {
         "error": "Order.Invalid",
         "cause": "no items",
@@ -257,7 +262,10 @@ async def test_parallel_branches_each_chain_back_to_parallel_state_started() -> 
                         },
                     },
                     {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": True}}},
-                    {"StartAt": "C1", "States": {"C1": {"Type": "Wait", "Seconds": 1, "End": True}}},
+                    {
+                        "StartAt": "C1",
+                        "States": {"C1": {"Type": "Wait", "Seconds": 1, "End": True}},
+                    },
                 ],
             }
         },
@@ -274,7 +282,9 @@ async def test_parallel_branches_each_chain_back_to_parallel_state_started() -> 
         if e["type"].endswith("StateEntered") and e["stateEnteredEventDetails"]["name"] != "Fan"
     }
     assert firsts["A1"] == firsts["B1"] == firsts["C1"] == started["id"]
-    a2 = next(e for e in events.values() if e.get("stateEnteredEventDetails", {}).get("name") == "A2")
+    a2 = next(
+        e for e in events.values() if e.get("stateEnteredEventDetails", {}).get("name") == "A2"
+    )
     assert events[a2["previousEventId"]]["type"] == "PassStateExited"
     assert events[a2["previousEventId"]]["stateExitedEventDetails"]["name"] == "A1"
     assert [e["id"] for e in events.values()] == list(range(1, len(events) + 1))
@@ -318,8 +328,7 @@ async def test_map_iterations_chain_to_map_state_started_and_their_own_start() -
     assert all(e["previousEventId"] == map_started["id"] for e in iterations)
     iteration_ids = {e["id"] for e in iterations}
     doubles = [
-        e for e in events.values()
-        if e.get("stateEnteredEventDetails", {}).get("name") == "Double"
+        e for e in events.values() if e.get("stateEnteredEventDetails", {}).get("name") == "Double"
     ]
     assert len(doubles) == 3
     assert {e["previousEventId"] for e in doubles} == iteration_ids
@@ -347,7 +356,9 @@ async def test_a_caught_task_failure_keeps_error_and_cause_in_task_failed() -> N
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
                 "Parameters": {"FunctionName": "charge"},
-                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Sorry"}],
+                "Catch": [
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Sorry"}
+                ],
                 "End": True,
             },
             "Sorry": {"Type": "Pass", "End": True},
@@ -362,5 +373,8 @@ async def test_a_caught_task_failure_keeps_error_and_cause_in_task_failed() -> N
         "error": "Payment.Declined",
         "cause": "card expired",
     }
-    assert result.output == {"id": 7, "error": {"Error": "Payment.Declined", "Cause": "card expired"}}
+    assert result.output == {
+        "id": 7,
+        "error": {"Error": "Payment.Declined", "Cause": "card expired"},
+    }
     assert_aws_shaped(execution.history.events)

@@ -69,8 +69,9 @@ class CreateCluster:
         return EMR_RESULT
 
 
-async def run(definition: dict, execution_input: Any, resolvers: list
-              ) -> tuple[LocalExecution, ExecutionResult]:
+async def run(
+    definition: dict, execution_input: Any, resolvers: list
+) -> tuple[LocalExecution, ExecutionResult]:
     execution = LocalExecution(
         parse_state_machine(definition),
         execution_input,
@@ -106,7 +107,9 @@ async def test_the_guides_input_result_output_path_example_step_by_step() -> Non
         received.append(event)
         return f"Hello, {event['who']}!"
 
-    execution, result = await run(definition, GUIDE_INPUT, [PythonHandlers({"HelloFunction": hello})])
+    execution, result = await run(
+        definition, GUIDE_INPUT, [PythonHandlers({"HelloFunction": hello})]
+    )
     data = inspection_of(execution, "HelloWorld").data
 
     assert received == [{"who": "AWS Step Functions"}]

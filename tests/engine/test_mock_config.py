@@ -83,7 +83,10 @@ DEFINITION = {
         "SQSState": {
             "Type": "Task",
             "Resource": "arn:aws:states:::sqs:sendMessage",
-            "Parameters": {"QueueUrl": "https://sqs.example/queue", "MessageBody.$": "$.Payload.body"},
+            "Parameters": {
+                "QueueUrl": "https://sqs.example/queue",
+                "MessageBody.$": "$.Payload.body",
+            },
             "End": True,
         },
     },
@@ -128,7 +131,8 @@ async def test_the_happy_path_returns_each_mocked_response(tmp_path: Path) -> No
     assert result.status == "SUCCEEDED"
     assert result.output == SQS_OK
     lambda_exit = next(
-        e for e in execution.history.events
+        e
+        for e in execution.history.events
         if e["type"] == "TaskStateExited" and e["stateExitedEventDetails"]["name"] == "LambdaState"
     )
     assert json.loads(lambda_exit["stateExitedEventDetails"]["output"]) == LAMBDA_OK
@@ -171,9 +175,7 @@ async def test_a_thrown_error_carries_its_error_and_cause(tmp_path: Path) -> Non
 
 async def test_responses_are_counted_per_state_across_a_loop(tmp_path: Path) -> None:
     mocks = {
-        "StateMachines": {
-            "Poller": {"TestCases": {"ThreePolls": {"Poll": "Progress"}}}
-        },
+        "StateMachines": {"Poller": {"TestCases": {"ThreePolls": {"Poll": "Progress"}}}},
         "MockedResponses": {
             "Progress": {
                 "0-1": {"Return": {"status": "RUNNING"}},
@@ -352,7 +354,9 @@ def test_an_unknown_test_case_lists_the_cases_the_machine_has(tmp_path: Path) ->
 
 def test_a_hybrid_case_names_the_unmocked_state_before_the_run(tmp_path: Path) -> None:
     config = MockConfig.load(write(tmp_path, GUIDE_MOCKS))
-    setup = RunSetup(mock_config=config, machine_name="LambdaSQSIntegration", test_case="HybridPath")
+    setup = RunSetup(
+        mock_config=config, machine_name="LambdaSQSIntegration", test_case="HybridPath"
+    )
 
     with pytest.raises(NoResolverError) as raised:
         prepare(parse_state_machine(DEFINITION), {}, setup)

@@ -22,7 +22,10 @@ ORDER = {
         "Fulfil": {
             "Type": "Parallel",
             "Branches": [
-                {"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": SHIP, "End": True}}},
+                {
+                    "StartAt": "Ship",
+                    "States": {"Ship": {"Type": "Task", "Resource": SHIP, "End": True}},
+                },
                 {
                     "StartAt": "EachItem",
                     "States": {
@@ -31,7 +34,9 @@ ORDER = {
                             "ItemsPath": "$.items",
                             "ItemProcessor": {
                                 "StartAt": "Audit",
-                                "States": {"Audit": {"Type": "Task", "Resource": AUDIT, "End": True}},
+                                "States": {
+                                    "Audit": {"Type": "Task", "Resource": AUDIT, "End": True}
+                                },
                             },
                             "End": True,
                         }

@@ -44,7 +44,7 @@ class Queue:
         return True
 
     async def invoke(self, invocation: TaskInvocation) -> Any:
-        self.messages.append(invocation.parameters["MessageBody"])
+        self.messages.append(invocation.parameters.get("MessageBody"))
         return {"MessageId": "m-1"}
 
 
@@ -136,7 +136,10 @@ async def test_a_failure_sent_with_the_token_can_be_caught() -> None:
     result = await asyncio.wait_for(running, 5)
 
     assert result.status == "SUCCEEDED"
-    assert result.output == {"order": 42, "rejected": {"Error": "Approval.Rejected", "Cause": "too big"}}
+    assert result.output == {
+        "order": 42,
+        "rejected": {"Error": "Approval.Rejected", "Cause": "too big"},
+    }
 
 
 async def test_a_token_cannot_be_used_twice_or_made_up() -> None:
@@ -169,7 +172,9 @@ async def test_a_mock_answers_the_callback_itself(tmp_path: Path) -> None:
     mock_file.write_text(
         json.dumps(
             {
-                "StateMachines": {"Approval": {"TestCases": {"Approved": {"AskForApproval": "Yes"}}}},
+                "StateMachines": {
+                    "Approval": {"TestCases": {"Approved": {"AskForApproval": "Yes"}}}
+                },
                 "MockedResponses": {"Yes": {"0": {"Return": {"approved": True}}}},
             }
         )
@@ -187,3 +192,23 @@ async def test_a_mock_answers_the_callback_itself(tmp_path: Path) -> None:
     assert result.status == "SUCCEEDED"
     assert result.output == {"order": 7, "approval": {"approved": True}}
     assert "TaskSubmitted" in types(execution)
+
+
+async def test_no_token_is_left_waiting_after_a_sync_job_finishes() -> None:
+    definition = {
+        "StartAt": "Job",
+        "States": {
+            "Job": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                "Parameters": {"JobName": "nightly"},
+                "End": True,
+            }
+        },
+    }
+    execution, _, running = start(VirtualClock(), definition)
+
+    result = await asyncio.wait_for(running, 5)
+
+    assert result.status == "SUCCEEDED"
+    assert execution.waiting_tokens == []

@@ -1,0 +1,354 @@
+"""A state machine laid out top to bottom on a character grid, as the AWS console draws it.
+
+Each machine (the top level, a Parallel branch, a Map's processor) is laid out on its own
+by `sfntui.graph.layers`: its states are nodes, and a Choice rule, a Default or a Catch is a
+small node of its own holding the edge's label, so labels get room like boxes do and never
+sit on a line or a box. A Parallel or a Map is a frame: a header (name, type, markers) over
+its branches side by side, or its processor, laid out first so the frame knows its size.
+The top level gets a Start marker above `StartAt` and an End marker below its final states.
+
+Layouts are cached per machine object and options: laying out a large definition takes
+tens of milliseconds, and the graph is redrawn on every history event.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.cells import cell_len
+
+from sfntui.asl.model import ChoiceState, MapState, ParallelState, State, StateMachine
+from sfntui.graph.layers import Link, Node, corners, place
+from sfntui.graph.shapes import END_KEY, START_KEY, Box, Edge, EdgeKind, GraphLayout, Point
+
+#: The widest a state's name or an edge label is drawn by default (longer ones are shortened).
+DEFAULT_MAX_LABEL = 24
+BOX_HEIGHT = 4
+MARKER_HEIGHT = 3
+#: A frame's header: top border, name, type, and the line under them.
+FRAME_HEADER = 4
+#: A subtitle may be this much wider than a title before it is shortened.
+_SUBTITLE_EXTRA = 8
+_CACHE_SIZE = 64
+
+
+def layout(
+    machine: StateMachine,
+    *,
+    max_label: int = DEFAULT_MAX_LABEL,
+    collapsed: Collection[str] = (),
+) -> GraphLayout:
+    """Lay out `machine`. `collapsed` names Parallel and Map states to draw as one box."""
+    options = (max(4, max_label), frozenset(collapsed))
+    key = (id(machine), options)
+    hit = _cache.get(key)
+    if hit is not None and hit[0]() is machine:
+        return hit[1]
+    block = _Builder(options[0], options[1]).block(machine, top=True)
+    result = GraphLayout(block.width, block.height, block.boxes, block.edges, options[0])
+    if len(_cache) >= _CACHE_SIZE:
+        del _cache[next(iter(_cache))]
+    _cache[key] = (weakref.ref(machine, lambda _ref: _cache.pop(key, None)), result)
+    return result
+
+
+_cache: dict[tuple[int, tuple[int, frozenset[str]]], tuple[weakref.ref, GraphLayout]] = {}
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One machine laid out, at the origin."""
+
+    width: int
+    height: int
+    boxes: tuple[Box, ...]
+    edges: tuple[Edge, ...]
+
+
+@dataclass
+class _Frame:
+    """A Parallel or Map drawn open: where its inner blocks go."""
+
+    blocks: list[_Block]
+    offsets: list[Point]
+    dividers: tuple[int, ...]
+
+
+@dataclass
+class _PendingEdge:
+    source: str
+    target: str
+    kind: EdgeKind
+    links: list[int]
+    label: str = ""
+    label_key: str | None = None
+
+
+@dataclass
+class _Graph:
+    nodes: list[Node] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    edges: list[_PendingEdge] = field(default_factory=list)
+    labels: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def connect(
+        self, source: str, target: str, kind: EdgeKind, label: str = "", width: int = 0
+    ) -> None:
+        if not label:
+            self.edges.append(_PendingEdge(source, target, kind, [len(self.links)]))
+            self.links.append(Link(source, target))
+            return
+        label_key = f"{source}\x00{len(self.edges)}"
+        self.nodes.append(Node(label_key, width, 1))
+        self.labels[label_key] = (label, width)
+        first = len(self.links)
+        self.links.append(Link(source, label_key))
+        self.links.append(Link(label_key, target))
+        self.edges.append(_PendingEdge(source, target, kind, [first, first + 1], label, label_key))
+
+
+class _Builder:
+    def __init__(self, max_label: int, collapsed: frozenset[str]) -> None:
+        self.max_label = max_label
+        self.collapsed = collapsed
+
+    def block(self, machine: StateMachine, *, top: bool) -> _Block:
+        states = machine.states
+        graph = _Graph()
+        frames: dict[str, _Frame] = {}
+        boxes: dict[str, dict[str, Any]] = {}
+        raw_states = machine.raw.get("States") if isinstance(machine.raw, Mapping) else None
+        raw_states = raw_states if isinstance(raw_states, Mapping) else {}
+        order = list(states)
+        if machine.start_at in states:  # the entry goes first: it roots the layering
+            order.remove(machine.start_at)
+            order.insert(0, machine.start_at)
+        if top:
+            graph.nodes.append(Node(START_KEY, _odd(cell_len("Start") + 4), MARKER_HEIGHT))
+        for name in order:
+            state = states[name]
+            raw = raw_states.get(name)
+            box = self._box_fields(state, raw if isinstance(raw, Mapping) else {})
+            if box["kind"] == "frame":
+                frame = self._frame(state, box)
+                frames[name] = frame
+            else:
+                box["width"] = self._box_width(box["title"], " · ".join(box["details"]))
+                box["height"] = BOX_HEIGHT
+            boxes[name] = box
+            graph.nodes.append(Node(name, box["width"], box["height"]))
+        if top and machine.start_at in states:
+            graph.connect(START_KEY, machine.start_at, "start")
+        ends = []
+        for name in order:
+            self._connect_state(graph, states[name], states)
+            if top and states[name].is_terminal:
+                ends.append(name)
+        if ends:
+            graph.nodes.append(Node(END_KEY, _odd(cell_len("End") + 4), MARKER_HEIGHT))
+            for name in ends:
+                graph.connect(name, END_KEY, "end")
+
+        placement = place(graph.nodes, graph.links)
+        positions = placement.positions
+        out_boxes: list[Box] = []
+        out_edges: list[Edge] = []
+        for node in graph.nodes:
+            if node.key in graph.labels:
+                continue
+            x, y = positions[node.key]
+            if node.key in (START_KEY, END_KEY):
+                kind = "start" if node.key == START_KEY else "end"
+                title = "Start" if node.key == START_KEY else "End"
+                out_boxes.append(Box(node.key, kind, x, y, node.width, node.height, title))
+                continue
+            fields = boxes[node.key]
+            frame = frames.get(node.key)
+            out_boxes.append(Box(x=x, y=y, **fields, dividers=_shift(frame, x)))
+            if frame is not None:
+                for block, (dx, dy) in zip(frame.blocks, frame.offsets, strict=True):
+                    out_boxes.extend(_moved_box(b, x + dx, y + dy, node.key) for b in block.boxes)
+                    out_edges.extend(_moved_edge(e, x + dx, y + dy) for e in block.edges)
+        for pending in graph.edges:
+            points: list[Point] = list(placement.routes[pending.links[0]])
+            label_at = None
+            label_width = 0
+            if pending.label_key is not None:
+                lx, ly = positions[pending.label_key]
+                label_width = graph.labels[pending.label_key][1]
+                label_at = (lx, ly)
+                points.extend(placement.routes[pending.links[1]])
+            back = any(li in placement.back for li in pending.links)
+            edge = Edge(
+                pending.source,
+                pending.target,
+                pending.kind,
+                corners(points),
+                pending.label,
+                label_at,
+                label_width,
+                back,
+            )
+            out_edges.append(edge)
+        return _Block(placement.width, placement.height, tuple(out_boxes), tuple(out_edges))
+
+    # --- states as boxes ---
+
+    def _box_fields(self, state: State, raw: Mapping[str, Any]) -> dict[str, Any]:
+        has_retry = bool(getattr(state, "retry", ()))
+        nested = isinstance(state, ParallelState | MapState)
+        open_frame = nested and state.name not in self.collapsed
+        parts: list[str] = []
+        if isinstance(state, MapState):
+            parts.append("Map (distributed)" if state.mode == "DISTRIBUTED" else "Map")
+            parts.extend(_map_details(raw))
+        elif isinstance(state, ParallelState):
+            parts.append("Parallel")
+            if not open_frame:
+                count = len(state.branches)
+                parts.append(f"{count} branch" if count == 1 else f"{count} branches")
+        else:
+            parts.append(state.type)
+        if has_retry:
+            parts.append("retry")
+        return {
+            "key": state.name,
+            "kind": "frame" if open_frame else "state",
+            "title": state.name,
+            "details": tuple(parts),
+            "state_type": state.type,
+            "collapsed": nested and not open_frame,
+            "has_retry": has_retry,
+        }
+
+    def _text_width(self, title: str, subtitle: str) -> int:
+        return max(
+            min(cell_len(title), self.max_label) + 2,  # room for a status symbol
+            min(cell_len(subtitle), self.max_label + _SUBTITLE_EXTRA),
+        )
+
+    def _box_width(self, title: str, subtitle: str) -> int:
+        return _odd(self._text_width(title, subtitle) + 4)
+
+    def _frame(self, state: State, box: dict[str, Any]) -> _Frame:
+        if isinstance(state, ParallelState):
+            machines = list(state.branches)
+        else:
+            assert isinstance(state, MapState)
+            machines = [state.processor]
+        blocks = [self.block(machine, top=False) for machine in machines]
+        inner_width = sum(b.width for b in blocks) + 3 * max(0, len(blocks) - 1)
+        inner_height = max((b.height for b in blocks), default=0)
+        width = _odd(max(inner_width, self._text_width(box["title"], " · ".join(box["details"]))) + 4)
+        x = (width - inner_width) // 2
+        offsets: list[Point] = []
+        dividers: list[int] = []
+        for i, block in enumerate(blocks):
+            offsets.append((x, FRAME_HEADER + 1))
+            x += block.width
+            if i < len(blocks) - 1:
+                dividers.append(x + 1)
+                x += 3
+        box["width"] = width
+        box["height"] = FRAME_HEADER + 1 + inner_height + 1 + 1
+        box["header_height"] = FRAME_HEADER
+        return _Frame(blocks, offsets, tuple(dividers))
+
+    # --- transitions as edges ---
+
+    def _connect_state(self, graph: _Graph, state: State, states: Mapping[str, State]) -> None:
+        name = state.name
+        if isinstance(state, ChoiceState):
+            for i, branch in enumerate(state.choices):
+                if branch.next in states:
+                    text = _condition_text(branch.text) or f"rule {i + 1}"
+                    graph.connect(name, branch.next, "choice", text, self._label_width(text))
+            if state.default and state.default in states:
+                graph.connect(name, state.default, "default", "Default", cell_len("Default"))
+        if state.next and state.next in states:
+            graph.connect(name, state.next, "next")
+        for catcher in getattr(state, "catch", ()):
+            if catcher.next in states:
+                text = ", ".join(catcher.error_equals) or "catch"
+                graph.connect(name, catcher.next, "catch", text, self._label_width(text))
+
+    def _label_width(self, text: str) -> int:
+        return min(cell_len(text), self.max_label)
+
+
+def _map_details(raw: Mapping[str, Any]) -> list[str]:
+    """The items and the concurrency of a Map, as its raw definition gives them."""
+    details = []
+    if isinstance(raw.get("ItemsPath"), str) and raw["ItemsPath"] != "$":
+        details.append(f"items {raw['ItemsPath']}")
+    elif isinstance(raw.get("Items"), str):
+        details.append(f"items {_condition_text(raw['Items'])}")
+    elif isinstance(raw.get("Items"), list):
+        details.append(f"{len(raw['Items'])} items")
+    elif isinstance(raw.get("ItemReader"), Mapping):
+        resource = str(raw["ItemReader"].get("Resource", ""))
+        details.append(f"items from {resource.rsplit(':', 1)[-1] or 'reader'}")
+    concurrency = raw.get("MaxConcurrency")
+    if isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency > 0:
+        details.append(f"max {concurrency}")
+    elif isinstance(concurrency, str):
+        details.append(f"max {_condition_text(concurrency)}")
+    elif isinstance(raw.get("MaxConcurrencyPath"), str):
+        details.append(f"max {raw['MaxConcurrencyPath']}")
+    return details
+
+
+def _condition_text(text: str) -> str:
+    """A JSONata `{% expression %}` shown as its expression; whitespace runs made single."""
+    stripped = text.strip()
+    if stripped.startswith("{%") and stripped.endswith("%}"):
+        stripped = stripped[2:-2].strip()
+    return " ".join(stripped.split())
+
+
+def _odd(width: int) -> int:
+    """Boxes have an odd width, so their middle column is exact and lines meet it straight."""
+    return width | 1
+
+
+def _shift(frame: _Frame | None, x: int) -> tuple[int, ...]:
+    return tuple(x + d for d in frame.dividers) if frame is not None else ()
+
+
+def _moved_box(box: Box, dx: int, dy: int, parent: str) -> Box:
+    return Box(
+        box.key,
+        box.kind,
+        box.x + dx,
+        box.y + dy,
+        box.width,
+        box.height,
+        box.title,
+        box.details,
+        box.state_type,
+        box.parent if box.parent is not None else parent,
+        box.header_height,
+        tuple(d + dx for d in box.dividers),
+        box.collapsed,
+        box.has_retry,
+    )
+
+
+def _moved_edge(edge: Edge, dx: int, dy: int) -> Edge:
+    label_at = edge.label_at
+    if label_at is not None:
+        label_at = (label_at[0] + dx, label_at[1] + dy)
+    return Edge(
+        edge.source,
+        edge.target,
+        edge.kind,
+        tuple((x + dx, y + dy) for x, y in edge.points),
+        edge.label,
+        label_at,
+        edge.label_width,
+        edge.back,
+    )
+

@@ -1,0 +1,464 @@
+"""A laid-out graph drawn as text: plain, ANSI-coloured, or Rich `Text`.
+
+`render_text` and `render_rich` take a parsed machine and do everything (layout, status,
+drawing); `draw` is the step the TUI widget uses: a `Drawing` it can read line by line.
+Each box shows its status by colour and by a symbol before its name, and a legend under the
+graph names the symbols, so the drawing reads the same without colour.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.console import Console
+from rich.text import Text
+
+from sfntui.asl.model import StateMachine
+from sfntui.graph.canvas import Canvas
+from sfntui.graph.glyphs import (
+    ASCII,
+    DOWN,
+    LEFT,
+    RIGHT,
+    STATUS_STYLES,
+    STATUS_WORDS,
+    UNICODE,
+    UP,
+    Glyphs,
+)
+from sfntui.graph.layout import DEFAULT_MAX_LABEL, layout
+from sfntui.graph.shapes import Box, GraphLayout
+from sfntui.graph.status import STATUSES, GraphStatus, status_from_projection
+
+if TYPE_CHECKING:
+    from sfntui.history.projection import Projection
+
+#: Narrower and narrower labels tried, in turn, to make a graph fit a `width`.
+_FITTING_LABELS = (DEFAULT_MAX_LABEL, 18, 14, 10, 6)
+_BREAKPOINT_STYLE = "bold red"
+
+
+@dataclass
+class Drawing:
+    """A graph drawn on a grid: `height` rows of `width` cells (the legend rows included)."""
+
+    layout: GraphLayout
+    canvas: Canvas
+    #: The rows under the graph that hold the legend.
+    legend_rows: int = 0
+    statuses_shown: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def width(self) -> int:
+        return self.canvas.width
+
+    @property
+    def height(self) -> int:
+        return self.canvas.height
+
+    def line(self, y: int) -> str:
+        return self.canvas.line(y)
+
+    def rich_line(self, y: int) -> Text:
+        """One row as Rich Text: what a widget's `render_line` needs."""
+        return self.canvas.rich_line(y)
+
+    def plain(self) -> str:
+        return self.canvas.plain()
+
+    def rich(self) -> Text:
+        return self.canvas.rich()
+
+
+def render_text(
+    machine: StateMachine,
+    *,
+    projection: Projection | None = None,
+    status: GraphStatus | Mapping[str, str] | None = None,
+    current: str | None = None,
+    breakpoints: Collection[str] = (),
+    ascii: bool = False,  # noqa: A002 - the CLI flag's name
+    width: int | None = None,
+    color: bool = False,
+    collapsed: Collection[str] = (),
+    legend: bool = True,
+) -> str:
+    """The graph of `machine` as text, for `sfntui graph`.
+
+    `projection` (a history projection) or `status` (a GraphStatus, or a plain mapping of
+    state name -> status string such as "SUCCEEDED") colours the boxes; `current` marks the
+    debugger's stop (a double border) and `breakpoints` put a dot on their boxes. `ascii`
+    draws with plain ASCII instead of box-drawing characters. `width` (columns) makes the
+    graph fit: names and labels are shortened further, then, if it is still too wide, lines
+    are cut. `color` adds ANSI colour codes (for a terminal; leave it off in a pipe).
+    """
+    drawing = _drawing(
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend
+    )
+    if not color:
+        text = drawing.plain()
+        if width is not None:
+            text = "\n".join(_cut(line, width) for line in text.split("\n"))
+        return text
+    rich = drawing.rich()
+    if width is not None:
+        rich = Text("\n").join(_crop(line, width) for line in rich.split("\n"))
+    return _ansi(rich, width or drawing.width)
+
+
+def render_rich(
+    machine: StateMachine,
+    *,
+    projection: Projection | None = None,
+    status: GraphStatus | Mapping[str, str] | None = None,
+    current: str | None = None,
+    breakpoints: Collection[str] = (),
+    ascii: bool = False,  # noqa: A002
+    width: int | None = None,
+    collapsed: Collection[str] = (),
+    legend: bool = True,
+) -> Text:
+    """The graph of `machine` as Rich Text (one Text, rows joined by newlines); the options
+    are `render_text`'s. Print it with `Console.print(text, crop=False)` or in a Static."""
+    drawing = _drawing(
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend
+    )
+    rich = drawing.rich()
+    if width is not None and drawing.width > width:
+        rich = Text("\n").join(_crop(line, width) for line in rich.split("\n"))
+    return rich
+
+
+def fitted_layout(
+    machine: StateMachine, width: int | None, collapsed: Collection[str] = ()
+) -> GraphLayout:
+    """The layout of `machine` with the widest labels that keep it within `width` columns
+    (the narrowest tried if none does)."""
+    if width is None:
+        return layout(machine, collapsed=collapsed)
+    for max_label in _FITTING_LABELS:
+        laid_out = layout(machine, max_label=max_label, collapsed=collapsed)
+        if laid_out.width <= width:
+            break
+    return laid_out
+
+
+def as_status(
+    projection: Projection | None = None,
+    status: GraphStatus | Mapping[str, str] | None = None,
+    current: str | None = None,
+    breakpoints: Collection[str] = (),
+) -> GraphStatus:
+    """One GraphStatus from the ways a caller may give it."""
+    if status is None:
+        return status_from_projection(projection, current=current, breakpoints=breakpoints)
+    if not isinstance(status, GraphStatus):
+        status = GraphStatus(states=dict(status))
+    if current is not None or breakpoints:
+        status = GraphStatus(
+            status.states,
+            status.map_iterations,
+            current if current is not None else status.current,
+            status.breakpoints | frozenset(breakpoints),
+        )
+    return status
+
+
+def _drawing(
+    machine: StateMachine,
+    projection: Projection | None,
+    status: GraphStatus | Mapping[str, str] | None,
+    current: str | None,
+    breakpoints: Collection[str],
+    ascii: bool,  # noqa: A002
+    width: int | None,
+    collapsed: Collection[str],
+    legend: bool,
+) -> Drawing:
+    laid_out = fitted_layout(machine, width, collapsed)
+    graph_status = as_status(projection, status, current, breakpoints)
+    return draw(laid_out, graph_status, ascii=ascii, legend=legend, width=width)
+
+
+def draw(
+    laid_out: GraphLayout,
+    status: GraphStatus | None = None,
+    *,
+    ascii: bool = False,  # noqa: A002
+    legend: bool = True,
+    width: int | None = None,
+) -> Drawing:
+    """Draw a layout. The legend (under the graph) is there only when `status` marks
+    something; `width` is where it wraps."""
+    glyphs = ASCII if ascii else UNICODE
+    status = status or GraphStatus()
+    legend_items = _legend_items(laid_out, status, glyphs) if legend else []
+    legend_lines = _wrap(legend_items, max(40, min(width or laid_out.width, laid_out.width)))
+    legend_width = max((sum(cell_len(t) for t, _ in line) for line in legend_lines), default=0)
+    canvas_width = max(laid_out.width, legend_width)
+    canvas = Canvas(canvas_width, laid_out.height + (len(legend_lines) + 1 if legend_lines else 0))
+    ports = _draw_edges(canvas, laid_out, glyphs)
+    for box in laid_out.boxes:
+        if box.kind in ("start", "end"):
+            _draw_marker(canvas, box, glyphs)
+        else:
+            _draw_state(canvas, box, status, glyphs, ports)
+    for edge in laid_out.edges:
+        if edge.label_at is not None:
+            x, y = edge.label_at
+            text = _fit(edge.label, edge.label_width, glyphs.ellipsis)
+            canvas.put(x, y, text, "italic dim" if edge.dashed else "italic")
+    top = laid_out.height + 1
+    for row, line in enumerate(legend_lines):
+        x = 0
+        for text, style in line:
+            x += canvas.put(x, top + row, text, style)
+    shown = tuple(s for s in STATUSES if any(s in t for t, _ in legend_items))
+    return Drawing(laid_out, canvas, len(legend_lines) + 1 if legend_lines else 0, shown)
+
+
+# --- edges ---
+
+
+def _draw_edges(canvas: Canvas, laid_out: GraphLayout, glyphs: Glyphs) -> set[tuple[int, int]]:
+    """Draw every edge's line and arrowhead; return the cells of box borders they leave from.
+
+    Lines that meet join (a fan-out, a fan-in); where two lines only cross, neither turning
+    there, the vertical one is drawn whole so the crossing does not read as a junction."""
+    solid: dict[tuple[int, int], int] = {}
+    dashed: dict[tuple[int, int], int] = {}
+    turns: set[tuple[int, int]] = set()
+    ports: set[tuple[int, int]] = set()
+    arrows: list[tuple[int, int]] = []
+    for edge in laid_out.edges:
+        points = edge.points
+        if not points:
+            continue
+        masks = dashed if edge.dashed else solid
+        first = points[0]
+        ports.add((first[0], first[1] - 1))
+        masks[first] = masks.get(first, 0) | UP
+        turns.update(points[1:-1])
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            dx = (x1 > x0) - (x1 < x0)
+            dy = (y1 > y0) - (y1 < y0)
+            ahead = (RIGHT if dx > 0 else LEFT) if dx else (DOWN if dy > 0 else UP)
+            behind = _OPPOSITE[ahead]
+            x, y = x0, y0
+            while (x, y) != (x1, y1):
+                masks[(x, y)] = masks.get((x, y), 0) | ahead
+                x += dx
+                y += dy
+                masks[(x, y)] = masks.get((x, y), 0) | behind
+        arrows.append(points[-1])
+    lines = glyphs.lines
+    for cell in solid.keys() | dashed.keys():
+        solid_mask = solid.get(cell, 0)
+        mask = solid_mask | dashed.get(cell, 0)
+        if mask == _ALL and cell not in turns:  # a crossing
+            char = lines[UP | DOWN] if solid_mask & UP else glyphs.dashed_vertical
+        elif solid_mask:
+            char = lines[mask]
+        elif mask & (LEFT | RIGHT) == 0:
+            char = glyphs.dashed_vertical
+        elif mask & (UP | DOWN) == 0:
+            char = glyphs.dashed_horizontal
+        else:
+            char = lines[mask]
+        canvas.set(cell[0], cell[1], char)
+    for x, y in arrows:
+        canvas.set(x, y, glyphs.arrow)
+    return ports
+
+
+_OPPOSITE = {RIGHT: LEFT, LEFT: RIGHT, DOWN: UP, UP: DOWN}
+_ALL = UP | DOWN | LEFT | RIGHT
+
+
+# --- boxes ---
+
+
+def _draw_state(
+    canvas: Canvas,
+    box: Box,
+    status: GraphStatus,
+    glyphs: Glyphs,
+    ports: set[tuple[int, int]],
+) -> None:
+    state_status = status.of(box.key)
+    is_current = status.current == box.key
+    chars = glyphs.current if is_current else glyphs.box
+    color = STATUS_STYLES.get(state_status or "")
+    if is_current:
+        border_style: str | None = f"bold {color or ''}".strip()
+        title_style: str | None = f"reverse bold {color or ''}".strip()
+    elif color:
+        border_style = color
+        title_style = color if state_status == "NOT_REACHED" else f"bold {color}"
+    else:
+        border_style = None
+        title_style = "bold"
+    _border(canvas, box, chars, border_style)
+    if box.kind == "frame":
+        left, right, line = glyphs.current_separator if is_current else glyphs.separator
+        row = box.y + box.header_height - 1
+        canvas.put(box.x, row, left + line * (box.width - 2) + right, border_style)
+        for column in box.dividers:
+            for y in range(box.y + box.header_height, box.bottom - 1):
+                canvas.set(column, y, glyphs.divider, "dim")
+    inner = box.width - 4
+    if state_status is not None:
+        symbol = glyphs.status[state_status]
+        title = f"{symbol} {_fit(box.title, inner - 2, glyphs.ellipsis)}"
+    else:
+        title = _fit(box.title, inner, glyphs.ellipsis)
+    _centered(canvas, box, box.y + 1, title, title_style)
+    subtitle_style = "dim" if state_status in (None, "NOT_REACHED") else f"dim {color}"
+    subtitle = glyphs.joiner.join(box.details)
+    _centered(canvas, box, box.y + 2, _fit(subtitle, inner, glyphs.ellipsis), subtitle_style)
+    if box.key in status.breakpoints:
+        canvas.set(box.x, box.y + 1, glyphs.breakpoint, _BREAKPOINT_STYLE)
+    bottom = box.bottom - 1
+    for x in range(box.x + 1, box.right - 1):
+        if (x, bottom) in ports:
+            canvas.set(x, bottom, glyphs.port, border_style)
+    if box.state_type == "Map" and status.shows_run:
+        counts = _iteration_counts(status.iterations_of(box.key), glyphs)
+        if counts and cell_len(counts) + 2 <= box.width - 4:
+            canvas.put(box.x + 2, bottom, f" {counts} ", border_style)
+
+
+def _draw_marker(canvas: Canvas, box: Box, glyphs: Glyphs) -> None:
+    _border(canvas, box, glyphs.marker, None)
+    _centered(canvas, box, box.y + 1, box.title, "bold")
+
+
+def _border(canvas: Canvas, box: Box, chars: str, style: str | None) -> None:
+    top_left, top_right, bottom_left, bottom_right, horizontal, vertical = chars
+    middle = horizontal * (box.width - 2)
+    canvas.put(box.x, box.y, top_left + middle + top_right, style)
+    canvas.put(box.x, box.bottom - 1, bottom_left + middle + bottom_right, style)
+    for y in range(box.y + 1, box.bottom - 1):
+        canvas.set(box.x, y, vertical, style)
+        canvas.set(box.right - 1, y, vertical, style)
+
+
+def _centered(canvas: Canvas, box: Box, y: int, text: str, style: str | None) -> None:
+    if text:
+        room = box.width - 4
+        canvas.put(box.x + 2 + max(0, (room - cell_len(text)) // 2), y, text, style)
+
+
+def _iteration_counts(counts: Mapping[str, int], glyphs: Glyphs) -> str:
+    return " ".join(
+        f"{glyphs.status[s]}{counts[s]}" for s in STATUSES if counts.get(s) and s in glyphs.status
+    )
+
+
+# --- legend ---
+
+
+def _legend_items(
+    laid_out: GraphLayout, status: GraphStatus, glyphs: Glyphs
+) -> list[tuple[str, str | None]]:
+    if not status.marks_anything:
+        return []
+    seen: set[str] = set()
+    for box in laid_out.boxes:
+        if box.kind in ("state", "frame"):
+            state_status = status.of(box.key)
+            if state_status is not None:
+                seen.add(state_status)
+            if box.state_type == "Map":
+                seen.update(s for s, n in status.iterations_of(box.key).items() if n)
+    items: list[tuple[str, str | None]] = []
+    for name in STATUSES:
+        if name in seen:
+            items.append((f"{glyphs.status[name]} {STATUS_WORDS[name]}", STATUS_STYLES[name]))
+    keys = {box.key for box in laid_out.boxes}
+    if status.current in keys:
+        corners = glyphs.current[0] + glyphs.current[1]
+        items.append((f"{corners} stopped here", "bold"))
+    if status.breakpoints & keys:
+        items.append((f"{glyphs.breakpoint} breakpoint", _BREAKPOINT_STYLE))
+    if any(edge.dashed for edge in laid_out.edges):
+        items.append((f"{glyphs.dashed_horizontal * 2} catch", "dim"))
+    return items
+
+
+def _wrap(
+    items: list[tuple[str, str | None]], width: int
+) -> list[list[tuple[str, str | None]]]:
+    lines: list[list[tuple[str, str | None]]] = []
+    used = 0
+    for text, style in items:
+        size = cell_len(text)
+        if lines and used + 2 + size <= width:
+            lines[-1].append(("  ", None))
+            lines[-1].append((text, style))
+            used += 2 + size
+        else:
+            lines.append([(text, style)])
+            used = size
+    return lines
+
+
+# --- text ---
+
+
+def _fit(text: str, width: int, ellipsis: str) -> str:
+    """`text` in at most `width` cells, its end replaced by `ellipsis` when cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + ellipsis
+
+
+def _cut(line: str, width: int) -> str:
+    if len(line) <= width and cell_len(line) <= width:
+        return line
+    kept: list[str] = []
+    used = 0
+    for char in line:
+        size = get_character_cell_size(char)
+        if used + size > width:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept)
+
+
+def _crop(line: Text, width: int) -> Text:
+    line = line.copy()
+    line.truncate(width, overflow="crop")
+    return line
+
+
+def _ansi(text: Text, width: int) -> str:
+    """Text with ANSI colour codes, as a terminal shows it."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        width=max(width, 1) + 1,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    console.print(text, crop=False, soft_wrap=True, end="")
+    return buffer.getvalue()
