@@ -57,8 +57,11 @@ class StatesError(Exception):
     intrinsic that fails, a JSONata expression that throws) are raised that way.
     """
 
-    def __init__(self, error: str, cause: str | None = None, *, in_state: bool = False) -> None:
-        super().__init__(f"{error}: {cause}" if cause else error)
+    def __init__(
+        self, error: str | None, cause: str | None = None, *, in_state: bool = False
+    ) -> None:
+        # A task may fail with no error name at all (a mocked `Throw: {}`, as AWS records it).
+        super().__init__(f"{error}: {cause}" if cause else str(error))
         self.error = error
         self.cause = cause
         self.in_state = in_state

@@ -56,6 +56,7 @@ def _scan_positions(text: str) -> dict[str, Position]:
             continue
         if first == "}" or first == "]":
             stack.pop()
+            expecting_key = False  # an empty object never saw the key it was waiting for
             continue
         if expecting_key:
             key = json.loads(token) if "\\" in token else token[1:-1]

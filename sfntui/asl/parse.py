@@ -46,7 +46,7 @@ def parse_state_machine(
     if not isinstance(states_raw, Mapping) or not states_raw:
         raise DefinitionError(f"{pointer}/States", "States must be a non-empty object")
     start_at = definition.get("StartAt")
-    if start_at not in states_raw:
+    if not isinstance(start_at, str) or start_at not in states_raw:
         raise DefinitionError(f"{pointer}/StartAt", f"StartAt names no state: {start_at!r}")
     states = {
         name: _parse_state(name, raw, f"{pointer}/States/{_escape(name)}", language)

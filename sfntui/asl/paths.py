@@ -217,9 +217,9 @@ def _set(node: Any, steps: tuple[str | int, ...], depth: int, value: Any, path: 
         raise PathNotFoundError(
             path.text, f"Invalid path '{path.text}': cannot set a field inside a {_type(node)}"
         )
-    copy = dict(node)
-    copy[step] = value if last else _set(node.get(step, _MISSING), steps, depth + 1, value, path)
-    return copy
+    updated = dict(node)
+    updated[step] = value if last else _set(node.get(step, _MISSING), steps, depth + 1, value, path)
+    return updated
 
 
 def _type(value: Any) -> str:

@@ -1,0 +1,52 @@
+"""The remote side: AWS Step Functions through aiobotocore.
+
+`AwsSession` holds the connection (profile, region, endpoint URL) and the request budget all
+polls share; `StepFunctions` lists, describes, reads and tails histories, and acts (start,
+stop, redrive, each confirmed first). Failures are `AwsError`s with a one-sentence `message`.
+This package never imports textual, and the engine never imports it: the real-AWS task
+resolver (`sfntui.aws.task_resolver`) is handed to the engine at run time.
+"""
+
+from sfntui.aws.actions import Action, Confirm, always
+from sfntui.aws.budget import AWS_QUOTAS, Quota, RequestBudget, TokenBucket
+from sfntui.aws.connection import AwsSession, ConnectionOptions
+from sfntui.aws.errors import ActionDeclined, AwsError, ReadOnlyError, ThrottledError
+from sfntui.aws.models import (
+    EXECUTION_STATUSES,
+    ExecutionDescription,
+    ExecutionSummary,
+    MapRunDescription,
+    MapRunSummary,
+    StateMachineDescription,
+    StateMachineSummary,
+)
+from sfntui.aws.stepfunctions import StepFunctions
+from sfntui.aws.tail import ExecutionsWatch, HistoryTail, PollInterval, PollStats
+
+__all__ = [
+    "AWS_QUOTAS",
+    "EXECUTION_STATUSES",
+    "Action",
+    "ActionDeclined",
+    "AwsError",
+    "AwsSession",
+    "Confirm",
+    "ConnectionOptions",
+    "ExecutionDescription",
+    "ExecutionSummary",
+    "ExecutionsWatch",
+    "HistoryTail",
+    "MapRunDescription",
+    "MapRunSummary",
+    "PollInterval",
+    "PollStats",
+    "Quota",
+    "ReadOnlyError",
+    "RequestBudget",
+    "StateMachineDescription",
+    "StateMachineSummary",
+    "StepFunctions",
+    "ThrottledError",
+    "TokenBucket",
+    "always",
+]

@@ -22,7 +22,14 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from sfntui.aws.budget import RequestBudget
-from sfntui.aws.errors import THROTTLING_CODES, AwsError, ThrottledError, arn_region, error_code, explain
+from sfntui.aws.errors import (
+    THROTTLING_CODES,
+    AwsError,
+    ThrottledError,
+    arn_region,
+    error_code,
+    explain,
+)
 
 #: The region used against a local endpoint (moto, LocalStack) when none is configured.
 LOCAL_ENDPOINT_REGION = "us-east-1"
@@ -103,8 +110,10 @@ class AwsSession:
         )
         if region:
             return region
-        if self.options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_SFN") or os.environ.get(
-            "AWS_ENDPOINT_URL"
+        if (
+            self.options.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL_SFN")
+            or os.environ.get("AWS_ENDPOINT_URL")
         ):
             return LOCAL_ENDPOINT_REGION
         raise AwsError(
@@ -149,6 +158,12 @@ class AwsSession:
                 raise self._explain(exc) from None
             self._clients[service] = found
             return found
+
+    def available_services(self) -> list[str]:
+        """botocore's names of every service it has a model for ("s3", "cognito-idp", ...)."""
+        self.open()
+        assert self._session is not None
+        return list(self._session.get_available_services())
 
     async def endpoint_url(self, service: str = "stepfunctions") -> str:
         return (await self.client(service)).meta.endpoint_url

@@ -108,7 +108,7 @@ def explain(
             "No AWS credentials were found: set AWS_PROFILE or pass --profile, "
             "or run `aws configure` (or `aws sso login`)."
         )
-    if isinstance(error, boto.TokenRetrievalError | boto.SSOTokenLoadError | boto.UnauthorizedSSOTokenError):
+    if isinstance(error, boto.TokenRetrievalError | boto.SSOError):
         login = f"aws sso login --profile {profile}" if profile else "aws sso login"
         return AwsError(f"Your AWS SSO session has expired or is missing: run `{login}`.")
     if isinstance(error, boto.CredentialRetrievalError):
@@ -158,8 +158,7 @@ def explain(
         return AwsError(f"The execution cannot be redriven: {_message(error)}", code)
     if code == "ExecutionAlreadyExists":
         return AwsError(
-            f"An execution with that name already exists: {_message(error)} "
-            "Pick another name.",
+            f"An execution with that name already exists: {_message(error)} Pick another name.",
             code,
         )
     if isinstance(error, boto.ClientError):

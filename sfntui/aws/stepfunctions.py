@@ -170,7 +170,8 @@ class StepFunctions:
         """Executions newest first: a state machine's, or the child executions of a Map Run."""
         if status is not None and status not in EXECUTION_STATUSES:
             raise AwsError(
-                f"'{status}' is not an execution status; use one of {', '.join(EXECUTION_STATUSES)}."
+                f"'{status}' is not an execution status; "
+                f"use one of {', '.join(EXECUTION_STATUSES)}."
             )
         params: dict[str, Any] = {}
         if map_run_arn:
@@ -311,11 +312,14 @@ class StepFunctions:
         machine_arn: str,
         *,
         name: str | None = None,
-        input: Any = None,
+        execution_input: Any = None,
         confirm: Confirm | None,
     ) -> ExecutionSummary:
-        """Start an execution; `input` is JSON text or a JSON value."""
-        text = input if isinstance(input, str) else json.dumps({} if input is None else input)
+        """Start an execution; `execution_input` is JSON text or a JSON value."""
+        if isinstance(execution_input, str):
+            text = execution_input
+        else:
+            text = json.dumps({} if execution_input is None else execution_input)
         named = f" '{name}'" if name else ""
         action = Action(
             "start",
@@ -365,9 +369,7 @@ class StepFunctions:
         self, execution_arn: str, *, confirm: Confirm | None
     ) -> datetime | None:
         """Redrive a failed, timed-out or aborted execution from where it stopped."""
-        action = Action(
-            "redrive", execution_arn, f"Redrive {execution_arn} from where it stopped?"
-        )
+        action = Action("redrive", execution_arn, f"Redrive {execution_arn} from where it stopped?")
         await check_allowed(action, confirm, self.session.options.read_only)
         response = await self._call("RedriveExecution", execution_arn, executionArn=execution_arn)
         return response.get("redriveDate")
@@ -389,4 +391,3 @@ class StepFunctions:
 def _is_alias(arn: str) -> bool:
     parts = arn.split(":")
     return len(parts) == 8 and parts[5] == "stateMachine" and not parts[7].isdigit()
-

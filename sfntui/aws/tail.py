@@ -232,9 +232,7 @@ class ExecutionsWatch:
     async def refresh(self) -> bool:
         """Read the newest page again; True when something changed."""
         found = list(await self._list_page())
-        changed = [(e.arn, e.status) for e in found] != [
-            (e.arn, e.status) for e in self.executions
-        ]
+        changed = [(e.arn, e.status) for e in found] != [(e.arn, e.status) for e in self.executions]
         self.executions = found
         return changed
 

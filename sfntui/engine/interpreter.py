@@ -75,8 +75,8 @@ class Frame:
 class _Failed(Exception):
     """A state failed with an error that no Catch of its own took: it propagates upward."""
 
-    def __init__(self, error: str, cause: str | None) -> None:
-        super().__init__(error)
+    def __init__(self, error: str | None, cause: str | None) -> None:
+        super().__init__(str(error))
         self.error = error
         self.cause = cause
 
@@ -741,7 +741,7 @@ class _StateRun:
         return self._next(), self.output_path(after)
 
     def _retry_delay(
-        self, retriers: tuple[m.Retrier, ...], error: str, attempts: dict[int, int]
+        self, retriers: tuple[m.Retrier, ...], error: str | None, attempts: dict[int, int]
     ) -> float | None:
         for index, retrier in enumerate(retriers):
             if not _matches(retrier.error_equals, error):
@@ -759,7 +759,7 @@ class _StateRun:
         return None
 
     def _catch(
-        self, state: Any, raw_input: Any, error: str, cause: str | None
+        self, state: Any, raw_input: Any, error: str | None, cause: str | None
     ) -> tuple[str | None, Any] | None:
         for catcher in state.catch:
             if not _matches(catcher.error_equals, error):
@@ -818,7 +818,7 @@ _NOT_MATCHED_BY_TASK_FAILED = (
 )
 
 
-def _matches(error_equals: tuple[str, ...], error: str) -> bool:
+def _matches(error_equals: tuple[str, ...], error: str | None) -> bool:
     for name in error_equals:
         if name == error:
             return True

@@ -54,6 +54,11 @@ def _number_field(
     return value
 
 
+def _expression_text(template: Any) -> str:
+    expression = getattr(template, "expression", None)
+    return expression.text if expression is not None else ""
+
+
 def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) -> list[Any]:
     from sfntui.engine.interpreter import json_type
 
@@ -66,14 +71,14 @@ def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) ->
         ):
             raise StatesError(
                 names.QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{state.items.expression.text}' specified for the field "
+                f"The JSONata expression '{_expression_text(state.items)}' specified for the field "
                 "'Items' returned an unsupported result type.",
                 in_state=True,
             )
         if not isinstance(value, list):
             raise StatesError(
                 names.QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{state.items.expression.text}' specified for the field "
+                f"The JSONata expression '{_expression_text(state.items)}' specified for the field "
                 f"'Items' returned an unexpected result type. Expected 'array', but was "
                 f"'{json_type(value)}' for value: {to_json(value)}",
                 in_state=True,

@@ -78,7 +78,7 @@ class _Events:
     def succeeded(self, output: Any) -> None:
         self.emit("Succeeded", {"output": to_json(output), "outputDetails": {"truncated": False}})
 
-    def failed(self, error: str, cause: str | None) -> None:
+    def failed(self, error: str | None, cause: str | None) -> None:
         details: dict[str, Any] = {"error": error}
         if cause is not None:
             details["cause"] = cause

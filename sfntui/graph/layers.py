@@ -126,9 +126,13 @@ class _Placer:
         channels = self._channels(layers, chains, back, margins)
         tracks = [self._assign_tracks(segments) for segments in channels]
         last = len(layers)
+        # Between two layers a channel has a row where lines leave, its tracks, and a row for
+        # arrowheads; above the first layer and below the last only what loops need there.
         heights = [
-            count + 2 if count or 0 < c < last else 0 for c, count in enumerate(tracks)
+            count + (2 if 0 < c < last else 1) if count else (2 if 0 < c < last else 0)
+            for c, count in enumerate(tracks)
         ]
+        self.first_track_row = [0 if c == 0 else 1 for c in range(last + 1)]
         channel_top: list[int] = []
         y = 0
         for c in range(last + 1):
@@ -480,7 +484,7 @@ class _Placer:
         net = segment.net
         if net is None or net.track < 0:
             return None
-        return channel_top[channel] + 1 + net.track
+        return channel_top[channel] + self.first_track_row[channel] + net.track
 
     def _forward_route(self, chain: list[int], channel_top: list[int]) -> tuple[Point, ...]:
         first = chain[0]

@@ -197,7 +197,7 @@ def draw(
     glyphs = ASCII if ascii else UNICODE
     status = status or GraphStatus()
     legend_items = _legend_items(laid_out, status, glyphs) if legend else []
-    legend_lines = _wrap(legend_items, max(40, min(width or laid_out.width, laid_out.width)))
+    legend_lines = _wrap(legend_items, width or max(72, laid_out.width))
     legend_width = max((sum(cell_len(t) for t, _ in line) for line in legend_lines), default=0)
     canvas_width = max(laid_out.width, legend_width)
     canvas = Canvas(canvas_width, laid_out.height + (len(legend_lines) + 1 if legend_lines else 0))

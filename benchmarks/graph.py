@@ -1,0 +1,173 @@
+"""How long the graph takes to lay out and draw a large state machine.
+
+The machine has 300 states (nested ones counted): 20 Choices, each looping back to the start
+of its stretch, skipping ahead, or failing by default; Tasks with Retry and Catch; 5
+Parallels of 3 branches; and 5 Maps, nested: a Map in a Map in a Map, and two Maps inside
+Parallel branches. It is built here, parsed once, then laid out (without the cache) and
+drawn as plain text, ANSI text and Rich Text. Target: layout and drawing under 250 ms.
+
+Run: .venv/bin/python benchmarks/graph.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sfntui.asl.parse import parse_state_machine
+from sfntui.graph import layout as layout_module
+from sfntui.graph import render_rich, render_text
+from sfntui.graph.layout import layout
+
+TARGET_SECONDS = 0.250
+TOTAL_STATES = 300
+CHOICES = 20
+PARALLELS = 5
+REPEATS = 7
+LAMBDA = "arn:aws:states:::lambda:invoke"
+
+
+class _Machine:
+    """Builds the definition stretch by stretch, every state's Next pointing at the next."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def name(self, kind: str) -> str:
+        self.count += 1
+        return f"{kind}{self.count:03d}"
+
+    def chain(self, length: int, states: dict[str, Any], last_next: str | None) -> str:
+        """`length` Pass/Task/Wait states in a row; returns the first one's name."""
+        names = [self.name(("Step", "Call", "Pause")[i % 3]) for i in range(length)]
+        for i, name in enumerate(names):
+            follow = names[i + 1] if i + 1 < length else last_next
+            kind = ("Pass", "Task", "Wait")[i % 3]
+            state: dict[str, Any] = {"Type": kind}
+            if kind == "Task":
+                state["Resource"] = LAMBDA
+                state["Retry"] = [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 2}]
+            if kind == "Wait":
+                state["Seconds"] = 1
+            state.update({"Next": follow} if follow else {"End": True})
+            states[name] = state
+        return names[0]
+
+    def map_state(self, depth: int, states: dict[str, Any], follow: str | None) -> str:
+        name = self.name("Map")
+        inner: dict[str, Any] = {}
+        tail = self.map_state(depth - 1, inner, None) if depth > 1 else None
+        start = self.chain(4, inner, tail)
+        states[name] = {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": 4,
+            "ItemProcessor": {"StartAt": start, "States": inner},
+            **({"Next": follow} if follow else {"End": True}),
+        }
+        return name
+
+    def parallel(self, with_map: bool, states: dict[str, Any], follow: str) -> str:
+        name = self.name("Parallel")
+        branches = []
+        for index in range(3):
+            inner: dict[str, Any] = {}
+            tail = self.map_state(1, inner, None) if with_map and index == 1 else None
+            start = self.chain(4 if tail is None else 3, inner, tail)
+            branches.append({"StartAt": start, "States": inner})
+        states[name] = {
+            "Type": "Parallel",
+            "Branches": branches,
+            "Next": follow,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "HandleError"}],
+        }
+        return name
+
+
+def build_definition() -> dict[str, Any]:
+    machine = _Machine()
+    states: dict[str, Any] = {
+        "HandleError": {"Type": "Pass", "Next": "Failed"},
+        "Failed": {"Type": "Fail", "Error": "Broken"},
+    }
+    machine.count = 2
+    # Built from the end backwards, so each stretch knows the state after it.
+    follow = machine.map_state(3, states, None)
+    stretch_length = 5
+    for index in range(CHOICES):
+        choice = machine.name("Choice")
+        start = machine.chain(stretch_length, states, choice)
+        fail = machine.name("Reject")
+        states[fail] = {"Type": "Fail", "Error": "Rejected"}
+        states[choice] = {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.retry", "BooleanEquals": True, "Next": start},
+                {"Variable": "$.n", "NumericGreaterThan": index, "Next": follow},
+            ],
+            "Default": fail,
+        }
+        call = states[next(n for n in states if n.startswith("Call") and n > start)]
+        call["Catch"] = [{"ErrorEquals": ["States.TaskFailed"], "Next": "HandleError"}]
+        follow = start
+        if index % 4 == 3 and index // 4 < PARALLELS:
+            follow = machine.parallel(index // 4 < 2, states, follow)
+    missing = TOTAL_STATES - machine.count
+    head = machine.chain(missing, states, follow) if missing > 0 else follow
+    if len(states) and PARALLELS > 4:  # the fifth Parallel opens the machine
+        head = machine.parallel(False, states, head)
+    return {"StartAt": head, "States": states}
+
+
+def _time(run: Callable[[], Any]) -> tuple[float, float]:
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times)
+
+
+def main() -> None:
+    machine = parse_state_machine(build_definition())
+    walked = machine.walk()
+    kinds = [state.type for state, _chain in walked]
+    nested_maps = sum(1 for state, chain in walked if state.type == "Map" and len(chain) > 1)
+    print(
+        f"machine: {len(walked)} states, {kinds.count('Choice')} Choices, "
+        f"{kinds.count('Parallel')} Parallels, {kinds.count('Map')} Maps "
+        f"({nested_maps} nested in another Map or Parallel)"
+    )
+
+    def cold_layout() -> Any:
+        layout_module._cache.clear()
+        return layout(machine)
+
+    def cold_text() -> str:
+        layout_module._cache.clear()
+        return render_text(machine)
+
+    laid_out = cold_layout()
+    print(f"drawing: {laid_out.width} x {laid_out.height} cells, {len(laid_out.edges)} edges")
+    rows = [
+        ("layout (uncached)", cold_layout),
+        ("layout (cached)", lambda: layout(machine)),
+        ("layout + plain text", cold_text),
+        ("plain text, layout cached", lambda: render_text(machine)),
+        ("ANSI text, layout cached", lambda: render_text(machine, color=True)),
+        ("Rich Text, layout cached", lambda: render_rich(machine)),
+    ]
+    worst = 0.0
+    for label, run in rows:
+        best, median = _time(run)
+        print(f"{label:28} best {best * 1000:7.1f} ms   median {median * 1000:7.1f} ms")
+        if label == "layout + plain text":
+            worst = median
+    verdict = "within" if worst <= TARGET_SECONDS else "OVER"
+    print(f"layout + drawing: {worst * 1000:.1f} ms, {verdict} the {TARGET_SECONDS * 1000:.0f} ms target")
+
+
+if __name__ == "__main__":
+    main()

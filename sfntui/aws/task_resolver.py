@@ -1,0 +1,240 @@
+"""The real AWS call for a Task state, for local runs that ask for it (opt-in).
+
+Handles `arn:aws:states:::lambda:invoke`, plain Lambda function ARNs and
+`arn:aws:states:::aws-sdk:<service>:<action>` in the request-response pattern, through
+aiobotocore with the user's credentials. Results and errors take the shapes Step Functions
+gives them: `lambda:invoke` wraps the function's answer in `Payload`, `StatusCode`, ...; an
+SDK call's result has PascalCase field names; a service error is named
+`<Service>.<ErrorCode>` (`S3.NoSuchKeyException`, `Lambda.ResourceNotFoundException`) and a
+function error by the function's `errorType`.
+
+This module is the one place `sfntui.aws` meets the engine: it answers the engine's
+`TaskResolver` protocol, and the engine receives it at run time without importing `aws`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from botocore import xform_name
+from botocore.exceptions import ClientError
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from sfntui.aws.connection import AwsSession, ConnectionOptions
+from sfntui.aws.errors import explain
+from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
+
+#: SDK service names (as in `aws-sdk:<name>:...`) that botocore spells differently.
+_BOTOCORE_NAMES = {
+    "sfn": "stepfunctions",
+    "cloudwatchlogs": "logs",
+    "eventbridge": "events",
+    "elasticloadbalancingv2": "elbv2",
+    "elasticloadbalancing": "elb",
+    "cognitoidentityprovider": "cognito-idp",
+    "cognitoidentity": "cognito-identity",
+    "databasemigration": "dms",
+    "configservice": "config",
+    "costexplorer": "ce",
+    "directoryservice": "ds",
+    "lexmodelbuilding": "lex-models",
+    "lexruntime": "lex-runtime",
+    "marketplacemetering": "meteringmarketplace",
+    "applicationautoscaling": "application-autoscaling",
+}
+
+
+_UPPER_RUN = re.compile(r"[A-Z]{2,}")
+
+
+def service_error_prefix(service_id: str) -> str:
+    """botocore's service id as Step Functions names it in errors: `DynamoDB` -> `DynamoDb`."""
+    words = [word[:1].upper() + word[1:] for word in re.split(r"[\s_-]+", service_id) if word]
+    return "".join(_UPPER_RUN.sub(lambda run: run[0][0] + run[0][1:].lower(), w) for w in words)
+
+
+def sdk_error_name(prefix: str, code: str) -> str:
+    """Step Functions always adds the `Exception` suffix, even where the service has none."""
+    return f"{prefix}.{code if code.endswith('Exception') else code + 'Exception'}"
+
+
+class AwsTaskResolver:
+    """A TaskResolver making the real AWS call; `async with` closes its clients."""
+
+    def __init__(
+        self, session: AwsSession | None = None, options: ConnectionOptions | None = None
+    ) -> None:
+        self._owns_session = session is None
+        self.session = session or AwsSession(options)
+        self._services: dict[str, str] | None = None
+
+    async def __aenter__(self) -> AwsTaskResolver:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_session:
+            await self.session.aclose()
+
+    # -- the TaskResolver protocol ----------------------------------------------------------
+
+    def handles(self, state: str, resource: Resource) -> bool:
+        if resource.pattern:
+            return False  # .sync and .waitForTaskToken need AWS to call back: not locally
+        if resource.kind == "lambda" or resource.is_lambda_invoke:
+            return True
+        return resource.kind == "service" and resource.service.startswith("aws-sdk:")
+
+    async def invoke(self, invocation: TaskInvocation) -> Any:
+        resource = invocation.resource
+        if resource.kind == "lambda":
+            return await self._invoke_function(resource.arn, invocation.parameters, wrap=False)
+        if resource.is_lambda_invoke:
+            params = invocation.parameters if isinstance(invocation.parameters, Mapping) else {}
+            return await self._invoke_function(
+                str(params.get("FunctionName", "")), params.get("Payload"), wrap=True, extra=params
+            )
+        service = resource.service.removeprefix("aws-sdk:")
+        return await self._sdk_call(service, resource.action, invocation.parameters)
+
+    # -- Lambda -----------------------------------------------------------------------------
+
+    async def _invoke_function(
+        self, function: str, payload: Any, *, wrap: bool, extra: Mapping[str, Any] | None = None
+    ) -> Any:
+        params: dict[str, Any] = {"FunctionName": function}
+        for key in ("Qualifier", "InvocationType", "LogType", "ClientContext"):
+            if extra and extra.get(key) is not None:
+                params[key] = extra[key]
+        if payload is not None:
+            params["Payload"] = payload if isinstance(payload, str) else json.dumps(payload)
+        response = await self._call("lambda", "Invoke", params)
+        body = response.get("Payload")
+        raw = await body.read() if hasattr(body, "read") else (body or b"")
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+        try:
+            value: Any = json.loads(text) if text else None
+        except ValueError:
+            value = text
+        if response.get("FunctionError"):
+            error = value.get("errorType") if isinstance(value, dict) else None
+            raise TaskFailure(error or "Lambda.Unknown", text)
+        if not wrap:
+            return value
+        metadata = response.get("ResponseMetadata") or {}
+        return {
+            "ExecutedVersion": response.get("ExecutedVersion", "$LATEST"),
+            "Payload": value,
+            "SdkHttpMetadata": {
+                "AllHttpHeaders": {
+                    key: [value] for key, value in (metadata.get("HTTPHeaders") or {}).items()
+                },
+                "HttpHeaders": dict(metadata.get("HTTPHeaders") or {}),
+                "HttpStatusCode": response.get("StatusCode", 200),
+            },
+            "SdkResponseMetadata": {"RequestId": metadata.get("RequestId", "")},
+            "StatusCode": response.get("StatusCode", 200),
+        }
+
+    # -- AWS SDK integrations ---------------------------------------------------------------
+
+    async def _sdk_call(self, sdk_service: str, action: str, parameters: Any) -> Any:
+        service = await self._botocore_service(sdk_service)
+        client = await self.session.client(service)
+        model = client.meta.service_model
+        operations = {name.lower(): name for name in model.operation_names}
+        operation = operations.get(action.lower())
+        if operation is None:
+            raise TaskFailure(
+                "States.Runtime",
+                f"The {sdk_service} service has no action '{action}'.",
+            )
+        shape = model.operation_model(operation).input_shape
+        params = _to_api(parameters or {}, shape) if shape is not None else {}
+        response = await self._call(service, operation, params)
+        response.pop("ResponseMetadata", None)
+        output_shape = model.operation_model(operation).output_shape
+        return await _from_api(response, output_shape)
+
+    async def _botocore_service(self, sdk_service: str) -> str:
+        if self._services is None:
+            available = self.session.available_services()
+            self._services = {name.replace("-", ""): name for name in available}
+        name = sdk_service.lower()
+        found = _BOTOCORE_NAMES.get(name) or self._services.get(name.replace("-", ""))
+        if found is None:
+            raise TaskFailure("States.Runtime", f"'{sdk_service}' is not an AWS SDK service name.")
+        return found
+
+    async def _call(self, service: str, operation: str, params: dict[str, Any]) -> Any:
+        client = await self.session.client(service)
+        try:
+            return await getattr(client, xform_name(operation))(**params)
+        except ClientError as exc:
+            prefix = service_error_prefix(client.meta.service_model.service_id)
+            error = exc.response.get("Error", {})
+            code = error.get("Code") or "Unknown"
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
+            request = exc.response.get("ResponseMetadata", {}).get("RequestId", "")
+            cause = (
+                f"{error.get('Message') or code} (Service: {prefix}, Status Code: {status}, "
+                f"Request ID: {request})"
+            )
+            raise TaskFailure(sdk_error_name(prefix, code), cause) from None
+        except Exception as exc:
+            message = explain(exc, operation=operation, region=self.session.region).message
+            raise TaskFailure("States.TaskFailed", message) from None
+
+
+def _to_api(value: Any, shape: Shape) -> Any:
+    """Step Functions' PascalCase parameters -> the member names of botocore's input shape."""
+    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
+        members = {name.lower(): name for name in shape.members}
+        converted = {}
+        for key, item in value.items():
+            name = members.get(str(key).lower(), key)
+            member = shape.members.get(name)
+            converted[name] = _to_api(item, member) if member is not None else item
+        return converted
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_to_api(item, shape.member) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, Mapping):
+        return {key: _to_api(item, shape.value) for key, item in value.items()}
+    if shape.type_name == "blob" and isinstance(value, str):
+        return value.encode("utf-8")
+    return value
+
+
+async def _from_api(value: Any, shape: Shape | None) -> Any:
+    """A botocore result as Step Functions returns it: PascalCase members, JSON values only."""
+    if hasattr(value, "read"):  # a streaming body
+        data = await value.read()
+        return data.decode("utf-8", errors="replace")
+    if isinstance(shape, StructureShape) and isinstance(value, Mapping):
+        return {
+            key[:1].upper() + key[1:]: await _from_api(item, shape.members.get(key))
+            for key, item in value.items()
+        }
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [await _from_api(item, shape.member) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, Mapping):
+        return {key: await _from_api(item, shape.value) for key, item in value.items()}
+    if isinstance(value, bytes | bytearray):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: await _from_api(item, None) for key, item in value.items()}
+    if isinstance(value, list):
+        return [await _from_api(item, None) for item in value]
+    return value
