@@ -17,9 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sfntui.asl.parse import parse_state_machine
-from sfntui.graph import layout as layout_module
 from sfntui.graph import render_rich, render_text
-from sfntui.graph.layout import layout
+from sfntui.graph.layout import clear_cache, lay_out
 
 TARGET_SECONDS = 0.250
 TOTAL_STATES = 300
@@ -39,8 +38,8 @@ class _Machine:
         self.count += 1
         return f"{kind}{self.count:03d}"
 
-    def chain(self, length: int, states: dict[str, Any], last_next: str | None) -> str:
-        """`length` Pass/Task/Wait states in a row; returns the first one's name."""
+    def chain(self, length: int, states: dict[str, Any], last_next: str | None) -> list[str]:
+        """`length` Pass/Task/Wait states in a row (Pass first); returns their names."""
         names = [self.name(("Step", "Call", "Pause")[i % 3]) for i in range(length)]
         for i, name in enumerate(names):
             follow = names[i + 1] if i + 1 < length else last_next
@@ -53,13 +52,13 @@ class _Machine:
                 state["Seconds"] = 1
             state.update({"Next": follow} if follow else {"End": True})
             states[name] = state
-        return names[0]
+        return names
 
     def map_state(self, depth: int, states: dict[str, Any], follow: str | None) -> str:
         name = self.name("Map")
         inner: dict[str, Any] = {}
         tail = self.map_state(depth - 1, inner, None) if depth > 1 else None
-        start = self.chain(4, inner, tail)
+        start = self.chain(4, inner, tail)[0]
         states[name] = {
             "Type": "Map",
             "ItemsPath": "$.items",
@@ -75,7 +74,7 @@ class _Machine:
         for index in range(3):
             inner: dict[str, Any] = {}
             tail = self.map_state(1, inner, None) if with_map and index == 1 else None
-            start = self.chain(4 if tail is None else 3, inner, tail)
+            start = self.chain(4 if tail is None else 3, inner, tail)[0]
             branches.append({"StartAt": start, "States": inner})
         states[name] = {
             "Type": "Parallel",
@@ -95,29 +94,25 @@ def build_definition() -> dict[str, Any]:
     machine.count = 2
     # Built from the end backwards, so each stretch knows the state after it.
     follow = machine.map_state(3, states, None)
-    stretch_length = 5
     for index in range(CHOICES):
+        if index % 4 == 1:
+            follow = machine.parallel(index < 8, states, follow)
         choice = machine.name("Choice")
-        start = machine.chain(stretch_length, states, choice)
+        stretch = machine.chain(5, states, choice)
         fail = machine.name("Reject")
         states[fail] = {"Type": "Fail", "Error": "Rejected"}
         states[choice] = {
             "Type": "Choice",
             "Choices": [
-                {"Variable": "$.retry", "BooleanEquals": True, "Next": start},
+                {"Variable": "$.again", "BooleanEquals": True, "Next": stretch[0]},
                 {"Variable": "$.n", "NumericGreaterThan": index, "Next": follow},
             ],
             "Default": fail,
         }
-        call = states[next(n for n in states if n.startswith("Call") and n > start)]
-        call["Catch"] = [{"ErrorEquals": ["States.TaskFailed"], "Next": "HandleError"}]
-        follow = start
-        if index % 4 == 3 and index // 4 < PARALLELS:
-            follow = machine.parallel(index // 4 < 2, states, follow)
+        states[stretch[1]]["Catch"] = [{"ErrorEquals": ["States.TaskFailed"], "Next": "HandleError"}]
+        follow = stretch[0]
     missing = TOTAL_STATES - machine.count
-    head = machine.chain(missing, states, follow) if missing > 0 else follow
-    if len(states) and PARALLELS > 4:  # the fifth Parallel opens the machine
-        head = machine.parallel(False, states, head)
+    head = machine.chain(missing, states, follow)[0] if missing > 0 else follow
     return {"StartAt": head, "States": states}
 
 
@@ -142,18 +137,18 @@ def main() -> None:
     )
 
     def cold_layout() -> Any:
-        layout_module._cache.clear()
-        return layout(machine)
+        clear_cache()
+        return lay_out(machine)
 
     def cold_text() -> str:
-        layout_module._cache.clear()
+        clear_cache()
         return render_text(machine)
 
     laid_out = cold_layout()
     print(f"drawing: {laid_out.width} x {laid_out.height} cells, {len(laid_out.edges)} edges")
     rows = [
         ("layout (uncached)", cold_layout),
-        ("layout (cached)", lambda: layout(machine)),
+        ("layout (cached)", lambda: lay_out(machine)),
         ("layout + plain text", cold_text),
         ("plain text, layout cached", lambda: render_text(machine)),
         ("ANSI text, layout cached", lambda: render_text(machine, color=True)),

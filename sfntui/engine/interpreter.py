@@ -119,6 +119,8 @@ class LocalExecution:
         self._random = random.Random(self.options.seed)
         self._invocations: dict[str, int] = {}
         self._task_tokens: dict[str, asyncio.Future[Any]] = {}
+        #: When each waiting token last had a heartbeat sent for it.
+        self.heartbeats: dict[str, datetime] = {}
         self._started: datetime | None = None
         #: Child executions of distributed Maps, kept for inspection unless told otherwise.
         self.keep_child_runs = True
@@ -204,6 +206,13 @@ class LocalExecution:
         if future is None or future.done():
             raise KeyError(f"no task waits on the token {token!r}")
         future.set_exception(TaskFailure(error, cause))
+
+    def send_task_heartbeat(self, token: str) -> None:
+        """Tell a task waiting on its token that its worker is alive (HeartbeatSeconds)."""
+        future = self._task_tokens.get(token)
+        if future is None or future.done():
+            raise KeyError(f"no task waits on the token {token!r}")
+        self.heartbeats[token] = self.clock.now()
 
     @property
     def waiting_tokens(self) -> list[str]:
@@ -357,6 +366,7 @@ class LocalExecution:
         return count
 
     def drop_token(self, token: str) -> None:
+        self.heartbeats.pop(token, None)
         future = self._task_tokens.pop(token, None)
         if future is not None and not future.done():
             future.cancel()

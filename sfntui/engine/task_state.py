@@ -82,7 +82,28 @@ class _Events:
         details: dict[str, Any] = {"error": error}
         if cause is not None:
             details["cause"] = cause
-        self.emit("TimedOut" if error == names.TIMEOUT else "Failed", details)
+        timed_out = error in (names.TIMEOUT, names.HEARTBEAT_TIMEOUT)
+        self.emit("TimedOut" if timed_out else "Failed", details)
+
+
+async def _await_token_with_heartbeats(
+    run: _StateRun, invocation: TaskInvocation, token_future: asyncio.Future[Any], seconds: int
+) -> Any:
+    """The token's answer, unless HeartbeatSeconds pass with no heartbeat sent for it."""
+    execution = run.execution
+    token = invocation.task_token or ""
+    last = execution.clock.now()
+    while True:
+        wait = (last - execution.clock.now()).total_seconds() + seconds
+        timer = asyncio.ensure_future(execution.clock.sleep(wait))
+        done, _ = await asyncio.wait({token_future, timer}, return_when=asyncio.FIRST_COMPLETED)
+        if token_future in done:
+            timer.cancel()
+            return token_future.result()
+        beat = execution.heartbeats.get(token)
+        if beat is None or beat <= last:
+            raise TaskFailure(names.HEARTBEAT_TIMEOUT, "")
+        last = beat
 
 
 def _compact_json(text: str) -> str:
@@ -151,10 +172,10 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
     if token_future is not None:
         invocation.task_token = run.context["Task"]["Token"]
     try:
-        result = await _call(run, resolver, invocation, events, token_future, timeout)
+        result = await _call(run, resolver, invocation, events, token_future, timeout, heartbeat)
     except TaskFailure as failure:
         cause = failure.cause
-        if failure.error == names.TIMEOUT and cause is None:
+        if failure.error in (names.TIMEOUT, names.HEARTBEAT_TIMEOUT) and cause is None:
             cause = ""
         if resource.is_lambda_invoke and cause:
             cause = _compact_json(cause)
@@ -175,6 +196,7 @@ async def _call(
     events: _Events,
     token_future: asyncio.Future[Any] | None,
     time_limit: int | None,
+    heartbeat: int | None = None,
 ) -> Any:
     clock = run.execution.clock
 
@@ -198,7 +220,9 @@ async def _call(
             events.submitted({})
             return response
         events.submitted(response)
-        return await token_future
+        if heartbeat is None:
+            return await token_future
+        return await _await_token_with_heartbeats(run, invocation, token_future, heartbeat)
 
     if time_limit is None:
         # Step Functions' default (99999999 s) never ends a run in practice; with no timer a

@@ -1,6 +1,6 @@
 """The graph of a state machine: laid out on a character grid and drawn as text.
 
-`layout(machine)` turns a parsed machine (`sfntui.asl.model.StateMachine`) into positioned
+`lay_out(machine)` turns a parsed machine (`sfntui.asl.model.StateMachine`) into positioned
 boxes and routed edges (`GraphLayout`), top to bottom as in the AWS console, with Parallel
 branches and Map processors nested in frames; it is cached per machine. `draw(layout,
 status)` draws it on a grid (`Drawing`, read line by line by the TUI widget);
@@ -10,7 +10,7 @@ status)` draws it on a grid (`Drawing`, read line by line by the TUI widget);
 No Textual here: this package imports only the language model, the history and Rich.
 """
 
-from sfntui.graph.layout import layout
+from sfntui.graph.layout import clear_cache, lay_out
 from sfntui.graph.render import Drawing, as_status, draw, fitted_layout, render_rich, render_text
 from sfntui.graph.shapes import END_KEY, START_KEY, Box, Edge, GraphLayout
 from sfntui.graph.status import GraphStatus, status_from_projection
@@ -25,8 +25,9 @@ __all__ = [
     "GraphStatus",
     "as_status",
     "draw",
+    "clear_cache",
     "fitted_layout",
-    "layout",
+    "lay_out",
     "render_rich",
     "render_text",
     "status_from_projection",

@@ -30,7 +30,7 @@ from sfntui.graph.glyphs import (
     UP,
     Glyphs,
 )
-from sfntui.graph.layout import DEFAULT_MAX_LABEL, layout
+from sfntui.graph.layout import DEFAULT_MAX_LABEL, lay_out
 from sfntui.graph.shapes import Box, GraphLayout
 from sfntui.graph.status import STATUSES, GraphStatus, status_from_projection
 
@@ -139,9 +139,9 @@ def fitted_layout(
     """The layout of `machine` with the widest labels that keep it within `width` columns
     (the narrowest tried if none does)."""
     if width is None:
-        return layout(machine, collapsed=collapsed)
+        return lay_out(machine, collapsed=collapsed)
     for max_label in _FITTING_LABELS:
-        laid_out = layout(machine, max_label=max_label, collapsed=collapsed)
+        laid_out = lay_out(machine, max_label=max_label, collapsed=collapsed)
         if laid_out.width <= width:
             break
     return laid_out

@@ -102,14 +102,14 @@ class FakeEndpoint:
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers.get("Content-Type", "")
 
-    def upstream_call(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    def upstream_call(self, action: str, body: dict[str, Any], region: str) -> dict[str, Any]:
         """Call `action` on the upstream server and return its JSON answer."""
         status, data, _ = self.forward(
             json.dumps(body).encode(),
             {
                 "X-Amz-Target": f"AWSStepFunctions.{action}",
                 "Content-Type": "application/x-amz-json-1.0",
-                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/"
+                "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20240101/{region}/"
                 "states/aws4_request, SignedHeaders=host, Signature=x",
             },
         )
@@ -139,8 +139,10 @@ def aws_paged_history(endpoint: FakeEndpoint) -> Handler:
     whole history; the client sees what it would see from AWS."""
 
     def handle(body: dict[str, Any]) -> Reply:
-        whole = endpoint.upstream_call("GetExecutionHistory", {"executionArn": body["executionArn"]})
-        events = sorted(whole["events"], key=lambda e: e["id"], reverse=bool(body.get("reverseOrder")))
+        arn = body["executionArn"]
+        whole = endpoint.upstream_call("GetExecutionHistory", {"executionArn": arn}, arn.split(":")[3])
+        newest_first = bool(body.get("reverseOrder"))
+        events = sorted(whole["events"], key=lambda e: e["id"], reverse=newest_first)
         start = int(body.get("nextToken") or 0)
         size = int(body.get("maxResults") or 100) or 100
         page = events[start : start + size]
