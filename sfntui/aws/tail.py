@@ -81,7 +81,8 @@ class StandardHistoryReader:
         self.execution_arn = execution_arn
 
     async def read_new(self, last_id: int, expected: int) -> tuple[list[Event], int, int]:
-        # The first page is sized for the events expected, the rest as large as allowed.
+        # The first page is sized for the events expected; each further page doubles, so a
+        # poll reads at most about twice the new events, in a few calls.
         page_size = MAX_PAGE if last_id == 0 else max(MIN_PAGE, min(MAX_PAGE, 2 * expected + 10))
         found: dict[int, Event] = {}
         calls = received = 0
@@ -110,7 +111,7 @@ class StandardHistoryReader:
             token = response.get("nextToken")
             if not token or (reached_seen and newest_first):
                 break
-            page_size = MAX_PAGE
+            page_size = min(MAX_PAGE, page_size * 2)
         return sorted(found.values(), key=_event_id), calls, received
 
     async def has_ended(self) -> bool:

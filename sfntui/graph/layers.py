@@ -116,14 +116,16 @@ class _Placer:
         self.layer_of = [0] * len(nodes)
         self.x = [0] * len(nodes)
         self.y = [0] * len(nodes)
+        self.bk: dict[int, float] = {}
 
     def run(self) -> Placement:
         back = self._back_links()
         layers, chains = self._rank_and_order(back)
-        self._place_columns(layers, chains)
+        hops = list(dict.fromkeys(pair for chain in chains.values() for pair in _pairs(chain)))
+        self._place_columns(layers, hops)
         right = max((self.x[i] + self.width[i] for i in range(len(self.x))), default=0)
         margins = self._margin_columns(back, right)
-        channels = self._channels(layers, chains, back, margins)
+        channels = self._channels(layers, hops, back, margins)
         tracks = [self._assign_tracks(segments) for segments in channels]
         last = len(layers)
         # Between two layers a channel has a row where lines leave, its tracks, and a row for
@@ -147,7 +149,7 @@ class _Placer:
         routes = [
             self._back_route(li, margins[li], channel_top)
             if li in back
-            else self._forward_route(chains[self.ends[li]], channel_top)
+            else self._forward_route(chains[li], channel_top)
             for li in range(len(self.links))
         ]
         width = max([right, *(m + 1 for m in margins.values())])
@@ -190,17 +192,69 @@ class _Placer:
 
     # --- ranks and order: grandalf ---
 
-    def _rank_and_order(
-        self, back: set[int]
-    ) -> tuple[list[list[int]], dict[tuple[int, int], list[int]]]:
+    def _ranks(self, forward: list[int]) -> list[int]:
+        """Each node's layer: the longest path to it (what grandalf computes too)."""
         count = len(self.nodes)
+        outgoing: list[list[int]] = [[] for _ in range(count)]
+        waiting = [0] * count
+        for li in forward:
+            source, target = self.ends[li]
+            outgoing[source].append(target)
+            waiting[target] += 1
+        ranks = [0] * count
+        queue = [i for i in range(count) if not waiting[i]]
+        for node in queue:
+            for target in outgoing[node]:
+                ranks[target] = max(ranks[target], ranks[node] + 1)
+                waiting[target] -= 1
+                if not waiting[target]:
+                    queue.append(target)
+        return ranks
+
+    def _new_item(self, width: int, height: int, rank: int) -> int:
+        self.width.append(width)
+        self.height.append(height)
+        self.dummy.append(True)
+        self.layer_of.append(rank)
+        self.x.append(0)
+        self.y.append(0)
+        return len(self.width) - 1
+
+    def _rank_and_order(self, back: set[int]) -> tuple[list[list[int]], dict[int, list[int]]]:
+        """Layers (items in order) and, per forward link, the items it passes through.
+
+        Long links into the same target are bundled: they join one column of shared
+        junctions on their way down (a shared error handler, the End marker), instead of
+        each taking a column of its own through every layer they pass."""
+        forward = [li for li in range(len(self.links)) if li not in back]
+        ranks = self._ranks(forward)
+        long_links: dict[int, list[int]] = defaultdict(list)
+        for li in forward:
+            source, target = self.ends[li]
+            if ranks[target] - ranks[source] > 1:
+                long_links[target].append(li)
+        bundled = {t: lis for t, lis in long_links.items() if len(lis) > 1}
+        pairs: dict[tuple[int, int], None] = {}
+        chains: dict[int, list[int]] = {}
+        for li in forward:
+            source, target = self.ends[li]
+            if target not in bundled or ranks[target] - ranks[source] <= 1:
+                pairs[(source, target)] = None
+        for target, lis in bundled.items():
+            top = min(ranks[self.ends[li][0]] for li in lis) + 1
+            junctions = {r: self._new_item(1, 0, r) for r in range(top, ranks[target])}
+            for li in lis:
+                source = self.ends[li][0]
+                chain = [source, *(junctions[r] for r in range(ranks[source] + 1, ranks[target]))]
+                chains[li] = [*chain, target]
+                for pair in _pairs(chains[li]):
+                    pairs[pair] = None
+
+        count = len(self.width)
         vertices = [Vertex(i) for i in range(count)]
         for i, vertex in enumerate(vertices):
             vertex.view = _View(self.width[i], self.height[i])
-        pairs: dict[tuple[int, int], GrandalfEdge] = {}
-        for li, pair in enumerate(self.ends):
-            if li not in back and pair not in pairs:
-                pairs[pair] = GrandalfEdge(vertices[pair[0]], vertices[pair[1]])
+        edges = {pair: GrandalfEdge(vertices[pair[0]], vertices[pair[1]]) for pair in pairs}
         component = list(range(count))
 
         def find(i: int) -> int:
@@ -209,7 +263,7 @@ class _Placer:
                 i = component[i]
             return i
 
-        for source, target in pairs:
+        for source, target in edges:
             a, b = find(source), find(target)
             if a != b:
                 component[max(a, b)] = min(a, b)
@@ -217,48 +271,50 @@ class _Placer:
         for i in range(count):
             members[find(i)].append(i)
         edges_of: dict[int, list[GrandalfEdge]] = defaultdict(list)
-        for (source, _target), edge in pairs.items():
+        for (source, _target), edge in edges.items():
             edges_of[find(source)].append(edge)
 
         layers: list[list[int]] = []
-        chains: dict[tuple[int, int], list[int]] = {}
+        pair_chains: dict[tuple[int, int], list[int]] = {}
         for root, items in members.items():
-            edges = edges_of[root]
-            core = graph_core([vertices[i] for i in items], edges)
+            component_edges = edges_of[root]
+            core = graph_core([vertices[i] for i in items], component_edges)
             sugiyama = SugiyamaLayout(core)
             roots = [vertices[i] for i in items if not vertices[i].e_in()]
+            sugiyama.dw = 1
+            sugiyama.xspace = GAP
             sugiyama.init_all(roots=roots, inverted_edges=[])
             for _ in range(ORDERING_ROUNDS):
                 for _step in sugiyama.ordering_step():
                     pass
+            sugiyama.setxy()
             ids: dict[DummyVertex, int] = {}
             for rank, layer in enumerate(sugiyama.layers):
                 while len(layers) <= rank:
                     layers.append([])
                 for vertex in layer:
-                    layers[rank].append(self._item(vertex, rank, ids))
-            for edge in edges:
+                    item = self._item(vertex, rank, ids)
+                    layers[rank].append(item)
+                    self.bk[item] = vertex.view.xy[0]
+            for edge in component_edges:
                 source, target = edge.v[0].data, edge.v[1].data
                 controls = sugiyama.ctrls.get(edge)
                 if controls is None:
-                    chains[(source, target)] = [source, target]
+                    pair_chains[(source, target)] = [source, target]
                 else:
-                    ranks = sorted(controls)
-                    inner = [ids[controls[r]] for r in ranks[1:-1]]
-                    chains[(source, target)] = [source, *inner, target]
+                    ranked = sorted(controls)
+                    inner = [ids[controls[r]] for r in ranked[1:-1]]
+                    pair_chains[(source, target)] = [source, *inner, target]
+        for li in forward:
+            if li not in chains:
+                chains[li] = pair_chains[self.ends[li]]
         return layers, chains
 
     def _item(self, vertex: Vertex | DummyVertex, rank: int, ids: dict[DummyVertex, int]) -> int:
         if isinstance(vertex, DummyVertex):
             item = ids.get(vertex)
             if item is None:
-                item = ids[vertex] = len(self.width)
-                self.width.append(1)
-                self.height.append(0)
-                self.dummy.append(True)
-                self.layer_of.append(rank)
-                self.x.append(0)
-                self.y.append(0)
+                item = ids[vertex] = self._new_item(1, 0, rank)
             return item
         self.layer_of[vertex.data] = rank
         return vertex.data
@@ -268,22 +324,19 @@ class _Placer:
     def _center(self, item: int) -> int:
         return self.x[item] + self.width[item] // 2
 
-    def _place_columns(
-        self, layers: list[list[int]], chains: Mapping[tuple[int, int], list[int]]
-    ) -> None:
+    def _place_columns(self, layers: list[list[int]], hops: list[tuple[int, int]]) -> None:
         above: dict[int, list[int]] = defaultdict(list)
         below: dict[int, list[int]] = defaultdict(list)
-        for chain in chains.values():
-            for a, b in zip(chain, chain[1:], strict=False):
-                below[a].append(b)
-                above[b].append(a)
+        for a, b in hops:
+            below[a].append(b)
+            above[b].append(a)
         x, width = self.x, self.width
         for layer in layers:
-            left = 0
+            left = -(1 << 30)
             for item in layer:
-                x[item] = left
-                left += width[item] + GAP
-        for sweep in PLACEMENT_SWEEPS:
+                x[item] = max(left, round(self.bk[item] - width[item] / 2))
+                left = x[item] + width[item] + GAP
+        for sweep in ():
             if sweep == "down":
                 ranks: Sequence[int] = range(1, len(layers))
                 neighbours = above
@@ -378,18 +431,17 @@ class _Placer:
     def _channels(
         self,
         layers: list[list[int]],
-        chains: Mapping[tuple[int, int], list[int]],
+        hops: list[tuple[int, int]],
         back: set[int],
         margins: Mapping[int, int],
     ) -> list[list[_Segment]]:
         """The segments crossing each channel; channel c lies above layer c."""
         channels: list[list[_Segment]] = [[] for _ in range(len(layers) + 1)]
         self.hops: dict[tuple[int, int], _Segment] = {}
-        for chain in chains.values():
-            for a, b in zip(chain, chain[1:], strict=False):
-                segment = _Segment((self._center(a),), (self._center(b),), a, b)
-                self.hops[(a, b)] = segment
-                channels[self.layer_of[b]].append(segment)
+        for a, b in hops:
+            segment = _Segment((self._center(a),), (self._center(b),), a, b)
+            self.hops[(a, b)] = segment
+            channels[self.layer_of[b]].append(segment)
         self.loops: dict[int, tuple[_Segment, _Segment]] = {}
         for li in back:
             source, target = self.ends[li]
@@ -489,7 +541,7 @@ class _Placer:
     def _forward_route(self, chain: list[int], channel_top: list[int]) -> tuple[Point, ...]:
         first = chain[0]
         points = [(self._center(first), self.y[first] + self.height[first])]
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in _pairs(chain):
             xa, xb = self._center(a), self._center(b)
             row = self._track_row(self.hops[(a, b)], channel_top, self.layer_of[b])
             if row is not None:
@@ -516,6 +568,10 @@ class _Placer:
             (xt, self.y[target] - 1),
         ]
         return corners(points)
+
+
+def _pairs(chain: list[int]) -> list[tuple[int, int]]:
+    return list(zip(chain, chain[1:], strict=False))
 
 
 def corners(points: list[Point]) -> tuple[Point, ...]:

@@ -140,7 +140,8 @@ def aws_paged_history(endpoint: FakeEndpoint) -> Handler:
 
     def handle(body: dict[str, Any]) -> Reply:
         arn = body["executionArn"]
-        whole = endpoint.upstream_call("GetExecutionHistory", {"executionArn": arn}, arn.split(":")[3])
+        region = arn.split(":")[3]
+        whole = endpoint.upstream_call("GetExecutionHistory", {"executionArn": arn}, region)
         newest_first = bool(body.get("reverseOrder"))
         events = sorted(whole["events"], key=lambda e: e["id"], reverse=newest_first)
         start = int(body.get("nextToken") or 0)
