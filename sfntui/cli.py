@@ -112,6 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", action="store_true", help="print stops as JSON lines and keep going"
     )
 
+    graph = commands.add_parser(
+        "graph",
+        help="draw a definition's graph, coloured by an execution's history if given",
+        description=(
+            "Draw the state machine as boxes and edges. With --execution (an exported history "
+            "file, or an execution ARN read from AWS) each state shows what its run did."
+        ),
+    )
+    graph.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
+    graph.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
+    graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
+    graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")
+    graph.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
     test = commands.add_parser(
         "test",
         help="run every test case of a Step Functions Local mock file, for CI",
@@ -158,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sfntui.commands.test import test_command
 
             return test_command(args)
+        if args.command == "graph":
+            from sfntui.commands.graph import graph_command
+
+            return graph_command(args)
         if args.command == "debug":
             from sfntui.commands.debug import debug_command
 
