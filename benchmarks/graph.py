@@ -109,7 +109,9 @@ def build_definition() -> dict[str, Any]:
             ],
             "Default": fail,
         }
-        states[stretch[1]]["Catch"] = [{"ErrorEquals": ["States.TaskFailed"], "Next": "HandleError"}]
+        states[stretch[1]]["Catch"] = [
+            {"ErrorEquals": ["States.TaskFailed"], "Next": "HandleError"}
+        ]
         follow = stretch[0]
     missing = TOTAL_STATES - machine.count
     head = machine.chain(missing, states, follow)[0] if missing > 0 else follow
@@ -161,7 +163,8 @@ def main() -> None:
         if label == "layout + plain text":
             worst = median
     verdict = "within" if worst <= TARGET_SECONDS else "OVER"
-    print(f"layout + drawing: {worst * 1000:.1f} ms, {verdict} the {TARGET_SECONDS * 1000:.0f} ms target")
+    target = TARGET_SECONDS * 1000
+    print(f"layout + drawing: {worst * 1000:.1f} ms, {verdict} the {target:.0f} ms target")
 
 
 if __name__ == "__main__":

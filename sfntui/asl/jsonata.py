@@ -37,6 +37,7 @@ from jsonata.functions import Functions
 from jsonata.utils import Utils
 
 from sfntui.asl.errors import QUERY_EVALUATION_ERROR, ExpressionSyntaxError, StatesError
+from sfntui.asl.jsonata_fast import FastExpression, Scope, compile_fast
 
 __all__ = [
     "UNDEFINED",
@@ -95,7 +96,7 @@ def compile_jsonata(text: str) -> JsonataExpression:
         raise ExpressionSyntaxError(text, _describe(error), position) from None
     except RecursionError:
         raise ExpressionSyntaxError(text, "The expression is nested too deeply", None) from None
-    return JsonataExpression(text, compiled, _simple_path(compiled.ast))
+    return JsonataExpression(text, compiled, compile_fast(compiled.ast, _FUNCTIONS_FRAME))
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ class JsonataExpression:
 
     text: str
     _compiled: Any = field(repr=False, compare=False)
-    #: `("states", "input", "x")` for a plain `$states.input.x`, read without the library.
-    _path: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    #: The same expression as closures, when it is within the subset `jsonata_fast` compiles.
+    _fast: FastExpression | None = field(default=None, repr=False, compare=False)
 
     def evaluate(
         self,
@@ -128,14 +129,15 @@ class JsonataExpression:
         With `allow_undefined`, an undefined result comes back as `UNDEFINED` instead of
         raising.
         """
-        if self._path is not None:
-            result = _read_path(self._path, states, variables)
+        fast = self._fast
+        if fast is not None and fast.depth <= depth_limit and not isinstance(document, list):
+            result = _evaluate_fast(fast, states, variables, document, now, time_limit)
             if result is not _FALL_BACK:
-                if result is not _MISSING:
-                    return result
-                if allow_undefined:
-                    return UNDEFINED
-                raise self._failure(field, "returned nothing (undefined).")
+                if result is None:
+                    if allow_undefined:
+                        return UNDEFINED
+                    raise self._failure(field, "returned nothing (undefined).")
+                return None if result is _NULL else result
         run = _Run(now, time_limit, depth_limit)
         frame = _RunFrame(variables)
         bindings = frame.bindings
@@ -176,63 +178,42 @@ class JsonataExpression:
         return self._failure(field_name, f"threw an error during evaluation. {message}")
 
 
-# --- the common case: $states.input.a.b read directly -------------------------------------
+# --- the common case: the expression compiled to closures ----------------------------------
 
 _FALL_BACK = object()
-_STEP_FEATURES = (
-    "predicate",
-    "stages",
-    "group",
-    "focus",
-    "index",
-    "tuple",
-    "keep_array",
-    "ancestor",
-    "seeking_parent",
-    "keep_singleton_array",
-)
 
 
-def _simple_path(ast: Any) -> tuple[str, ...] | None:
-    """The names of a path that is only a variable and field names, else None."""
-    if getattr(ast, "type", None) != "path" or not ast.steps:
-        return None
-    first = ast.steps[0]
-    if first.type != "variable" or not first.value:
-        return None
-    for node in (ast, *ast.steps):
-        if any(getattr(node, feature, None) for feature in _STEP_FEATURES):
-            return None
-    if any(step.type != "name" for step in ast.steps[1:]):
-        return None
-    return tuple(str(step.value) for step in ast.steps)
-
-
-def _read_path(
-    path: tuple[str, ...], states: Mapping[str, Any], variables: Mapping[str, Any] | None
+def _evaluate_fast(
+    fast: FastExpression,
+    states: Mapping[str, Any],
+    variables: Mapping[str, Any] | None,
+    document: Any,
+    now: datetime | None,
+    time_limit: float,
 ) -> Any:
-    """The value at `path`, `_MISSING` when undefined, `_FALL_BACK` when an array is crossed.
+    """The result as the library's path would hand it on, or `_FALL_BACK` for the library.
 
-    Through objects alone, JSONata's path is a plain lookup; an array on the way maps the
-    rest of the path over its items, which is left to the library.
+    Every error falls back, so that the library raises it with its own wording, and so does
+    an evaluation that overran the time limit (a `$merge` of a huge array): the library then
+    decides, with its own checks, whether that is a timeout.
     """
-    root = path[0]
-    if root == "states":
-        value: Any = states
-    elif variables is not None and root in variables:
-        value = variables[root]
-    else:
+    started = time.monotonic()
+    scope = Scope(states if type(states) is dict else dict(states), variables, document)
+    token = _CURRENT_RUN.set(_Run(now, time_limit, 0)) if fast.uses_clock else None
+    try:
+        result = fast.run(scope)
+        if not (
+            result is None or result is _NULL or _is_bound_value(result, states, variables)
+        ):
+            result = _to_json(result)
+    except Exception:
         return _FALL_BACK
-    for name in path[1:]:
-        if isinstance(value, Mapping):
-            value = value.get(name, _MISSING)
-            if value is _MISSING:
-                return _MISSING
-        elif value is None or isinstance(value, str | int | float):
-            return _MISSING  # a field of null, a string or a number is undefined
-        else:
-            return _FALL_BACK
-    return value
+    finally:
+        if token is not None:
+            _CURRENT_RUN.reset(token)
+    if time.monotonic() - started > time_limit:
+        return _FALL_BACK
+    return result
 
 
 # --- one evaluation: its frame, clock and budget ------------------------------------------

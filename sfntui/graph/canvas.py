@@ -81,6 +81,8 @@ class Canvas:
             plain_rows.append(line.plain[:kept])
             for span in line.spans:
                 if span.start < kept:
-                    spans.append(Span(offset + span.start, offset + min(span.end, kept), span.style))
+                    spans.append(
+                        Span(offset + span.start, offset + min(span.end, kept), span.style)
+                    )
             offset += kept + 1
         return Text("\n".join(plain_rows), spans=spans, no_wrap=True, overflow="crop", end="")

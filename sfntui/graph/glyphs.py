@@ -53,8 +53,8 @@ class Glyphs:
 def _lines(
     vertical: str, horizontal: str, corners: str, tees: str, cross: str
 ) -> Mapping[int, str]:
-    down_right, down_left, up_right, up_left = corners
-    right_tee, left_tee, down_tee, up_tee = tees
+    down_right, down_left, up_right, up_left = tuple(corners)
+    right_tee, left_tee, down_tee, up_tee = tuple(tees)
     table = {
         UP: vertical,
         DOWN: vertical,

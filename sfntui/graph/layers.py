@@ -28,6 +28,8 @@ GAP = 2
 ORDERING_ROUNDS = 2
 #: Sweeps of the column placement, alternating down and up; the last one goes down.
 PLACEMENT_SWEEPS = ("down", "up", "down", "up", "down")
+#: The widest jog left after them that is straightened when there is room (columns).
+JOG = 4
 _DUMMY_PRIORITY = 1 << 20
 
 
@@ -42,6 +44,9 @@ class Node:
 class Link:
     source: str
     target: str
+    #: How strongly the link pulls its ends into line: a state's Next outweighs a branch
+    #: to the side, so the main path stays straight and branches leave it.
+    weight: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +121,20 @@ class _Placer:
         self.layer_of = [0] * len(nodes)
         self.x = [0] * len(nodes)
         self.y = [0] * len(nodes)
-        self.bk: dict[int, float] = {}
+        #: A bundle's junctions: the junction above (None for the first) and the item below.
+        self.along: dict[int, tuple[int | None, int]] = {}
 
     def run(self) -> Placement:
         back = self._back_links()
         layers, chains = self._rank_and_order(back)
-        hops = list(dict.fromkeys(pair for chain in chains.values() for pair in _pairs(chain)))
-        self._place_columns(layers, hops)
+        weights: dict[tuple[int, int], int] = {}
+        for li, chain in chains.items():
+            for pair in _pairs(chain):
+                weights[pair] = max(weights.get(pair, 0), self.links[li].weight)
+        hops = list(weights)
+        self._place_columns(layers, weights)
         right = max((self.x[i] + self.width[i] for i in range(len(self.x))), default=0)
-        margins = self._margin_columns(back, right)
+        margins = self._margin_columns(layers, back)
         channels = self._channels(layers, hops, back, margins)
         tracks = [self._assign_tracks(segments) for segments in channels]
         last = len(layers)
@@ -243,6 +253,8 @@ class _Placer:
         for target, lis in bundled.items():
             top = min(ranks[self.ends[li][0]] for li in lis) + 1
             junctions = {r: self._new_item(1, 0, r) for r in range(top, ranks[target])}
+            for r, junction in junctions.items():
+                self.along[junction] = (junctions.get(r - 1), junctions.get(r + 1, target))
             for li in lis:
                 source = self.ends[li][0]
                 chain = [source, *(junctions[r] for r in range(ranks[source] + 1, ranks[target]))]
@@ -281,21 +293,16 @@ class _Placer:
             core = graph_core([vertices[i] for i in items], component_edges)
             sugiyama = SugiyamaLayout(core)
             roots = [vertices[i] for i in items if not vertices[i].e_in()]
-            sugiyama.dw = 1
-            sugiyama.xspace = GAP
             sugiyama.init_all(roots=roots, inverted_edges=[])
             for _ in range(ORDERING_ROUNDS):
                 for _step in sugiyama.ordering_step():
                     pass
-            sugiyama.setxy()
             ids: dict[DummyVertex, int] = {}
             for rank, layer in enumerate(sugiyama.layers):
                 while len(layers) <= rank:
                     layers.append([])
                 for vertex in layer:
-                    item = self._item(vertex, rank, ids)
-                    layers[rank].append(item)
-                    self.bk[item] = vertex.view.xy[0]
+                    layers[rank].append(self._item(vertex, rank, ids))
             for edge in component_edges:
                 source, target = edge.v[0].data, edge.v[1].data
                 controls = sugiyama.ctrls.get(edge)
@@ -324,49 +331,99 @@ class _Placer:
     def _center(self, item: int) -> int:
         return self.x[item] + self.width[item] // 2
 
-    def _place_columns(self, layers: list[list[int]], hops: list[tuple[int, int]]) -> None:
-        above: dict[int, list[int]] = defaultdict(list)
-        below: dict[int, list[int]] = defaultdict(list)
-        for a, b in hops:
-            below[a].append(b)
-            above[b].append(a)
+    def _place_columns(
+        self, layers: list[list[int]], weights: Mapping[tuple[int, int], int]
+    ) -> None:
+        """Columns by the priority method: sweeping down then up, each item moves to the
+        weighted median column of its neighbours in the layer just swept, the most important
+        first (dummies, so long lines stay straight; then items pulled harder) and pushes the
+        less important aside. The last sweep goes down, like the reading."""
+        above: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        below: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (a, b), weight in weights.items():
+            below[a].append((b, weight))
+            above[b].append((a, weight))
         x, width = self.x, self.width
         for layer in layers:
-            left = -(1 << 30)
+            left = 0
             for item in layer:
-                x[item] = max(left, round(self.bk[item] - width[item] / 2))
-                left = x[item] + width[item] + GAP
-        for sweep in ():
+                x[item] = left
+                left += width[item] + GAP
+        for sweep in PLACEMENT_SWEEPS:
             if sweep == "down":
                 ranks: Sequence[int] = range(1, len(layers))
-                neighbours = above
+                near_side, far_side = above, below
             else:
                 ranks = range(len(layers) - 2, -1, -1)
-                neighbours = below
+                near_side, far_side = below, above
             for rank in ranks:
                 layer = layers[rank]
                 wanted: list[int] = []
-                priority: list[int] = []
+                priority: list[tuple[int, int]] = []
                 for item in layer:
-                    near = neighbours.get(item)
+                    near: Sequence[tuple[int, int]] = near_side.get(item, ())
+                    along = self.along.get(item)
+                    if along is not None:
+                        # A bundle keeps to its own column: pushed aside, never pushing.
+                        neighbour = along[0] if sweep == "down" else along[1]
+                        if neighbour is not None:
+                            near = ((neighbour, 1),)
                     if near:
-                        centers = sorted(self._center(n) for n in near)
-                        middle = len(centers) // 2
-                        if len(centers) % 2:
-                            center = centers[middle]
-                        else:
-                            center = (centers[middle - 1] + centers[middle]) // 2
+                        center = _weighted_median([(self._center(n), w) for n, w in near])
                         wanted.append(center - width[item] // 2)
                     else:
                         wanted.append(x[item])
-                    priority.append(_DUMMY_PRIORITY if self.dummy[item] else len(near or ()))
+                    far = len(far_side.get(item, ()))
+                    if along is not None:
+                        priority.append((0, 0))
+                    elif self.dummy[item]:
+                        priority.append((_DUMMY_PRIORITY, far))
+                    else:
+                        priority.append((sum(w for _n, w in near), far))
                 self._place_layer(layer, wanted, priority)
+        self._straighten(layers, above, below)
         lowest = min(x, default=0)
         if lowest:
             for i in range(len(x)):
                 x[i] -= lowest
 
-    def _place_layer(self, layer: list[int], wanted: list[int], priority: list[int]) -> None:
+    def _straighten(
+        self,
+        layers: list[list[int]],
+        above: Mapping[int, list[tuple[int, int]]],
+        below: Mapping[int, list[tuple[int, int]]],
+    ) -> None:
+        """Remove small jogs the sweeps leave: an item moves under (or over) a neighbour a
+        few columns away when it fits there without moving anything else."""
+        x, width = self.x, self.width
+        for sweep in ("down", "up"):
+            ranks = range(1, len(layers)) if sweep == "down" else range(len(layers) - 2, -1, -1)
+            neighbours = above if sweep == "down" else below
+            for rank in ranks:
+                layer = layers[rank]
+                for position, item in enumerate(layer):
+                    center = self._center(item)
+                    targets = sorted(
+                        (abs(c - center), c)
+                        for c in {self._center(n) for n, _w in neighbours.get(item, ())}
+                        if 0 < abs(c - center) <= JOG
+                    )
+                    low = -(1 << 30)
+                    if position:
+                        before = layer[position - 1]
+                        low = x[before] + width[before] + GAP
+                    high = 1 << 30
+                    if position + 1 < len(layer):
+                        high = x[layer[position + 1]] - GAP - width[item]
+                    for _distance, target in targets:
+                        left = target - width[item] // 2
+                        if low <= left <= high:
+                            x[item] = left
+                            break
+
+    def _place_layer(
+        self, layer: list[int], wanted: list[int], priority: list[tuple[int, int]]
+    ) -> None:
         """Move each item of one layer towards its wanted column, most important first; an
         item pushes less important ones aside but never a more important one."""
         count = len(layer)
@@ -374,7 +431,9 @@ class _Placer:
         sizes = [width[item] for item in layer]
         lefts = [x[item] for item in layer]
         middle = (count - 1) / 2
-        order = sorted(range(count), key=lambda i: (-priority[i], abs(i - middle), i))
+        order = sorted(
+            range(count), key=lambda i: (-priority[i][0], -priority[i][1], abs(i - middle), i)
+        )
         placed = [False] * count
         for i in order:
             low = -(1 << 30)
@@ -406,26 +465,26 @@ class _Placer:
 
     # --- channels and tracks ---
 
-    def _margin_columns(self, back: set[int], right: int) -> dict[int, int]:
-        """A column right of every node for each loop; loops whose spans overlap get
-        different columns, shorter loops nearer the nodes."""
-        spans = []
+    def _margin_columns(self, layers: list[list[int]], back: set[int]) -> dict[int, int]:
+        """For each loop, a column right of every item in the layers it spans; loops whose
+        spans overlap get different columns, shorter loops nearer the items."""
+        right = [max((self.x[i] + self.width[i] for i in layer), default=0) for layer in layers]
+        loops = []
         for li in back:
             source, target = self.ends[li]
-            spans.append((self.layer_of[source] + 1 - self.layer_of[target], li))
-        taken: list[list[tuple[int, int]]] = []
+            first, last = self.layer_of[target], self.layer_of[source]
+            loops.append((last - first, first, li))
+        placed: list[tuple[int, int, int]] = []  # (first layer, last layer, column)
         margins: dict[int, int] = {}
-        for _length, li in sorted(spans):
-            source, target = self.ends[li]
-            span = (self.layer_of[target], self.layer_of[source] + 1)
-            for column, used in enumerate(taken):
-                if all(span[1] < a or b < span[0] for a, b in used):
-                    used.append(span)
-                    break
-            else:
-                column = len(taken)
-                taken.append([span])
-            margins[li] = right + 1 + 2 * column
+        for _length, first, li in sorted(loops):
+            last = self.layer_of[self.ends[li][0]]
+            column = max(right[first : last + 1]) + 1
+            for other_first, other_last, other_column in placed:
+                # spans that meet (a channel counts: channel c is above layer c) overlap
+                if other_first <= last + 1 and first <= other_last + 1:
+                    column = max(column, other_column + 2)
+            placed.append((first, last, column))
+            margins[li] = column
         return margins
 
     def _channels(
@@ -481,9 +540,9 @@ class _Placer:
             fan_out = segment.source is not None and len(by_source[segment.source]) > 1
             if not fan_out and segment.target is not None:
                 by_target[segment.target].append(i)
-        for members in (*by_source.values(), *by_target.values()):
-            if len(members) > 1:
-                join(members)
+        for indexes in (*by_source.values(), *by_target.values()):
+            if len(indexes) > 1:
+                join(indexes)
         grouped: dict[int, list[_Segment]] = defaultdict(list)
         for i, segment in enumerate(segments):
             grouped[find(i)].append(segment)
@@ -568,6 +627,20 @@ class _Placer:
             (xt, self.y[target] - 1),
         ]
         return corners(points)
+
+
+def _weighted_median(values: list[tuple[int, int]]) -> int:
+    """The median of (value, weight) pairs; between the two middle values on an even split."""
+    values.sort()
+    total = sum(weight for _value, weight in values)
+    seen = 0
+    for i, (value, weight) in enumerate(values):
+        seen += weight
+        if seen * 2 > total:
+            return value
+        if seen * 2 == total:
+            return (value + values[i + 1][0]) // 2
+    return values[-1][0]
 
 
 def _pairs(chain: list[int]) -> list[tuple[int, int]]:

@@ -5,15 +5,19 @@ by `sfntui.graph.layers`: its states are nodes, and a Choice rule, a Default or 
 small node of its own holding the edge's label, so labels get room like boxes do and never
 sit on a line or a box. A Parallel or a Map is a frame: a header (name, type, markers) over
 its branches side by side, or its processor, laid out first so the frame knows its size.
-The top level gets a Start marker above `StartAt` and an End marker below its final states.
+The top level gets a Start marker above `StartAt` and an End marker below the states that end
+the execution successfully (`End: true`, Succeed); a Fail state is the end of its own path,
+and lines from every Fail down to one End would only cross the graph.
 
-Layouts are cached per machine object and options: laying out a large definition takes
-tens of milliseconds, and the graph is redrawn on every history event.
+Layouts are cached per definition and options: laying out a large definition takes tens of
+milliseconds, and the graph is redrawn on every history event.
 """
 
 from __future__ import annotations
 
+import json
 import weakref
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +37,8 @@ FRAME_HEADER = 4
 #: A subtitle may be this much wider than a title before it is shortened.
 _SUBTITLE_EXTRA = 8
 _CACHE_SIZE = 64
+#: How much more a Next pulls its states into line than a branch (see `layers.Link`).
+MAIN_PATH_WEIGHT = 4
 
 
 def lay_out(
@@ -41,26 +47,51 @@ def lay_out(
     max_label: int = DEFAULT_MAX_LABEL,
     collapsed: Collection[str] = (),
 ) -> GraphLayout:
-    """Lay out `machine`. `collapsed` names Parallel and Map states to draw as one box."""
-    options = (max(4, max_label), frozenset(collapsed))
+    """Lay out `machine`. `collapsed` names Parallel and Map states to draw as one box.
+
+    The result is cached: by the machine object (instant), and by the definition's JSON,
+    so the same definition parsed again (a reload) is not laid out again either."""
+    options: _Options = (max(4, max_label), frozenset(collapsed))
     key = (id(machine), options)
-    hit = _cache.get(key)
+    hit = _by_machine.get(key)
     if hit is not None and hit[0]() is machine:
         return hit[1]
-    block = _Builder(options[0], options[1]).block(machine, top=True)
-    result = GraphLayout(block.width, block.height, block.boxes, block.edges, options[0])
-    if len(_cache) >= _CACHE_SIZE:
-        del _cache[next(iter(_cache))]
-    _cache[key] = (weakref.ref(machine, lambda _ref: _cache.pop(key, None)), result)
+    content = _content_key(machine, options)
+    if content is not None and content in _by_content:
+        result = _by_content[content]
+        _by_content.move_to_end(content)
+    else:
+        block = _Builder(options[0], options[1]).block(machine, top=True)
+        result = GraphLayout(block.width, block.height, block.boxes, block.edges, options[0])
+        if content is not None:
+            _by_content[content] = result
+            while len(_by_content) > _CACHE_SIZE:
+                _by_content.popitem(last=False)
+    while len(_by_machine) >= _CACHE_SIZE:
+        del _by_machine[next(iter(_by_machine))]
+    _by_machine[key] = (weakref.ref(machine, lambda _ref: _by_machine.pop(key, None)), result)
     return result
 
 
-_cache: dict[tuple[int, tuple[int, frozenset[str]]], tuple[weakref.ref, GraphLayout]] = {}
+_Options = tuple[int, frozenset[str]]
+_by_machine: dict[tuple[int, _Options], tuple[weakref.ref, GraphLayout]] = {}
+_by_content: OrderedDict[tuple[str, _Options], GraphLayout] = OrderedDict()
+
+
+def _content_key(machine: StateMachine, options: _Options) -> tuple[str, _Options] | None:
+    if not machine.raw:
+        return None
+    try:
+        text = json.dumps(machine.raw, sort_keys=True, separators=(",", ":"), default=repr)
+    except (TypeError, ValueError):
+        return None
+    return (text, options)
 
 
 def clear_cache() -> None:
     """Forget every cached layout (benchmarks time the layout itself with this)."""
-    _cache.clear()
+    _by_machine.clear()
+    _by_content.clear()
 
 
 @dataclass(frozen=True)
@@ -104,7 +135,7 @@ class _Graph:
     ) -> None:
         if not label:
             self.edges.append(_PendingEdge(source, target, kind, [len(self.links)]))
-            self.links.append(Link(source, target))
+            self.links.append(Link(source, target, MAIN_PATH_WEIGHT if kind != "end" else 1))
             return
         label_key = f"{source}\x00{len(self.edges)}"
         self.nodes.append(Node(label_key, width, 1))
@@ -150,7 +181,7 @@ class _Builder:
         ends = []
         for name in order:
             self._connect_state(graph, states[name], states)
-            if top and states[name].is_terminal:
+            if top and states[name].is_terminal and states[name].type != "Fail":
                 ends.append(name)
         if ends:
             graph.nodes.append(Node(END_KEY, _odd(cell_len("End") + 4), MARKER_HEIGHT))
@@ -165,16 +196,17 @@ class _Builder:
             if node.key in graph.labels:
                 continue
             x, y = positions[node.key]
-            if node.key in (START_KEY, END_KEY):
-                kind = "start" if node.key == START_KEY else "end"
-                title = "Start" if node.key == START_KEY else "End"
-                out_boxes.append(Box(node.key, kind, x, y, node.width, node.height, title))
+            if node.key == START_KEY:
+                out_boxes.append(Box(node.key, "start", x, y, node.width, node.height, "Start"))
+                continue
+            if node.key == END_KEY:
+                out_boxes.append(Box(node.key, "end", x, y, node.width, node.height, "End"))
                 continue
             fields = boxes[node.key]
-            frame = frames.get(node.key)
-            out_boxes.append(Box(x=x, y=y, **fields, dividers=_shift(frame, x)))
-            if frame is not None:
-                for block, (dx, dy) in zip(frame.blocks, frame.offsets, strict=True):
+            open_frame = frames.get(node.key)
+            out_boxes.append(Box(x=x, y=y, **fields, dividers=_shift(open_frame, x)))
+            if open_frame is not None:
+                for block, (dx, dy) in zip(open_frame.blocks, open_frame.offsets, strict=True):
                     out_boxes.extend(_moved_box(b, x + dx, y + dy, node.key) for b in block.boxes)
                     out_edges.extend(_moved_edge(e, x + dx, y + dy) for e in block.edges)
         for pending in graph.edges:
@@ -247,7 +279,9 @@ class _Builder:
         blocks = [self.block(machine, top=False) for machine in machines]
         inner_width = sum(b.width for b in blocks) + 3 * max(0, len(blocks) - 1)
         inner_height = max((b.height for b in blocks), default=0)
-        width = _odd(max(inner_width, self._text_width(box["title"], " · ".join(box["details"]))) + 4)
+        width = _odd(
+            max(inner_width, self._text_width(box["title"], " · ".join(box["details"]))) + 4
+        )
         x = (width - inner_width) // 2
         offsets: list[Point] = []
         dividers: list[int] = []
@@ -356,4 +390,3 @@ def _moved_edge(edge: Edge, dx: int, dy: int) -> Edge:
         edge.label_width,
         edge.back,
     )
-

@@ -304,7 +304,7 @@ def _draw_state(
         title_style = "bold"
     _border(canvas, box, chars, border_style)
     if box.kind == "frame":
-        left, right, line = glyphs.current_separator if is_current else glyphs.separator
+        left, right, line = tuple(glyphs.current_separator if is_current else glyphs.separator)
         row = box.y + box.header_height - 1
         canvas.put(box.x, row, left + line * (box.width - 2) + right, border_style)
         for column in box.dividers:
@@ -338,7 +338,7 @@ def _draw_marker(canvas: Canvas, box: Box, glyphs: Glyphs) -> None:
 
 
 def _border(canvas: Canvas, box: Box, chars: str, style: str | None) -> None:
-    top_left, top_right, bottom_left, bottom_right, horizontal, vertical = chars
+    top_left, top_right, bottom_left, bottom_right, horizontal, vertical = tuple(chars)
     middle = horizontal * (box.width - 2)
     canvas.put(box.x, box.y, top_left + middle + top_right, style)
     canvas.put(box.x, box.bottom - 1, bottom_left + middle + bottom_right, style)
@@ -390,9 +390,7 @@ def _legend_items(
     return items
 
 
-def _wrap(
-    items: list[tuple[str, str | None]], width: int
-) -> list[list[tuple[str, str | None]]]:
+def _wrap(items: list[tuple[str, str | None]], width: int) -> list[list[tuple[str, str | None]]]:
     lines: list[list[tuple[str, str | None]]] = []
     used = 0
     for text, style in items:

@@ -1,0 +1,184 @@
+"""The graph of a state machine as a Textual widget: only the rows on screen are rendered.
+
+A Line-API `ScrollView` over `sfntui.graph`'s drawing: `render_line(y)` turns one canvas row
+into a `Strip` (cached), so a graph of hundreds of states scrolls as fast as a small one.
+Arrow keys and the mouse wheel pan; Tab and Shift+Tab move the cursor from state to state;
+a click selects the state under the pointer; Enter or Space collapses a Parallel or Map
+frame to one box, or opens it again. Selecting a state posts `GraphView.StateSelected`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from sfntui.asl.model import StateMachine
+from sfntui.graph import Box, Drawing, GraphStatus, draw, lay_out
+
+_CURSOR = Style(reverse=True, bold=True)
+
+
+class GraphView(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    GraphView {
+        background: $surface;
+        scrollbar-size: 1 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "pan(-4, 0)", "Pan", show=False),
+        Binding("right,l", "pan(4, 0)", "Pan", show=False),
+        Binding("up,k", "pan(0, -2)", "Pan", show=False),
+        Binding("down,j", "pan(0, 2)", "Pan", show=False),
+        Binding("tab", "select_next", "Next state", id="graph.next"),
+        Binding("shift+tab", "select_previous", "Previous state", id="graph.previous"),
+        Binding("enter,space", "toggle_frame", "Collapse/expand", id="graph.toggle"),
+        Binding("a", "toggle_ascii", "ASCII", show=False),
+    ]
+
+    selected: reactive[str | None] = reactive(None)
+
+    @dataclass
+    class StateSelected(Message):
+        view: GraphView
+        state: str
+
+        @property
+        def control(self) -> GraphView:
+            return self.view
+
+    def __init__(
+        self,
+        machine: StateMachine,
+        status: GraphStatus | None = None,
+        *,
+        ascii: bool = False,  # noqa: A002 - the same flag as the CLI's
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.machine = machine
+        self.status = status or GraphStatus()
+        self.ascii = ascii
+        self.collapsed: set[str] = set()
+        self._drawing: Drawing | None = None
+        self._redraw()
+
+    # -- the drawing -------------------------------------------------------------------
+
+    @property
+    def drawing(self) -> Drawing:
+        assert self._drawing is not None
+        return self._drawing
+
+    @property
+    def state_boxes(self) -> list[Box]:
+        """The boxes a cursor can stop on, top to bottom, left to right."""
+        boxes = [b for b in self.drawing.layout.boxes if b.kind in ("state", "frame")]
+        return sorted(boxes, key=lambda b: (b.y, b.x))
+
+    def box_of(self, state: str) -> Box | None:
+        return next((b for b in self.drawing.layout.boxes if b.key == state), None)
+
+    def _redraw(self) -> None:
+        layout = lay_out(self.machine, collapsed=frozenset(self.collapsed))
+        self._drawing = draw(layout, self.status, ascii=self.ascii)
+        self._row.cache_clear()
+        self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
+        self.refresh()
+
+    def update_status(self, status: GraphStatus) -> None:
+        """New run data (a live tail, a debugger stop): colours change, the layout does not."""
+        self.status = status
+        self._redraw()
+
+    def set_collapsed(self, frames: Collection[str]) -> None:
+        self.collapsed = set(frames)
+        self._redraw()
+
+    # -- rendering ---------------------------------------------------------------------
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - cleared on every redraw; one view per cache
+    def _row(self, y: int, selected: str | None) -> Strip:
+        text = self.drawing.canvas.rich_line(y)
+        box = self.box_of(selected) if selected else None
+        if box is not None and box.y <= y < box.bottom:
+            text.stylize(_CURSOR, box.x, box.right)
+        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        base = self.rich_style  # the widget's background under every cell of the drawing
+        return Strip(Segment.apply_style(segments, style=base), self.drawing.width)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.size.width
+        if row >= self.drawing.canvas.height:
+            return Strip.blank(width, self.rich_style)
+        strip = self._row(row, self.selected)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def watch_selected(self, old: str | None, new: str | None) -> None:
+        self.refresh()
+        box = self.box_of(new) if new else None
+        if box is not None:
+            self.scroll_to_region(Region(box.x, box.y, box.width, box.height), animate=False)
+            self.post_message(self.StateSelected(self, box.key))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        self.scroll_to(self.scroll_x + dx, self.scroll_y + dy, animate=False)
+
+    def _step(self, direction: int) -> None:
+        boxes = self.state_boxes
+        if not boxes:
+            return
+        keys = [b.key for b in boxes]
+        if self.selected not in keys:
+            self.selected = keys[0 if direction > 0 else -1]
+            return
+        index = (keys.index(self.selected) + direction) % len(keys)
+        self.selected = keys[index]
+
+    def action_select_next(self) -> None:
+        self._step(1)
+
+    def action_select_previous(self) -> None:
+        self._step(-1)
+
+    def action_toggle_frame(self) -> None:
+        box = self.box_of(self.selected) if self.selected else None
+        if box is None or box.state_type not in ("Parallel", "Map"):
+            return
+        self.collapsed.symmetric_difference_update({box.key})
+        self._redraw()
+
+    def action_toggle_ascii(self) -> None:
+        self.ascii = not self.ascii
+        self._redraw()
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x + int(self.scroll_x)
+        y = event.y + int(self.scroll_y)
+        inside = [b for b in self.state_boxes if b.contains(x, y)]
+        if inside:
+            # The innermost box under the pointer: a state inside a frame, not the frame.
+            self.selected = min(inside, key=lambda b: b.width * b.height).key
+
+
+def strip_text(strip: Strip) -> str:
+    """A strip's characters, for tests and screenshots."""
+    return "".join(segment.text for segment in strip if isinstance(segment, Segment))
