@@ -1,10 +1,11 @@
 """How long the graph takes to lay out and draw a large state machine.
 
 The machine has 300 states (nested ones counted): 20 Choices, each looping back to the start
-of its stretch, skipping ahead, or failing by default; Tasks with Retry and Catch; 5
-Parallels of 3 branches; and 5 Maps, nested: a Map in a Map in a Map, and two Maps inside
-Parallel branches. It is built here, parsed once, then laid out (without the cache) and
-drawn as plain text, ANSI text and Rich Text. Target: layout and drawing under 250 ms.
+of its stretch, going on, or failing by default; Tasks with Retry and Catch (to one shared
+handler); 5 Parallels of 3 branches; and 5 nested Maps: a Map in a Map in a Map in one
+Parallel branch, and a Map in a branch of two other Parallels. It is built here, parsed
+once, then laid out (without the cache) and drawn as plain text, ANSI text and Rich Text.
+Target: layout and drawing under 250 ms.
 
 Run: .venv/bin/python benchmarks/graph.py
 """
@@ -68,12 +69,13 @@ class _Machine:
         }
         return name
 
-    def parallel(self, with_map: bool, states: dict[str, Any], follow: str) -> str:
+    def parallel(self, map_depth: int, states: dict[str, Any], follow: str) -> str:
+        """Three branches of four states; the middle one ends in Maps `map_depth` deep."""
         name = self.name("Parallel")
         branches = []
         for index in range(3):
             inner: dict[str, Any] = {}
-            tail = self.map_state(1, inner, None) if with_map and index == 1 else None
+            tail = self.map_state(map_depth, inner, None) if map_depth and index == 1 else None
             start = self.chain(4 if tail is None else 3, inner, tail)[0]
             branches.append({"StartAt": start, "States": inner})
         states[name] = {
@@ -93,10 +95,12 @@ def build_definition() -> dict[str, Any]:
     }
     machine.count = 2
     # Built from the end backwards, so each stretch knows the state after it.
-    follow = machine.map_state(3, states, None)
+    follow = machine.name("Done")
+    states[follow] = {"Type": "Succeed"}
+    map_depths = {1: 3, 5: 1, 9: 1}  # a Map in a Map in a Map, and two more Maps
     for index in range(CHOICES):
         if index % 4 == 1:
-            follow = machine.parallel(index < 8, states, follow)
+            follow = machine.parallel(map_depths.get(index, 0), states, follow)
         choice = machine.name("Choice")
         stretch = machine.chain(5, states, choice)
         fail = machine.name("Reject")

@@ -26,6 +26,7 @@ import random
 import re
 import time
 import uuid
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -202,9 +203,7 @@ def _evaluate_fast(
     token = _CURRENT_RUN.set(_Run(now, time_limit, 0)) if fast.uses_clock else None
     try:
         result = fast.run(scope)
-        if not (
-            result is None or result is _NULL or _is_bound_value(result, states, variables)
-        ):
+        if not (result is None or result is _NULL or _is_bound_value(result, states, variables)):
             result = _to_json(result)
     except Exception:
         return _FALL_BACK
@@ -301,9 +300,20 @@ def _is_bound_value(result: Any, states: Mapping[str, Any], variables: Any) -> b
     """Whether `result` is one of the values handed in (`$states.input`, `$name`) as it is."""
     if type(result) is not dict and type(result) is not list:
         return False
-    if any(result is value for value in states.values()):
-        return True
-    return variables is not None and any(result is value for value in variables.values())
+    for value in states.values():
+        if value is result:
+            return True
+    if not variables:
+        return False
+    if isinstance(variables, ChainMap):
+        # Its values() merges the keys of every scope; look in each scope instead, and make
+        # sure a scope's value is not hidden by an inner scope's.
+        for scope in variables.maps:
+            for name, value in scope.items():
+                if value is result and variables[name] is result:
+                    return True
+        return False
+    return any(result is value for value in variables.values())
 
 
 # --- results -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ evaluation that took longer than the time limit is handed to the library too.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,13 +51,21 @@ class _Unsupported(Exception):
 
 
 class Scope:
-    """What one evaluation reads: `$states`, the workflow variables and the context `$`."""
+    """What one evaluation reads: `$states`, the workflow variables and the context `$`.
 
-    __slots__ = ("states", "variables", "document")
+    The variables are searched scope by scope (`ChainMap.get` would look each name up twice).
+    """
+
+    __slots__ = ("states", "variable_scopes", "document")
 
     def __init__(self, states: Any, variables: Mapping[str, Any] | None, document: Any) -> None:
         self.states = states
-        self.variables = variables
+        if variables is None:
+            self.variable_scopes: tuple[Mapping[str, Any], ...] = ()
+        elif type(variables) is ChainMap:
+            self.variable_scopes = tuple(variables.maps)
+        else:
+            self.variable_scopes = (variables,)
         self.document = document
 
 
@@ -67,11 +76,21 @@ Closure = Callable[[Scope], Any]
 class FastExpression:
     """An expression of the subset, compiled."""
 
-    run: Closure
+    body: Closure
     #: How deeply the library's evaluator would nest for this tree (the root counts 1).
     depth: int
     #: Whether it calls `$now` or `$millis`, which read the evaluation's clock.
     uses_clock: bool
+    #: The functions it calls: a workflow variable of one of these names hides the function.
+    called: tuple[str, ...]
+
+    def run(self, scope: Scope) -> Any:
+        """The value, in the library's representation; raises `Bail` (or any error) to decline."""
+        for name in self.called:
+            for variables in scope.variable_scopes:
+                if name in variables:
+                    raise Bail  # `$name(...)` would call the variable
+        return self.body(scope)
 
 
 def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
@@ -82,9 +101,9 @@ def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
     compiler = _Compiler(functions)
     try:
         run, depth = compiler.compile(ast)
-    except (_Unsupported, RecursionError):
+    except Exception:  # outside the subset, or a tree shape not foreseen: the library's
         return None
-    return FastExpression(run, depth, compiler.uses_clock)
+    return FastExpression(run, depth, compiler.uses_clock, tuple(sorted(compiler.called)))
 
 
 # --- values as the library handles them ---------------------------------------------------
@@ -219,17 +238,15 @@ class _Compiler:
     def __init__(self, functions: Any) -> None:
         self.functions = functions
         self.uses_clock = False
+        self.called: set[str] = set()
 
     def compile(self, node: Any) -> tuple[Closure, int]:
         """The closure for `node` and the library's nesting depth for it."""
-        for feature in _FEATURES:
-            if getattr(node, feature, None):
-                raise _Unsupported(feature)
-        kind = node.type
-        method = getattr(self, f"_{kind}", None)
-        if method is None:
-            raise _Unsupported(kind)
-        return method(node)
+        _check_plain(node)
+        compile_kind = _NODE_COMPILERS.get(node.type)
+        if compile_kind is None:
+            raise _Unsupported(node.type)
+        return compile_kind(self, node)
 
     def _children(self, nodes: Any) -> tuple[list[Closure], int]:
         compiled = [self.compile(child) for child in nodes]
@@ -240,8 +257,6 @@ class _Compiler:
     def _literal(self, node: Any) -> tuple[Closure, int]:
         value = node.value if node.value is not None else _NULL
         return (lambda scope: value), 1
-
-    _string = _number = _value = _literal
 
     def _variable(self, node: Any) -> tuple[Closure, int]:
         return self._read_variable(str(node.value)), 1
@@ -256,8 +271,7 @@ class _Compiler:
         is_function = self.functions.lookup(name) is not None
 
         def variable(scope: Scope) -> Any:
-            variables = scope.variables
-            if variables is not None:
+            for variables in scope.variable_scopes:
                 value = variables.get(name, _MISSING)
                 if value is not _MISSING:
                     if value is None:
@@ -276,9 +290,7 @@ class _Compiler:
     def _path(self, node: Any) -> tuple[Closure, int]:
         steps = node.steps
         for step in steps:
-            for feature in _FEATURES:
-                if getattr(step, feature, None):
-                    raise _Unsupported(feature)
+            _check_plain(step)
         if any(step.type != "name" for step in steps[1:]):
             raise _Unsupported("path step")
         first = steps[0]
@@ -348,7 +360,9 @@ class _Compiler:
         parts = tuple(zip(items, nested, strict=True))
 
         def array(scope: Scope) -> Any:
-            result = _JList()
+            # A plain list: the library's is a JList with no flag set, which its code treats
+            # the same way everywhere (only a flag makes a JList a sequence, or keeps it whole).
+            result = []
             for item, whole in parts:
                 value = item(scope)
                 if value is not None:
@@ -403,9 +417,9 @@ class _Compiler:
         return computed_keys, depth
 
     def _condition(self, node: Any) -> tuple[Closure, int]:
-        branches = (node.condition, node.then)
+        branches = [node.condition, node.then]
         if node._else is not None:
-            branches += (node._else,)
+            branches.append(node._else)
         compiled, depth = self._children(branches)
         test, then = compiled[0], compiled[1]
         otherwise = compiled[2] if len(compiled) > 2 else None
@@ -439,19 +453,22 @@ class _Compiler:
         """`value ~> $f(args)`: `$f(value, args)`."""
         if node.rhs.type != "function":
             raise _Unsupported("~> without a call")
+        _check_plain(node.rhs)
         first, depth = self.compile(node.lhs)
         call, call_depth = self._call(node.rhs, first, depth)
         return call, call_depth
 
     def _call(self, node: Any, first: Closure | None, first_depth: int) -> tuple[Closure, int]:
         procedure = node.procedure
-        if procedure is None or procedure.type != "variable" or procedure.keep_array:
+        if procedure is None or procedure.type != "variable":
             raise _Unsupported("call of a computed function")
+        _check_plain(procedure)
         name = str(procedure.value)
         function = self.functions.lookup(name)
         if not isinstance(function, Jsonata.JFunction) or name in _NOT_CALLED_DIRECTLY:
             raise _Unsupported(f"${name}")
         validate = function.validate
+        self.called.add(name)
         if name in _CLOCK_FUNCTIONS:
             self.uses_clock = True
         arguments, depth = self._children(node.arguments or ())
@@ -460,12 +477,10 @@ class _Compiler:
             depth = max(depth, first_depth)
         fast = _FAST_BUILTINS.get(name)
         call_function = function.call
+        evaluate = _arguments(arguments)
 
         def call(scope: Scope) -> Any:
-            variables = scope.variables
-            if variables is not None and name in variables:
-                raise Bail  # a variable of that name hides the function
-            values = [argument(scope) for argument in arguments]
+            values = evaluate(scope)
             if fast is not None:
                 result = fast(values)
                 if result is not _GENERAL:
@@ -474,6 +489,40 @@ class _Compiler:
             return _settle(call_function(document, validate(values, document)))
 
         return call, max(depth, 1) + 1
+
+
+def _check_plain(node: Any) -> None:
+    for feature in _FEATURES:
+        if getattr(node, feature, None):
+            raise _Unsupported(feature)
+
+
+_NODE_COMPILERS: dict[str, Callable[[_Compiler, Any], tuple[Closure, int]]] = {
+    "string": _Compiler._literal,
+    "number": _Compiler._literal,
+    "value": _Compiler._literal,
+    "variable": _Compiler._variable,
+    "path": _Compiler._path,
+    "binary": _Compiler._binary,
+    "unary": _Compiler._unary,
+    "condition": _Compiler._condition,
+    "block": _Compiler._block,
+    "function": _Compiler._function,
+    "apply": _Compiler._apply,
+}
+
+
+def _arguments(arguments: list[Closure]) -> Callable[[Scope], list[Any]]:
+    """The arguments' values in order, with the common counts spelled out (no loop)."""
+    if not arguments:
+        return lambda scope: []
+    if len(arguments) == 1:
+        (only,) = arguments
+        return lambda scope: [only(scope)]
+    if len(arguments) == 2:
+        first, second = arguments
+        return lambda scope: [first(scope), second(scope)]
+    return lambda scope: [argument(scope) for argument in arguments]
 
 
 # --- built-ins with a fast case ----------------------------------------------------------
@@ -492,8 +541,13 @@ def _merge(values: list[Any]) -> Any:
             return dict(objects)
         if objects is None or objects is _NULL:
             return None
-        if isinstance(objects, list) and all(type(item) is dict for item in objects):
-            return {key: value for item in objects for key, value in item.items()}
+        if isinstance(objects, list):
+            merged = {}
+            for item in objects:
+                if type(item) is not dict:
+                    return _GENERAL
+                merged.update(item)
+            return merged
     return _GENERAL
 
 

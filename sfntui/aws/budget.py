@@ -76,13 +76,14 @@ class TokenBucket:
 
     async def take(self) -> float:
         """Take one token, waiting for it if needed; returns the seconds waited."""
-        waited = 0.0
         async with self._lock:
-            while (delay := self.wait_time()) > 0:
-                waited += delay
+            delay = self.wait_time()
+            if delay > 0:
                 await self._sleep(delay)  # type: ignore[misc]
+                self._refill()
+                self.tokens = max(self.tokens, 1.0)  # the token waited for (despite rounding)
             self.tokens -= 1
-        return waited
+        return delay
 
     def slow_down(self) -> None:
         """AWS throttled us: empty the bucket and halve the rate (not below one call in 10 s)."""

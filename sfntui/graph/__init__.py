@@ -2,7 +2,7 @@
 
 `lay_out(machine)` turns a parsed machine (`sfntui.asl.model.StateMachine`) into positioned
 boxes and routed edges (`GraphLayout`), top to bottom as in the AWS console, with Parallel
-branches and Map processors nested in frames; it is cached per machine. `draw(layout,
+branches and Map processors nested in frames; it is cached per definition. `draw(layout,
 status)` draws it on a grid (`Drawing`, read line by line by the TUI widget);
 `render_text` and `render_rich` do both for the CLI. A `GraphStatus` (or a history
 `Projection`, through `status_from_projection`) colours each box by what its run did.

@@ -1,11 +1,14 @@
 """Layered (Sugiyama) placement of one graph on a character grid.
 
-grandalf ranks the nodes and orders each layer to reduce crossings. This module then gives
-every node an integer column (the priority method: long edges stay straight), stacks the
-layers top to bottom with a routing channel between each pair, and routes every link
-orthogonally: down from the middle of its source's bottom, along a track of the channel,
-down into the middle of its target's top. Links that point back up (loops) leave downwards
-like the others and climb a column to the right of every node, so they never cross one.
+grandalf orders each layer to reduce crossings (its Sugiyama layout, after the nodes are
+ranked by longest path). This module then gives every node an integer column (the priority
+method: long edges stay straight, a heavy link such as a state's Next keeps its ends in
+line), stacks the layers top to bottom with a routing channel between each pair, and routes
+every link orthogonally: down from the middle of its source's bottom, along a track of the
+channel, down into the middle of its target's top. Long links into one target share a
+column (a bundle), so a shared error handler does not spread a column per Catch across the
+graph. Links that point back up (loops) leave downwards like the others and climb a column
+right of every node in the layers they span, so they never cross one.
 
 Nothing here knows about state machines: nodes are sized rectangles, links are pairs of keys.
 """
@@ -65,12 +68,11 @@ class Placement:
 class _View:
     """What grandalf expects to find as `vertex.view`."""
 
-    __slots__ = ("w", "h", "xy")
+    __slots__ = ("w", "h")
 
     def __init__(self, w: int, h: int) -> None:
         self.w = w
         self.h = h
-        self.xy = (0.0, 0.0)
 
 
 class _Segment:
@@ -496,10 +498,10 @@ class _Placer:
     ) -> list[list[_Segment]]:
         """The segments crossing each channel; channel c lies above layer c."""
         channels: list[list[_Segment]] = [[] for _ in range(len(layers) + 1)]
-        self.hops: dict[tuple[int, int], _Segment] = {}
+        self.hop_segments: dict[tuple[int, int], _Segment] = {}
         for a, b in hops:
             segment = _Segment((self._center(a),), (self._center(b),), a, b)
-            self.hops[(a, b)] = segment
+            self.hop_segments[(a, b)] = segment
             channels[self.layer_of[b]].append(segment)
         self.loops: dict[int, tuple[_Segment, _Segment]] = {}
         for li in back:
@@ -602,7 +604,7 @@ class _Placer:
         points = [(self._center(first), self.y[first] + self.height[first])]
         for a, b in _pairs(chain):
             xa, xb = self._center(a), self._center(b)
-            row = self._track_row(self.hops[(a, b)], channel_top, self.layer_of[b])
+            row = self._track_row(self.hop_segments[(a, b)], channel_top, self.layer_of[b])
             if row is not None:
                 points.append((xa, row))
                 points.append((xb, row))

@@ -19,7 +19,7 @@ import json
 import weakref
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.cells import cell_len
@@ -109,8 +109,8 @@ class _Frame:
     """A Parallel or Map drawn open: where its inner blocks go."""
 
     blocks: list[_Block]
+    #: Where each block's origin goes, relative to the frame's top-left corner.
     offsets: list[Point]
-    dividers: tuple[int, ...]
 
 
 @dataclass
@@ -155,7 +155,7 @@ class _Builder:
         states = machine.states
         graph = _Graph()
         frames: dict[str, _Frame] = {}
-        boxes: dict[str, dict[str, Any]] = {}
+        boxes: dict[str, Box] = {}
         raw_states = machine.raw.get("States") if isinstance(machine.raw, Mapping) else None
         raw_states = raw_states if isinstance(raw_states, Mapping) else {}
         order = list(states)
@@ -165,17 +165,12 @@ class _Builder:
         if top:
             graph.nodes.append(Node(START_KEY, _odd(cell_len("Start") + 4), MARKER_HEIGHT))
         for name in order:
-            state = states[name]
             raw = raw_states.get(name)
-            box = self._box_fields(state, raw if isinstance(raw, Mapping) else {})
-            if box["kind"] == "frame":
-                frame = self._frame(state, box)
-                frames[name] = frame
-            else:
-                box["width"] = self._box_width(box["title"], " · ".join(box["details"]))
-                box["height"] = BOX_HEIGHT
+            box, frame = self._state_box(states[name], raw if isinstance(raw, Mapping) else {})
             boxes[name] = box
-            graph.nodes.append(Node(name, box["width"], box["height"]))
+            if frame is not None:
+                frames[name] = frame
+            graph.nodes.append(Node(name, box.width, box.height))
         if top and machine.start_at in states:
             graph.connect(START_KEY, machine.start_at, "start")
         ends = []
@@ -202,9 +197,8 @@ class _Builder:
             if node.key == END_KEY:
                 out_boxes.append(Box(node.key, "end", x, y, node.width, node.height, "End"))
                 continue
-            fields = boxes[node.key]
+            out_boxes.append(_moved_box(boxes[node.key], x, y, None))
             open_frame = frames.get(node.key)
-            out_boxes.append(Box(x=x, y=y, **fields, dividers=_shift(open_frame, x)))
             if open_frame is not None:
                 for block, (dx, dy) in zip(open_frame.blocks, open_frame.offsets, strict=True):
                     out_boxes.extend(_moved_box(b, x + dx, y + dy, node.key) for b in block.boxes)
@@ -234,32 +228,41 @@ class _Builder:
 
     # --- states as boxes ---
 
-    def _box_fields(self, state: State, raw: Mapping[str, Any]) -> dict[str, Any]:
+    def _state_box(self, state: State, raw: Mapping[str, Any]) -> tuple[Box, _Frame | None]:
+        """The state's box at the origin, and for an open Parallel or Map its insides."""
         has_retry = bool(getattr(state, "retry", ()))
         nested = isinstance(state, ParallelState | MapState)
-        open_frame = nested and state.name not in self.collapsed
-        parts: list[str] = []
+        is_open = nested and state.name not in self.collapsed
+        details: list[str] = []
         if isinstance(state, MapState):
-            parts.append("Map (distributed)" if state.mode == "DISTRIBUTED" else "Map")
-            parts.extend(_map_details(raw))
+            details.append("Map (distributed)" if state.mode == "DISTRIBUTED" else "Map")
+            details.extend(_map_details(raw))
         elif isinstance(state, ParallelState):
-            parts.append("Parallel")
-            if not open_frame:
+            details.append("Parallel")
+            if not is_open:
                 count = len(state.branches)
-                parts.append(f"{count} branch" if count == 1 else f"{count} branches")
+                details.append(f"{count} branch" if count == 1 else f"{count} branches")
         else:
-            parts.append(state.type)
+            details.append(state.type)
         if has_retry:
-            parts.append("retry")
-        return {
-            "key": state.name,
-            "kind": "frame" if open_frame else "state",
-            "title": state.name,
-            "details": tuple(parts),
-            "state_type": state.type,
-            "collapsed": nested and not open_frame,
-            "has_retry": has_retry,
-        }
+            details.append("retry")
+        text_width = self._text_width(state.name, " · ".join(details))
+        box = Box(
+            state.name,
+            "frame" if is_open else "state",
+            0,
+            0,
+            _odd(text_width + 4),
+            BOX_HEIGHT,
+            state.name,
+            tuple(details),
+            state.type,
+            collapsed=nested and not is_open,
+            has_retry=has_retry,
+        )
+        if not is_open:
+            return box, None
+        return self._frame(state, box, text_width)
 
     def _text_width(self, title: str, subtitle: str) -> int:
         return max(
@@ -267,10 +270,8 @@ class _Builder:
             min(cell_len(subtitle), self.max_label + _SUBTITLE_EXTRA),
         )
 
-    def _box_width(self, title: str, subtitle: str) -> int:
-        return _odd(self._text_width(title, subtitle) + 4)
-
-    def _frame(self, state: State, box: dict[str, Any]) -> _Frame:
+    def _frame(self, state: State, box: Box, text_width: int) -> tuple[Box, _Frame]:
+        """A frame around the state's branches side by side, or its processor."""
         if isinstance(state, ParallelState):
             machines = list(state.branches)
         else:
@@ -279,9 +280,7 @@ class _Builder:
         blocks = [self.block(machine, top=False) for machine in machines]
         inner_width = sum(b.width for b in blocks) + 3 * max(0, len(blocks) - 1)
         inner_height = max((b.height for b in blocks), default=0)
-        width = _odd(
-            max(inner_width, self._text_width(box["title"], " · ".join(box["details"]))) + 4
-        )
+        width = _odd(max(inner_width, text_width) + 4)
         x = (width - inner_width) // 2
         offsets: list[Point] = []
         dividers: list[int] = []
@@ -291,10 +290,12 @@ class _Builder:
             if i < len(blocks) - 1:
                 dividers.append(x + 1)
                 x += 3
-        box["width"] = width
-        box["height"] = FRAME_HEADER + 1 + inner_height + 1 + 1
-        box["header_height"] = FRAME_HEADER
-        return _Frame(blocks, offsets, tuple(dividers))
+        # header, a blank row, the branches, a blank row, the bottom border
+        height = FRAME_HEADER + 1 + inner_height + 1 + 1
+        framed = replace(
+            box, width=width, height=height, header_height=FRAME_HEADER, dividers=tuple(dividers)
+        )
+        return framed, _Frame(blocks, offsets)
 
     # --- transitions as edges ---
 
@@ -353,26 +354,13 @@ def _odd(width: int) -> int:
     return width | 1
 
 
-def _shift(frame: _Frame | None, x: int) -> tuple[int, ...]:
-    return tuple(x + d for d in frame.dividers) if frame is not None else ()
-
-
-def _moved_box(box: Box, dx: int, dy: int, parent: str) -> Box:
-    return Box(
-        box.key,
-        box.kind,
-        box.x + dx,
-        box.y + dy,
-        box.width,
-        box.height,
-        box.title,
-        box.details,
-        box.state_type,
-        box.parent if box.parent is not None else parent,
-        box.header_height,
-        tuple(d + dx for d in box.dividers),
-        box.collapsed,
-        box.has_retry,
+def _moved_box(box: Box, dx: int, dy: int, parent: str | None) -> Box:
+    return replace(
+        box,
+        x=box.x + dx,
+        y=box.y + dy,
+        parent=box.parent if box.parent is not None else parent,
+        dividers=tuple(d + dx for d in box.dividers),
     )
 
 
@@ -380,13 +368,5 @@ def _moved_edge(edge: Edge, dx: int, dy: int) -> Edge:
     label_at = edge.label_at
     if label_at is not None:
         label_at = (label_at[0] + dx, label_at[1] + dy)
-    return Edge(
-        edge.source,
-        edge.target,
-        edge.kind,
-        tuple((x + dx, y + dy) for x, y in edge.points),
-        edge.label,
-        label_at,
-        edge.label_width,
-        edge.back,
-    )
+    points = tuple((x + dx, y + dy) for x, y in edge.points)
+    return replace(edge, points=points, label_at=label_at)

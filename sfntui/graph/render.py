@@ -196,7 +196,8 @@ def draw(
     something; `width` is where it wraps."""
     glyphs = ASCII if ascii else UNICODE
     status = status or GraphStatus()
-    legend_items = _legend_items(laid_out, status, glyphs) if legend else []
+    shown = _statuses_drawn(laid_out, status)
+    legend_items = _legend_items(laid_out, status, shown, glyphs) if legend else []
     legend_lines = _wrap(legend_items, width or max(72, laid_out.width))
     legend_width = max((sum(cell_len(t) for t, _ in line) for line in legend_lines), default=0)
     canvas_width = max(laid_out.width, legend_width)
@@ -217,7 +218,6 @@ def draw(
         x = 0
         for text, style in line:
             x += canvas.put(x, top + row, text, style)
-    shown = tuple(s for s in STATUSES if any(s in t for t, _ in legend_items))
     return Drawing(laid_out, canvas, len(legend_lines) + 1 if legend_lines else 0, shown)
 
 
@@ -362,11 +362,8 @@ def _iteration_counts(counts: Mapping[str, int], glyphs: Glyphs) -> str:
 # --- legend ---
 
 
-def _legend_items(
-    laid_out: GraphLayout, status: GraphStatus, glyphs: Glyphs
-) -> list[tuple[str, str | None]]:
-    if not status.marks_anything:
-        return []
+def _statuses_drawn(laid_out: GraphLayout, status: GraphStatus) -> tuple[str, ...]:
+    """The statuses some box (or Map iteration count) shows, in legend order."""
     seen: set[str] = set()
     for box in laid_out.boxes:
         if box.kind in ("state", "frame"):
@@ -375,10 +372,17 @@ def _legend_items(
                 seen.add(state_status)
             if box.state_type == "Map":
                 seen.update(s for s, n in status.iterations_of(box.key).items() if n)
-    items: list[tuple[str, str | None]] = []
-    for name in STATUSES:
-        if name in seen:
-            items.append((f"{glyphs.status[name]} {STATUS_WORDS[name]}", STATUS_STYLES[name]))
+    return tuple(name for name in STATUSES if name in seen)
+
+
+def _legend_items(
+    laid_out: GraphLayout, status: GraphStatus, shown: tuple[str, ...], glyphs: Glyphs
+) -> list[tuple[str, str | None]]:
+    if not status.marks_anything:
+        return []
+    items: list[tuple[str, str | None]] = [
+        (f"{glyphs.status[name]} {STATUS_WORDS[name]}", STATUS_STYLES[name]) for name in shown
+    ]
     keys = {box.key for box in laid_out.boxes}
     if status.current in keys:
         corners = glyphs.current[0] + glyphs.current[1]

@@ -13,6 +13,7 @@ from sfntui.aws import (
     AwsSession,
     ConnectionOptions,
     PollInterval,
+    Quota,
     RequestBudget,
     StepFunctions,
     ThrottledError,
@@ -46,7 +47,7 @@ def one_sentence(message: str) -> bool:
 
 
 async def test_a_throttled_call_slows_down_and_then_succeeds() -> None:
-    budget = RequestBudget()
+    budget = RequestBudget(quotas={"ListStateMachines": Quota(100, 100)})
     with FakeEndpoint({"ListStateMachines": throttle_then(3, lambda body: NO_MACHINES)}) as fake:
         machines = await list_machines(quick_options(fake.url), budget)
 
@@ -118,9 +119,9 @@ async def test_an_endpoint_that_is_down_is_one_sentence() -> None:
     ],
 )
 async def test_refusals_say_what_to_do(code: str, expected: str) -> None:
-    with FakeEndpoint({"ListStateMachines": lambda body: error(code, "no")}) as fake:
-        with pytest.raises(AwsError) as raised:
-            await list_machines(quick_options(fake.url))
+    refusing = FakeEndpoint({"ListStateMachines": lambda body: error(code, "no")})
+    with refusing as fake, pytest.raises(AwsError) as raised:
+        await list_machines(quick_options(fake.url))
 
     assert expected in raised.value.message
     assert raised.value.code == code
@@ -130,9 +131,9 @@ async def test_refusals_say_what_to_do(code: str, expected: str) -> None:
 async def test_no_credentials_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    with FakeEndpoint({"ListStateMachines": lambda body: NO_MACHINES}) as fake:
-        with pytest.raises(AwsError) as raised:
-            await list_machines(quick_options(fake.url))
+    answering = FakeEndpoint({"ListStateMachines": lambda body: NO_MACHINES})
+    with answering as fake, pytest.raises(AwsError) as raised:
+        await list_machines(quick_options(fake.url))
 
     assert raised.value.message.startswith("No AWS credentials were found")
     assert fake.requests == []

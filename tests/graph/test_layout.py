@@ -52,8 +52,8 @@ def assert_well_formed(machine: StateMachine, laid_out: GraphLayout) -> None:
     assert [b.kind for b in laid_out.boxes].count("start") == 1
     boxes = laid_out.boxes
     for box in boxes:
-        assert 0 <= box.x and box.right <= laid_out.width
-        assert 0 <= box.y and box.bottom <= laid_out.height
+        assert box.x >= 0 and box.right <= laid_out.width
+        assert box.y >= 0 and box.bottom <= laid_out.height
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             overlap = a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
@@ -173,7 +173,7 @@ def test_the_graph_package_never_loads_textual() -> None:
     probe = (
         "import sys; from sfntui.asl.parse import parse_state_machine; "
         "from sfntui.graph import render_rich, render_text; "
-        "m = parse_state_machine({'StartAt': 'A', 'States': {'A': {'Type': 'Pass', 'End': True}}}); "
+        "m = parse_state_machine({'StartAt': 'A', 'States': {'A': {'Type': 'Succeed'}}}); "
         "render_text(m, color=True); render_rich(m); "
         "print(sorted(n for n in sys.modules if n.split('.')[0] == 'textual' "
         "or n.startswith(('sfntui.tui', 'sfntui.engine', 'sfntui.aws'))))"

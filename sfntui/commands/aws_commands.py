@@ -1,0 +1,229 @@
+"""`sfntui ls | executions | history | tail`: a quick look at AWS without the app.
+
+Each prints plain lines (or JSON shaped as the AWS CLI's, with `--json`). A failure is one
+line on stderr and exit 2; `tail` exits 0 when the execution succeeded and 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sfntui.aws import AwsError, AwsSession, ConnectionOptions, PollInterval, StepFunctions
+from sfntui.aws.models import TERMINAL_STATUS_OF_EVENT
+from sfntui.history.events import (
+    HistoryFileError,
+    details,
+    dump_history,
+    load_history_file,
+    state_name,
+)
+
+
+def run_aws_command(args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
+        "ls": _ls,
+        "executions": _executions,
+        "history": _history,
+        "tail": _tail,
+    }
+    try:
+        return asyncio.run(commands[args.aws_command](args))
+    except (AwsError, HistoryFileError) as error:
+        print(f"sfntui: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `sfntui history ... | head`
+        sys.stderr.close()
+        return 0
+
+
+def connection_options(args: argparse.Namespace, arn: str | None = None) -> ConnectionOptions:
+    options = ConnectionOptions(
+        profile=args.profile,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        read_only=getattr(args, "read_only", False),
+    )
+    return options.for_arn(arn) if arn else options
+
+
+# -- ls ---------------------------------------------------------------------------------------
+
+
+async def _ls(args: argparse.Namespace) -> int:
+    async with AwsSession(connection_options(args)) as session:
+        sfn = StepFunctions(session)
+        machines = await sfn.list_state_machines()
+        children = {}
+        if args.versions:
+            for machine in machines:
+                children[machine.arn] = [
+                    *await sfn.list_versions(machine.arn),
+                    *await sfn.list_aliases(machine.arn),
+                ]
+    if args.json:
+        items = []
+        for machine in machines:
+            item = dict(machine.raw)
+            if args.versions:
+                item["versions"] = [
+                    dict(c.raw) for c in children[machine.arn] if c.kind == "VERSION"
+                ]
+                item["aliases"] = [dict(c.raw) for c in children[machine.arn] if c.kind == "ALIAS"]
+            items.append(item)
+        _print_json({"stateMachines": items})
+        return 0
+    if not machines:
+        print(f"No state machines in {session.region}.", file=sys.stderr)
+        return 0
+    width = max(len(m.name) for m in machines)
+    for machine in machines:
+        print(f"{machine.name:<{width}}  {machine.type:<8}  {_when(machine.created)}  {machine.arn}")
+        for child in children.get(machine.arn, []):
+            print(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}")
+    return 0
+
+
+# -- executions -------------------------------------------------------------------------------
+
+
+async def _executions(args: argparse.Namespace) -> int:
+    machine = args.machine
+    options = connection_options(args, machine if machine.startswith("arn:") else None)
+    async with AwsSession(options) as session:
+        sfn = StepFunctions(session)
+        machine_arn = await sfn.find_state_machine(machine)
+        executions = await sfn.list_executions(machine_arn, status=args.status, limit=args.limit)
+    if args.json:
+        _print_json({"executions": [dict(e.raw) or _summary_json(e) for e in executions]})
+        return 0
+    if not executions:
+        which = f"{args.status} " if args.status else ""
+        print(f"No {which}executions of {machine}.", file=sys.stderr)
+        return 0
+    width = max(len(e.name) for e in executions)
+    for execution in executions:
+        print(
+            f"{execution.status:<15} {_when(execution.started)}  "
+            f"{execution.name:<{width}}  {execution.arn}"
+        )
+    return 0
+
+
+def _summary_json(execution: Any) -> dict[str, Any]:
+    return {
+        "executionArn": execution.arn,
+        "stateMachineArn": execution.machine_arn,
+        "name": execution.name,
+        "status": execution.status,
+        "startDate": execution.started,
+        "stopDate": execution.stopped,
+    }
+
+
+# -- history ----------------------------------------------------------------------------------
+
+
+async def _history(args: argparse.Namespace) -> int:
+    events = await _read_whole_history(args)
+    if args.json:
+        sys.stdout.write(dump_history(events))
+        return 0
+    for event in events:
+        print(event_line(event))
+    return 0
+
+
+async def _read_whole_history(args: argparse.Namespace) -> list[dict[str, Any]]:
+    target = args.execution
+    if not target.startswith("arn:") and Path(target).exists():
+        return load_history_file(target)
+    if not target.startswith("arn:"):
+        raise AwsError(f"{target} is neither an execution ARN nor a history file.")
+    async with AwsSession(connection_options(args, target)) as session:
+        return await StepFunctions(session).get_history(target)
+
+
+# -- tail -------------------------------------------------------------------------------------
+
+
+async def _tail(args: argparse.Namespace) -> int:
+    target = args.execution
+    if not target.startswith("arn:"):
+        events = await _read_whole_history(args)
+        _print_events(events, args.json)
+        return _exit_code(_final_status(events))
+    interval = PollInterval(fastest=args.interval, slowest=max(args.interval, 10.0))
+    async with AwsSession(connection_options(args, target)) as session:
+        tail = await StepFunctions(session).tail(target, interval=interval)
+        async for batch in tail.follow():
+            _print_events(batch, args.json)
+    return _exit_code(tail.status)
+
+
+def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:
+    for event in events:
+        if as_json:
+            print(json.dumps(event, default=_json_default, ensure_ascii=False))
+        else:
+            print(event_line(event))
+    sys.stdout.flush()
+
+
+def _final_status(events: list[dict[str, Any]]) -> str | None:
+    status = None
+    for event in events:
+        status = TERMINAL_STATUS_OF_EVENT.get(event["type"], status)
+    return status
+
+
+def _exit_code(status: str | None) -> int:
+    return 0 if status == "SUCCEEDED" else 1
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def event_line(event: Mapping[str, Any]) -> str:
+    """`   12  2024-05-01T12:00:00.123Z  TaskStateEntered            ChargeCard`"""
+    parts = [f"{event['id']:>5}", _when(event.get("timestamp")), f"{event['type']:<30}"]
+    name = state_name(event)
+    if name:
+        parts.append(str(name))
+    found = details(event)
+    if found.get("index") is not None:
+        parts.append(f"[{found['index']}]")
+    if found.get("error") or found.get("cause"):
+        error = found.get("error") or ""
+        cause = " ".join(str(found.get("cause") or "").split())
+        if len(cause) > 160:
+            cause = cause[:159] + "…"
+        parts.append(f"{error}: {cause}" if cause else error)
+    return "  ".join(parts).rstrip()
+
+
+def _when(moment: Any) -> str:
+    if isinstance(moment, datetime):
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(moment, int | float):
+        return _when(datetime.fromtimestamp(moment, tz=UTC))
+    return str(moment or "-")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _print_json(document: Any) -> None:
+    print(json.dumps(document, indent=4, default=_json_default, ensure_ascii=False))
