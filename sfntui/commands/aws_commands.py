@@ -34,6 +34,8 @@ def run_aws_command(args: argparse.Namespace) -> int:
         "tail": _tail,
     }
     try:
+        if args.aws_command in ("history", "tail") and not args.execution.startswith("arn:"):
+            return _exported_history(args)
         return asyncio.run(commands[args.aws_command](args))
     except (AwsError, HistoryFileError) as error:
         print(f"sfntui: {error}", file=sys.stderr)
@@ -84,7 +86,8 @@ async def _ls(args: argparse.Namespace) -> int:
         return 0
     width = max(len(m.name) for m in machines)
     for machine in machines:
-        print(f"{machine.name:<{width}}  {machine.type:<8}  {_when(machine.created)}  {machine.arn}")
+        created = _when(machine.created)
+        print(f"{machine.name:<{width}}  {machine.type:<8}  {created}  {machine.arn}")
         for child in children.get(machine.arn, []):
             print(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}")
     return 0
@@ -131,23 +134,30 @@ def _summary_json(execution: Any) -> dict[str, Any]:
 
 
 async def _history(args: argparse.Namespace) -> int:
-    events = await _read_whole_history(args)
-    if args.json:
-        sys.stdout.write(dump_history(events))
-        return 0
-    for event in events:
-        print(event_line(event))
+    async with AwsSession(connection_options(args, args.execution)) as session:
+        events = await StepFunctions(session).get_history(args.execution)
+    _print_history(events, args.json)
     return 0
 
 
-async def _read_whole_history(args: argparse.Namespace) -> list[dict[str, Any]]:
-    target = args.execution
-    if not target.startswith("arn:") and Path(target).exists():
-        return load_history_file(target)
-    if not target.startswith("arn:"):
-        raise AwsError(f"{target} is neither an execution ARN nor a history file.")
-    async with AwsSession(connection_options(args, target)) as session:
-        return await StepFunctions(session).get_history(target)
+def _exported_history(args: argparse.Namespace) -> int:
+    """`history FILE` and `tail FILE`: an exported history read back, as if from AWS."""
+    if not Path(args.execution).exists():
+        raise AwsError(f"{args.execution} is neither an execution ARN nor a history file.")
+    events = load_history_file(args.execution)
+    if args.aws_command == "history":
+        _print_history(events, args.json)
+        return 0
+    _print_events(events, args.json)
+    return _exit_code(_final_status(events))
+
+
+def _print_history(events: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(dump_history(events))
+    else:
+        for event in events:
+            print(event_line(event))
 
 
 # -- tail -------------------------------------------------------------------------------------
@@ -155,10 +165,6 @@ async def _read_whole_history(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 async def _tail(args: argparse.Namespace) -> int:
     target = args.execution
-    if not target.startswith("arn:"):
-        events = await _read_whole_history(args)
-        _print_events(events, args.json)
-        return _exit_code(_final_status(events))
     interval = PollInterval(fastest=args.interval, slowest=max(args.interval, 10.0))
     async with AwsSession(connection_options(args, target)) as session:
         tail = await StepFunctions(session).tail(target, interval=interval)

@@ -236,4 +236,3 @@ async def test_map_run_child_executions_are_listed_by_map_run_arn() -> None:
     assert sent["mapRunArn"] == map_run
     assert sent["statusFilter"] == "PENDING_REDRIVE"  # moto has no redrive: checked here
     assert "stateMachineArn" not in sent
-
