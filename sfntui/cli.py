@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
     graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")
     graph.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    from sfntui.commands.aws_arguments import add_connection_options
+
+    add_connection_options(graph)
 
     test = commands.add_parser(
         "test",

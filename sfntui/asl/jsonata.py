@@ -15,6 +15,11 @@ renders them (`T2001: The left side of the "+" operator must evaluate to a numbe
 A runaway expression stops after `time_limit` seconds or `depth_limit` nested evaluation
 steps: the check runs on the library's evaluate-entry callback (as its `Timebox` does),
 so one call into a built-in (a `$sort` of a huge array) is not interrupted midway.
+
+Most expressions in state machines are paths, comparisons, constructors and a few
+functions: `jsonata_fast` compiles those to closures at load time, about ten times faster
+than the library's evaluator, with the same results. Anything else, and every error, is
+evaluated by the library, so wording and budgets stay the library's.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ UNDEFINED: Any = _Undefined()
 _NULL = Utils.NULL_VALUE  # the library's JSON null; a bare Python None means undefined to it
 _MISSING = object()
 _LARGEST_PRINTED_INTEGER = 1e21  # JavaScript prints larger numbers in exponent form
+_LARGEST_PRINTED_INT = 10**21  # the same bound, exactly, compared faster with an int
 _MAX_RANGE_ITEMS = 10_000_000  # the same cap as JSONata's own range operator
 
 
@@ -131,14 +137,11 @@ class JsonataExpression:
         raising.
         """
         fast = self._fast
+        # A list as `$` is wrapped and iterated by the library in ways the closures skip.
         if fast is not None and fast.depth <= depth_limit and not isinstance(document, list):
             result = _evaluate_fast(fast, states, variables, document, now, time_limit)
             if result is not _FALL_BACK:
-                if result is None:
-                    if allow_undefined:
-                        return UNDEFINED
-                    raise self._failure(field, "returned nothing (undefined).")
-                return None if result is _NULL else result
+                return self._result(result, field, allow_undefined)
         run = _Run(now, time_limit, depth_limit)
         frame = _RunFrame(variables)
         bindings = frame.bindings
@@ -162,10 +165,13 @@ class JsonataExpression:
             raise self._thrown(field, run.exceeded or _error_text(error)) from None
         finally:
             _CURRENT_RUN.reset(token)
+        return self._result(result, field, allow_undefined)
+
+    def _result(self, result: Any, field_name: str, allow_undefined: bool) -> Any:
         if result is None:
             if allow_undefined:
                 return UNDEFINED
-            raise self._failure(field, "returned nothing (undefined).")
+            raise self._failure(field_name, "returned nothing (undefined).")
         return None if result is _NULL else result
 
     def _failure(self, field_name: str, what: str) -> StatesError:
@@ -203,7 +209,11 @@ def _evaluate_fast(
     token = _CURRENT_RUN.set(_Run(now, time_limit, 0)) if fast.uses_clock else None
     try:
         result = fast.run(scope)
-        if not (result is None or result is _NULL or _is_bound_value(result, states, variables)):
+        kind = type(result)
+        if kind is dict or kind is list:
+            if not _is_handed_in(result, states, scope.variable_scopes):
+                result = _to_json(result)
+        elif not (kind is str or kind is bool or result is None or result is _NULL):
             result = _to_json(result)
     except Exception:
         return _FALL_BACK
@@ -213,6 +223,18 @@ def _evaluate_fast(
     if time.monotonic() - started > time_limit:
         return _FALL_BACK
     return result
+
+
+def _is_handed_in(result: Any, states: Mapping[str, Any], scopes: tuple[Any, ...]) -> bool:
+    """`_is_bound_value` over the variables' scopes, innermost first, as `Scope` holds them."""
+    for value in states.values():
+        if value is result:
+            return True
+    for position, scope in enumerate(scopes):
+        for name, value in scope.items():
+            if value is result and not any(name in inner for inner in scopes[:position]):
+                return True
+    return False
 
 
 # --- one evaluation: its frame, clock and budget ------------------------------------------
@@ -344,6 +366,12 @@ def _to_json(value: Any) -> Any:
     if kind is dict:
         changed: dict[str, Any] | None = None
         for key, item in value.items():
+            leaf = type(item)  # the common leaves are checked here, without a call
+            if leaf is int:
+                if -_LARGEST_PRINTED_INT < item < _LARGEST_PRINTED_INT:
+                    continue
+            elif leaf is str or item is None or leaf is bool:
+                continue
             plain = _to_json(item)
             if plain is not item:
                 if changed is None:
@@ -352,7 +380,15 @@ def _to_json(value: Any) -> Any:
         return value if changed is None else changed
     if kind is list:
         copied: list[Any] | None = None
-        for index, item in enumerate(value):
+        index = -1
+        for item in value:
+            index += 1
+            leaf = type(item)
+            if leaf is int:
+                if -_LARGEST_PRINTED_INT < item < _LARGEST_PRINTED_INT:
+                    continue
+            elif leaf is str or item is None or leaf is bool:
+                continue
             plain = _to_json(item)
             if plain is not item:
                 if copied is None:

@@ -8,14 +8,15 @@ of such an expression into plain closures once, at load time; evaluating them co
 
 Correctness never depends on the subset: any node this module does not know (a predicate,
 a lambda, a binding, a regex, `..`, a higher-order function ...) leaves the whole
-expression to the library (`compile_fast` returns None), and at run time any value off
-the well-trodden path, and every error, raises `Bail`: the caller then evaluates the
-expression with the library, which gives the result or the error with its own wording.
-So the closures only need to agree with the library on values they return, and they do it
-by following its code: the same representation (None for undefined, `Utils.NULL_VALUE`
-for a null the expression produced, `JList` sequences and their unwrapping), and the
-library's own functions for the operators, `$string`'s number printing, deep equality,
-field lookup and every built-in function without a hand-written fast case.
+expression to the library (`compile_fast` returns None). At run time the closures raise on
+any error (the library's own helpers raise it, or `Bail` for a value they do not handle),
+and the caller then evaluates the whole expression with the library, which gives the
+result or the error in its own words. So the closures only need to agree with the library
+on the values they return, and they do it by following its code: the same representation
+(None for undefined, `Utils.NULL_VALUE` for a null the expression produced, `JList`
+sequences and their unwrapping), and the library's own functions for the operators,
+`$string`'s number printing, deep equality, field lookup and every built-in function
+without a hand-written fast case.
 
 A compiled expression has no loops, recursion or bindings: its cost is bounded by its size
 and the size of the data it touches, so it cannot run away. The caller still keeps the
@@ -76,21 +77,12 @@ Closure = Callable[[Scope], Any]
 class FastExpression:
     """An expression of the subset, compiled."""
 
-    body: Closure
+    #: The value, in the library's representation; raises `Bail` (or any error) to decline.
+    run: Closure
     #: How deeply the library's evaluator would nest for this tree (the root counts 1).
     depth: int
     #: Whether it calls `$now` or `$millis`, which read the evaluation's clock.
     uses_clock: bool
-    #: The functions it calls: a workflow variable of one of these names hides the function.
-    called: tuple[str, ...]
-
-    def run(self, scope: Scope) -> Any:
-        """The value, in the library's representation; raises `Bail` (or any error) to decline."""
-        for name in self.called:
-            for variables in scope.variable_scopes:
-                if name in variables:
-                    raise Bail  # `$name(...)` would call the variable
-        return self.body(scope)
 
 
 def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
@@ -100,10 +92,21 @@ def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
     """
     compiler = _Compiler(functions)
     try:
-        run, depth = compiler.compile(ast)
-    except Exception:  # outside the subset, or a tree shape not foreseen: the library's
+        body, depth = compiler.compile(ast)
+    except Exception:  # outside the subset, or a tree shape not foreseen
         return None
-    return FastExpression(run, depth, compiler.uses_clock, tuple(sorted(compiler.called)))
+    called = tuple(sorted(compiler.called))
+    if not called:
+        return FastExpression(body, depth, compiler.uses_clock)
+
+    def run(scope: Scope) -> Any:
+        for name in called:
+            for variables in scope.variable_scopes:
+                if name in variables:
+                    raise Bail  # `$name(...)` would call that variable, as in the library
+        return body(scope)
+
+    return FastExpression(run, depth, compiler.uses_clock)
 
 
 # --- values as the library handles them ---------------------------------------------------
@@ -203,6 +206,14 @@ def _read_document(scope: Scope) -> Any:
     return scope.document
 
 
+_LITERALS = frozenset({"string", "number", "value"})
+
+
+def _literal_value(node: Any) -> Any:
+    """A literal's value as the library evaluates it: `null` is its null, not undefined."""
+    return node.value if node.value is not None else _NULL
+
+
 # --- the compiler --------------------------------------------------------------------------
 
 #: Node attributes that make the library do more than the node's plain meaning.
@@ -255,7 +266,7 @@ class _Compiler:
     # -- leaves --
 
     def _literal(self, node: Any) -> tuple[Closure, int]:
-        value = node.value if node.value is not None else _NULL
+        value = _literal_value(node)
         return (lambda scope: value), 1
 
     def _variable(self, node: Any) -> tuple[Closure, int]:
@@ -374,6 +385,36 @@ class _Compiler:
 
         return array, depth + 1
 
+    def _merge_array(self, node: Any) -> tuple[Closure, int]:
+        """`$merge([...])` without the array: each item an object, or an array of objects.
+
+        Anything else in the array (a null, a number, a nested array) is the library's T0412.
+        The depth is the array constructor's.
+        """
+        _check_plain(node)
+        items, depth = self._children(node.expressions)
+        nested = tuple(str(item.value) == "[" for item in node.expressions)
+        parts = tuple(zip(items, nested, strict=True))
+
+        def merge_array(scope: Scope) -> Any:
+            merged: dict[str, Any] = {}
+            for item, whole in parts:
+                value = item(scope)
+                if value is None:
+                    continue
+                if type(value) is dict:
+                    merged.update(value)
+                elif isinstance(value, list) and not whole:
+                    for element in value:
+                        if type(element) is not dict:
+                            raise Bail
+                        merged.update(element)
+                else:
+                    raise Bail
+            return merged
+
+        return merge_array, depth + 1
+
     def _object(self, node: Any) -> tuple[Closure, int]:
         pairs = node.lhs_object
         keys, key_depth = self._children(pair[0] for pair in pairs)
@@ -383,7 +424,20 @@ class _Compiler:
         if len(constant) == len(pairs):
             if len(set(constant)) < len(constant):
                 raise _Unsupported("a key twice")  # the library's D1009
+            if all(pair[1].type in _LITERALS for pair in pairs):
+                template = {
+                    key: _literal_value(pair[1]) for key, pair in zip(constant, pairs, strict=True)
+                }
+                return (lambda scope: dict(template)), depth
             fields = tuple(zip(constant, values, strict=True))
+            if len(fields) == 1:
+                ((only_key, only_value),) = fields
+
+                def one_key(scope: Scope) -> Any:
+                    found = only_value(scope)
+                    return {} if found is None else {only_key: found}
+
+                return one_key, depth
 
             def literal_keys(scope: Scope) -> Any:
                 result = {}
@@ -471,6 +525,10 @@ class _Compiler:
         self.called.add(name)
         if name in _CLOCK_FUNCTIONS:
             self.uses_clock = True
+        if name == "merge" and first is None and _is_array_constructor(node.arguments):
+            # `$merge([a, b])`, the JSONata way to add fields: merged as the array is built.
+            merge, depth = self._merge_array(node.arguments[0])
+            return merge, depth + 1
         arguments, depth = self._children(node.arguments or ())
         if first is not None:
             arguments = [first, *arguments]
@@ -489,6 +547,15 @@ class _Compiler:
             return _settle(call_function(document, validate(values, document)))
 
         return call, max(depth, 1) + 1
+
+
+def _is_array_constructor(arguments: Any) -> bool:
+    return (
+        arguments is not None
+        and len(arguments) == 1
+        and arguments[0].type == "unary"
+        and str(arguments[0].value) == "["
+    )
 
 
 def _check_plain(node: Any) -> None:

@@ -155,7 +155,12 @@ def explain(
     if code == "InvalidArn":
         return AwsError(f"{resource or 'The ARN'} is not a valid Step Functions ARN.", code)
     if code == "ExecutionNotRedrivable":
-        return AwsError(f"The execution cannot be redriven: {_message(error)}", code)
+        reason = _message(error).rstrip(".") or "The execution cannot be redriven"
+        return AwsError(
+            f"{reason}: only executions that failed, timed out or were aborted in the last "
+            "14 days can be redriven.",
+            code,
+        )
     if code == "ExecutionAlreadyExists":
         return AwsError(
             f"An execution with that name already exists: {_message(error)} Pick another name.",

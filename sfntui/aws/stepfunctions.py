@@ -41,6 +41,7 @@ from sfntui.aws.tail import (
     PollInterval,
     StandardHistoryReader,
 )
+from sfntui.history.events import details
 
 _SFN = "stepfunctions"
 
@@ -225,7 +226,7 @@ class StepFunctions:
                 started = event["timestamp"]
             if kind in TERMINAL_STATUS_OF_EVENT:
                 status, stopped = TERMINAL_STATUS_OF_EVENT[kind], event["timestamp"]
-                found = next((v for k, v in event.items() if k.endswith("EventDetails")), {})
+                found = details(event)
                 error, cause, output = found.get("error"), found.get("cause"), found.get("output")
         return ExecutionDescription(
             arn=arn,

@@ -158,7 +158,7 @@ class HistoryTail:
         """One read: the new events that can be handed on, in id order, without a gap."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        expected = self.polls[-1].new if self.polls else 0
+        expected = max((poll.new for poll in self.polls[-3:]), default=0)
         fresh, calls, received = await self.reader.read_new(self.last_id, expected)
         for event in fresh:
             self._held.setdefault(event["id"], event)

@@ -8,8 +8,9 @@ SDK call's result has PascalCase field names; a service error is named
 `<Service>.<ErrorCode>` (`S3.NoSuchKeyException`, `Lambda.ResourceNotFoundException`) and a
 function error by the function's `errorType`.
 
-This module is the one place `sfntui.aws` meets the engine: it answers the engine's
-`TaskResolver` protocol, and the engine receives it at run time without importing `aws`.
+It answers the engine's `TaskResolver` protocol by its shape alone: the engine hands it in
+at run time, and a failure is a `TaskCallFailed` carrying `error` and `cause`, which the
+engine reads as the task's failure. So neither package imports the other.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 from botocore.exceptions import ClientError
@@ -27,7 +28,9 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import explain
-from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
+
+if TYPE_CHECKING:
+    from sfntui.engine.tasks import Resource, TaskInvocation
 
 #: SDK service names (as in `aws-sdk:<name>:...`) that botocore spells differently.
 _BOTOCORE_NAMES = {
@@ -61,6 +64,15 @@ def service_error_prefix(service_id: str) -> str:
 def sdk_error_name(prefix: str, code: str) -> str:
     """Step Functions always adds the `Exception` suffix, even where the service has none."""
     return f"{prefix}.{code if code.endswith('Exception') else code + 'Exception'}"
+
+
+class TaskCallFailed(Exception):
+    """The AWS call failed: `error` and `cause` as Step Functions records them."""
+
+    def __init__(self, error: str, cause: str | None = None) -> None:
+        super().__init__(f"{error}: {cause}" if cause else error)
+        self.error = error
+        self.cause = cause
 
 
 class AwsTaskResolver:
@@ -125,7 +137,7 @@ class AwsTaskResolver:
             value = text
         if response.get("FunctionError"):
             error = value.get("errorType") if isinstance(value, dict) else None
-            raise TaskFailure(error or "Lambda.Unknown", text)
+            raise TaskCallFailed(error or "Lambda.Unknown", text)
         if not wrap:
             return value
         metadata = response.get("ResponseMetadata") or {}
@@ -152,7 +164,7 @@ class AwsTaskResolver:
         operations = {name.lower(): name for name in model.operation_names}
         operation = operations.get(action.lower())
         if operation is None:
-            raise TaskFailure(
+            raise TaskCallFailed(
                 "States.Runtime",
                 f"The {sdk_service} service has no action '{action}'.",
             )
@@ -170,7 +182,9 @@ class AwsTaskResolver:
         name = sdk_service.lower()
         found = _BOTOCORE_NAMES.get(name) or self._services.get(name.replace("-", ""))
         if found is None:
-            raise TaskFailure("States.Runtime", f"'{sdk_service}' is not an AWS SDK service name.")
+            raise TaskCallFailed(
+                "States.Runtime", f"'{sdk_service}' is not an AWS SDK service name."
+            )
         return found
 
     async def _call(self, service: str, operation: str, params: dict[str, Any]) -> Any:
@@ -187,10 +201,10 @@ class AwsTaskResolver:
                 f"{error.get('Message') or code} (Service: {prefix}, Status Code: {status}, "
                 f"Request ID: {request})"
             )
-            raise TaskFailure(sdk_error_name(prefix, code), cause) from None
+            raise TaskCallFailed(sdk_error_name(prefix, code), cause) from None
         except Exception as exc:
             message = explain(exc, operation=operation, region=self.session.region).message
-            raise TaskFailure("States.TaskFailed", message) from None
+            raise TaskCallFailed("States.TaskFailed", message) from None
 
 
 def _to_api(value: Any, shape: Shape) -> Any:

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from sfntui.history.events import (
 
 
 def run_aws_command(args: argparse.Namespace) -> int:
-    commands: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
+    commands: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "ls": _ls,
         "executions": _executions,
         "history": _history,
@@ -43,6 +43,16 @@ def run_aws_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `sfntui history ... | head`
         sys.stderr.close()
         return 0
+
+
+def fetch_history(arn: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """An execution's whole history from AWS (for `sfntui graph --execution ARN`)."""
+
+    async def fetch() -> list[dict[str, Any]]:
+        async with AwsSession(connection_options(args, arn)) as session:
+            return await StepFunctions(session).get_history(arn)
+
+    return asyncio.run(fetch())
 
 
 def connection_options(args: argparse.Namespace, arn: str | None = None) -> ConnectionOptions:

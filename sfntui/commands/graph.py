@@ -11,9 +11,13 @@ from sfntui.commands.local_options import UsageError, load_machine
 
 def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     if source.startswith("arn:"):
+        from sfntui.aws import AwsError
         from sfntui.commands.aws_commands import fetch_history
 
-        return fetch_history(source, args)
+        try:
+            return fetch_history(source, args)
+        except AwsError as exc:
+            raise UsageError(str(exc)) from None
     from sfntui.history.events import HistoryFileError, load_history_file
 
     try:

@@ -212,6 +212,9 @@ async def _call(
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a resolver's own failure fails the task, not the engine
+            error = getattr(exc, "error", None)
+            if isinstance(error, str):  # a resolver's failure class of its own (AWS's)
+                raise TaskFailure(error, getattr(exc, "cause", None)) from None
             raise TaskFailure(type(exc).__name__, str(exc) or repr(exc)) from None
         if not pattern:
             return response

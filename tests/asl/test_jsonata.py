@@ -7,6 +7,7 @@ import json
 import re
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -169,9 +170,13 @@ def test_a_plain_path_reads_the_same_as_the_full_evaluator(path: str) -> None:
         }
     }
     variables = {"v": {"deep": {"er": {"est": True}}, "list": [0]}}
-    direct = compile_jsonata(path).evaluate(states, variables, allow_undefined=True)
-    general = compile_jsonata(f"({path})").evaluate(states, variables, allow_undefined=True)
-    assert direct == general
+    expression = compile_jsonata(path)
+    assert expression._fast is not None
+    direct = expression.evaluate(states, variables, allow_undefined=True)
+    library = replace(expression, _fast=None)
+    general = library.evaluate(states, variables, allow_undefined=True)
+    assert (direct is UNDEFINED) == (general is UNDEFINED)
+    assert json.dumps(direct, default=repr) == json.dumps(general, default=repr)
 
 
 def test_evaluation_works_from_another_thread() -> None:

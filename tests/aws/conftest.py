@@ -129,3 +129,6 @@ async def sfn(moto: Moto) -> Any:
     """`StepFunctions` connected to moto; closed after the test."""
     async with AwsSession(ConnectionOptions(endpoint_url=moto.url, region=REGION)) as session:
         yield StepFunctions(session)
+
+
+PASS_DEFINITION = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}

@@ -169,3 +169,29 @@ def test_a_missing_execution_is_one_line_and_exit_2(
     assert code == 2
     assert err.startswith("sfntui: There is no execution")
     assert err.count("\n") == 1
+
+
+def test_graph_of_an_execution_read_from_aws(
+    moto: Moto, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    machine = moto.create_machine(FAILS, unique("graphed"))
+    execution = moto.start(machine, name="graph-run")
+    code, _, _ = run(capsys, "tail", execution, "--endpoint-url", moto.url)
+    definition = tmp_path / "fails.asl.json"
+    definition.write_text(json.dumps(FAILS))
+
+    code, out, err = run(
+        capsys,
+        "graph",
+        str(definition),
+        "--execution",
+        execution,
+        "--endpoint-url",
+        moto.url,
+        "--color",
+        "never",
+    )
+
+    assert (code, err) == (0, "")
+    assert "✓ Check" in out
+    assert "✗ Broken" in out

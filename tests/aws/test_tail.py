@@ -67,18 +67,20 @@ async def test_polls_cost_the_new_events_where_the_endpoint_pages_like_aws(moto:
         options = ConnectionOptions(endpoint_url=proxy.url, region=REGION)
         async with AwsSession(options) as session:
             batches, tail = await follow_all(StepFunctions(session), execution)
+            paged = await StepFunctions(session).get_history(execution, page_size=50)
 
     followed = [event["id"] for batch in batches for event in batch]
     assert followed == list(range(1, len(followed) + 1))
     assert len(followed) > 150  # 40 iterations of four events, and the rest
-    previous_new = 0
-    for poll in tail.polls[1:]:
-        # newest first, stopping at what was seen: a poll reads about what is new
-        assert poll.received <= 3 * poll.new + 2 * previous_new + 30, tail.polls
-        previous_new = poll.new
-    print(tail.polls)
-    history_calls = proxy.actions("GetExecutionHistory")
-    assert all(request.body["reverseOrder"] for request in history_calls)
+    assert [e["id"] for e in paged] == followed  # the whole history, read 50 at a time
+    assert len(proxy.actions("GetExecutionHistory")) - sum(p.calls for p in tail.polls) >= 4
+    for before, poll in enumerate(tail.polls[1:], 1):
+        # newest first, stopping at what was seen: a poll reads about what is new (its first
+        # page is sized by the last few polls' new events), never the whole history again
+        expected = max(p.new for p in tail.polls[max(0, before - 3) : before])
+        assert poll.received <= 3 * poll.new + 2 * expected + 30, tail.polls
+    tail_calls = proxy.actions("GetExecutionHistory")[: sum(p.calls for p in tail.polls)]
+    assert all(request.body["reverseOrder"] for request in tail_calls)
 
 
 async def test_a_finished_execution_comes_in_one_batch(moto: Moto, sfn: StepFunctions) -> None:
