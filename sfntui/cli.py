@@ -53,10 +53,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sfntui",
-        description=(
-            "A terminal debugger and live monitor for AWS Step Functions. "
-            "Run a subcommand, or none to open the app."
-        ),
+        description="A terminal debugger and live monitor for AWS Step Functions.",
     )
     parser.add_argument("--version", action="version", version=f"sfntui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
