@@ -164,7 +164,7 @@ class _EventBuilder:
         if isinstance(event, events.AliasEvent):
             self._alias(event, mark)
             return
-        tag = event.tag
+        tag: str | None = getattr(event, "tag", None)  # scalars, sequences and mappings have one
         wrap = _CFN_TAGS.get(tag) if tag else None
         if tag and wrap is None and tag != "!" and not tag.startswith(_TAG):
             raise SourceError(f"unknown YAML tag {tag}", *mark)
@@ -267,7 +267,7 @@ class _EventBuilder:
             return
         if self.lines is None:
             self.lines = self.text.splitlines()
-        first = event.start_mark.line + 1  # 0-based index of the first content line
+        first = _position(event)[0]  # 0-based index of the first content line
         indent = 0
         for line in self.lines[first:]:
             if line.strip():
@@ -302,7 +302,10 @@ def _core_scalar(name: str, text: str) -> Any:
 
 
 def _position(event: events.Event) -> Position:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+    mark = event.start_mark
+    if mark is None:  # PyYAML always sets it on parsed events; the stubs allow None
+        return 1, 1
+    return mark.line + 1, mark.column + 1
 
 
 def _syntax_error(
