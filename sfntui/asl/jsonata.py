@@ -211,7 +211,7 @@ def _evaluate_fast(
         result = fast.run(scope)
         kind = type(result)
         if kind is dict or kind is list:
-            if not _is_handed_in(result, states, scope.variable_scopes):
+            if fast.builds_result or not _is_handed_in(result, states, scope.variable_scopes):
                 result = _to_json(result)
         elif not (kind is str or kind is bool or result is None or result is _NULL):
             result = _to_json(result)

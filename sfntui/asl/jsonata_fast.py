@@ -83,6 +83,9 @@ class FastExpression:
     depth: int
     #: Whether it calls `$now` or `$millis`, which read the evaluation's clock.
     uses_clock: bool
+    #: Whether its value is always a container it builds (an object or array constructor,
+    #: `$merge([...])`), so never one of the values handed in.
+    builds_result: bool
 
 
 def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
@@ -96,8 +99,9 @@ def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
     except Exception:  # outside the subset, or a tree shape not foreseen
         return None
     called = tuple(sorted(compiler.called))
+    builds_result = _builds_result(ast)
     if not called:
-        return FastExpression(body, depth, compiler.uses_clock)
+        return FastExpression(body, depth, compiler.uses_clock, builds_result)
 
     def run(scope: Scope) -> Any:
         for name in called:
@@ -106,7 +110,18 @@ def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
                     raise Bail  # `$name(...)` would call that variable, as in the library
         return body(scope)
 
-    return FastExpression(run, depth, compiler.uses_clock)
+    return FastExpression(run, depth, compiler.uses_clock, builds_result)
+
+
+def _builds_result(node: Any) -> bool:
+    if node.type == "unary" and str(node.value) in ("[", "{"):
+        return True
+    return (
+        node.type == "function"
+        and node.procedure.type == "variable"
+        and node.procedure.value == "merge"
+        and _is_array_constructor(node.arguments)
+    )
 
 
 # --- values as the library handles them ---------------------------------------------------
@@ -212,6 +227,50 @@ _LITERALS = frozenset({"string", "number", "value"})
 def _literal_value(node: Any) -> Any:
     """A literal's value as the library evaluates it: `null` is its null, not undefined."""
     return node.value if node.value is not None else _NULL
+
+
+def _constant(node: Any) -> Any:
+    """The value of a constructor of literals (`{'a': [1, null]}`), else `_MISSING`.
+
+    Its items are never undefined and never spliced (a nested array is kept whole), so the
+    value is what the library builds, item for item. Nodes arrive checked by `_check_plain`.
+    """
+    if node.type in _LITERALS:
+        return _literal_value(node)
+    if node.type != "unary":
+        return _MISSING
+    if str(node.value) == "[":
+        items = [_constant(item) for item in node.expressions]
+        return _MISSING if any(item is _MISSING for item in items) else items
+    if str(node.value) == "{":
+        keys = [key.value for key, _ in node.lhs_object if key.type == "string"]
+        if len(keys) < len(node.lhs_object) or len(set(keys)) < len(keys):
+            return _MISSING
+        values = [_constant(value) for _, value in node.lhs_object]
+        if any(value is _MISSING for value in values):
+            return _MISSING
+        return dict(zip(keys, values, strict=True))
+    return _MISSING
+
+
+def _fresh_copies(template: dict[str, Any] | list[Any]) -> Closure:
+    """A closure building a new copy of `template` each time, as the library builds one:
+    a shallow copy, with a fresh copy of each container inside put in its place."""
+    places = template.items() if isinstance(template, dict) else enumerate(template)
+    inner = tuple(
+        (place, _fresh_copies(item)) for place, item in places if isinstance(item, dict | list)
+    )
+    copy_outer: Callable[[Any], Any] = dict if isinstance(template, dict) else list
+    if not inner:
+        return lambda scope: copy_outer(template)
+
+    def fresh_copy(scope: Scope) -> Any:
+        result = copy_outer(template)
+        for place, copy_inner in inner:
+            result[place] = copy_inner(scope)
+        return result
+
+    return fresh_copy
 
 
 # --- the compiler --------------------------------------------------------------------------
@@ -366,6 +425,9 @@ class _Compiler:
 
     def _array(self, node: Any) -> tuple[Closure, int]:
         items, depth = self._children(node.expressions)
+        built = _constant(node)
+        if built is not _MISSING:
+            return _fresh_copies(built), depth + 1
         # An array constructor inside another is kept whole; any other array is spliced in.
         nested = tuple(str(item.value) == "[" for item in node.expressions)
         parts = tuple(zip(items, nested, strict=True))
@@ -424,11 +486,9 @@ class _Compiler:
         if len(constant) == len(pairs):
             if len(set(constant)) < len(constant):
                 raise _Unsupported("a key twice")  # the library's D1009
-            if all(pair[1].type in _LITERALS for pair in pairs):
-                template = {
-                    key: _literal_value(pair[1]) for key, pair in zip(constant, pairs, strict=True)
-                }
-                return (lambda scope: dict(template)), depth
+            built = _constant(node)
+            if built is not _MISSING:
+                return _fresh_copies(built), depth
             fields = tuple(zip(constant, values, strict=True))
             if len(fields) == 1:
                 ((only_key, only_value),) = fields

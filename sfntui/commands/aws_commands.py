@@ -21,6 +21,7 @@ from sfntui.history.events import (
     HistoryFileError,
     details,
     dump_history,
+    json_default,
     load_history_file,
     state_name,
 )
@@ -186,7 +187,7 @@ async def _tail(args: argparse.Namespace) -> int:
 def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:
     for event in events:
         if as_json:
-            print(json.dumps(event, default=_json_default, ensure_ascii=False))
+            print(json.dumps(event, default=json_default, ensure_ascii=False))
         else:
             print(event_line(event))
     sys.stdout.flush()
@@ -233,13 +234,5 @@ def _when(moment: Any) -> str:
     return str(moment or "-")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
 def _print_json(document: Any) -> None:
-    print(json.dumps(document, indent=4, default=_json_default, ensure_ascii=False))
+    print(json.dumps(document, indent=4, default=json_default, ensure_ascii=False))

@@ -315,10 +315,11 @@ def _id_key(event: Mapping[str, Any]) -> int:
 
 def dump_history(events: Iterable[Mapping[str, Any]]) -> str:
     """The events as `get-execution-history` JSON, timestamps as ISO strings (UTC if naive)."""
-    return json.dumps({"events": list(events)}, indent=4, default=_json_default) + "\n"
+    return json.dumps({"events": list(events)}, indent=4, default=json_default) + "\n"
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """`json.dumps`'s `default` for history data: datetimes as ISO text, mappings as dicts."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, Mapping):
