@@ -47,7 +47,15 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="answer distributed Map ItemReaders from DIR/<Bucket>/<Key> instead of S3",
     )
+    parser.add_argument(
+        "--aws",
+        action="store_true",
+        help="make the real AWS call for Tasks no mock or handler answers (Lambda, aws-sdk)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    from sfntui.commands.aws_arguments import add_connection_options
+
+    add_connection_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

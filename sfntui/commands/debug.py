@@ -8,10 +8,16 @@ import json
 import sys
 
 from sfntui.asl.errors import ExpressionSyntaxError
-from sfntui.commands.local_options import UsageError, load_machine, read_input, run_setup
+from sfntui.commands.local_options import (
+    UsageError,
+    close_resolvers,
+    load_machine,
+    read_input,
+    run_setup,
+)
 from sfntui.engine.debugger import MOMENTS, DebugSession
 from sfntui.engine.interpreter import RunOptions
-from sfntui.engine.runner import prepare
+from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError
 
 
@@ -22,11 +28,14 @@ def _breakpoint(spec: str) -> tuple[str, str]:
     return state, moment
 
 
-async def _batch(session: DebugSession, step: bool) -> int:
+async def _batch(session: DebugSession, setup: RunSetup) -> int:
     session.start()
-    while (stop := await session.next_stop()) is not None:
-        print(json.dumps(stop.as_json(), ensure_ascii=False, default=str), flush=True)
-        session.debugger.continue_()
+    try:
+        while (stop := await session.next_stop()) is not None:
+            print(json.dumps(stop.as_json(), ensure_ascii=False, default=str), flush=True)
+            session.debugger.continue_()
+    finally:
+        await close_resolvers(setup)
     result = session.result
     assert result is not None
     print(json.dumps({"result": result.as_json()}, ensure_ascii=False), flush=True)
@@ -68,4 +77,4 @@ def debug_command(args: argparse.Namespace) -> int:
     except ExpressionSyntaxError as exc:
         print(f"sfntui: {exc.message}", file=sys.stderr)
         return 2
-    return asyncio.run(_batch(session, args.step))
+    return asyncio.run(_batch(session, setup))

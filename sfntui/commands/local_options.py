@@ -102,4 +102,20 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
             raise UsageError(str(exc)) from None
     elif args.test_case:
         raise UsageError("--test-case needs --mock-config")
+    if getattr(args, "aws", False):
+        from sfntui.aws import ConnectionOptions
+        from sfntui.aws.task_resolver import AwsTaskResolver
+
+        options = ConnectionOptions(
+            profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+        )
+        setup.extra_resolvers.append(AwsTaskResolver(options=options))
     return setup
+
+
+async def close_resolvers(setup: RunSetup) -> None:
+    """Release what the resolvers hold open (the AWS resolver's HTTP clients)."""
+    for resolver in setup.extra_resolvers:
+        close = getattr(resolver, "aclose", None)
+        if close is not None:
+            await close()

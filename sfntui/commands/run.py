@@ -7,8 +7,14 @@ import asyncio
 import json
 import sys
 
-from sfntui.commands.local_options import UsageError, load_machine, read_input, run_setup
-from sfntui.engine.interpreter import RunOptions
+from sfntui.commands.local_options import (
+    UsageError,
+    close_resolvers,
+    load_machine,
+    read_input,
+    run_setup,
+)
+from sfntui.engine.interpreter import ExecutionResult, RunOptions
 from sfntui.engine.runner import prepare
 from sfntui.engine.tasks import NoResolverError
 from sfntui.history.events import dump_history
@@ -29,7 +35,13 @@ def run_command(args: argparse.Namespace) -> int:
     except (UsageError, NoResolverError) as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
-    result = asyncio.run(execution.run())
+    async def run_and_close() -> ExecutionResult:
+        try:
+            return await execution.run()
+        finally:
+            await close_resolvers(setup)
+
+    result = asyncio.run(run_and_close())
     if args.json:
         report = result.as_json()
         if args.history:

@@ -195,3 +195,58 @@ def test_graph_of_an_execution_read_from_aws(
     assert (code, err) == (0, "")
     assert "✓ Check" in out
     assert "✗ Broken" in out
+
+
+def test_run_with_aws_makes_the_real_sdk_call(
+    moto: Moto, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bucket = unique("bucket")
+    moto.client("s3").create_bucket(Bucket=bucket)
+    definition = tmp_path / "buckets.asl.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "StartAt": "List",
+                "States": {
+                    "List": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets",
+                        "ResultSelector": {"names.$": "$.Buckets[*].Name"},
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+
+    code, out, err = run(
+        capsys, "run", str(definition), "--aws", "--endpoint-url", moto.url, "--json"
+    )
+
+    assert (code, err) == (0, "")
+    assert bucket in json.loads(out)["output"]["names"]
+
+
+def test_run_without_aws_names_the_task_nothing_answers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    definition = tmp_path / "buckets.asl.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "StartAt": "List",
+                "States": {
+                    "List": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets",
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+
+    code, _, err = run(capsys, "run", str(definition))
+
+    assert code == 2
+    assert "'List'" in err and err.count("\n") == 1
