@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from jsonata import JException, Jsonata
@@ -103,14 +104,23 @@ def compile_jsonata(text: str) -> JsonataExpression:
         raise ExpressionSyntaxError(text, _describe(error), position) from None
     except RecursionError:
         raise ExpressionSyntaxError(text, "The expression is nested too deeply", None) from None
-    return JsonataExpression(text, compiled, compile_fast(compiled.ast, _FUNCTIONS_FRAME))
+    fast = compile_fast(compiled.ast, _FUNCTIONS_FRAME)
+    if fast is None:
+        return JsonataExpression(text, compiled)
+    # The library's tree is some 30 objects an expression (a definition's worth would keep
+    # the garbage collector busy): an expression in closures gets it back only if it ever
+    # hands over to the library.
+    return JsonataExpression(text, None, fast)
 
 
 @dataclass(frozen=True)
 class JsonataExpression:
-    """A parsed JSONata expression; evaluating it never parses again."""
+    """A parsed JSONata expression; evaluating it never parses again, except once for an
+    expression compiled to closures the first time it hands over to the library (an error,
+    an unusual value), since its parse is not kept from load time."""
 
     text: str
+    #: The library's parse; None when `_fast` holds the expression (see `_library_tree`).
     _compiled: Any = field(repr=False, compare=False)
     #: The same expression as closures, when it is within the subset `jsonata_fast` compiles.
     _fast: FastExpression | None = field(default=None, repr=False, compare=False)
@@ -150,7 +160,7 @@ class JsonataExpression:
         bindings["__evaluate_exit"] = run.leave
         token = _CURRENT_RUN.set(run)
         try:
-            compiled = self._compiled
+            compiled = self._compiled or _library_tree(self.text)
             result = compiled.eval(compiled.ast, document, frame)
             if not (
                 result is None or result is _NULL or _is_bound_value(result, states, variables)
@@ -185,6 +195,12 @@ class JsonataExpression:
         return self._failure(field_name, f"threw an error during evaluation. {message}")
 
 
+@lru_cache(maxsize=1024)
+def _library_tree(text: str) -> Any:
+    """The library's parse of an expression that closures hold, for when they hand over."""
+    return Jsonata(text)
+
+
 # --- the common case: the expression compiled to closures ----------------------------------
 
 _FALL_BACK = object()
@@ -206,6 +222,8 @@ def _evaluate_fast(
     """
     started = time.monotonic()
     scope = Scope(states if type(states) is dict else dict(states), variables, document)
+    if fast.called and fast.hidden(scope):
+        return _FALL_BACK
     token = _CURRENT_RUN.set(_Run(now, time_limit, 0)) if fast.uses_clock else None
     try:
         result = fast.run(scope)

@@ -27,6 +27,7 @@ evaluation that took longer than the time limit is handed to the library too.
 
 from __future__ import annotations
 
+import operator
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -73,11 +74,12 @@ class Scope:
 Closure = Callable[[Scope], Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FastExpression:
     """An expression of the subset, compiled."""
 
     #: The value, in the library's representation; raises `Bail` (or any error) to decline.
+    #: The caller first makes sure no variable hides a function in `called`.
     run: Closure
     #: How deeply the library's evaluator would nest for this tree (the root counts 1).
     depth: int
@@ -86,6 +88,13 @@ class FastExpression:
     #: Whether its value is always a container it builds (an object or array constructor,
     #: `$merge([...])`), so never one of the values handed in.
     builds_result: bool
+    #: The functions it calls: a workflow variable of one of these names hides the function
+    #: (`$merge(...)` then calls the variable), which is left to the library.
+    called: tuple[str, ...]
+
+    def hidden(self, scope: Scope) -> bool:
+        """Whether a variable hides one of the functions called."""
+        return any(name in variables for name in self.called for variables in scope.variable_scopes)
 
 
 def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
@@ -99,29 +108,13 @@ def compile_fast(ast: Any, functions: Any) -> FastExpression | None:
     except Exception:  # outside the subset, or a tree shape not foreseen
         return None
     called = tuple(sorted(compiler.called))
-    builds_result = _builds_result(ast)
-    if not called:
-        return FastExpression(body, depth, compiler.uses_clock, builds_result)
-
-    def run(scope: Scope) -> Any:
-        for name in called:
-            for variables in scope.variable_scopes:
-                if name in variables:
-                    raise Bail  # `$name(...)` would call that variable, as in the library
-        return body(scope)
-
-    return FastExpression(run, depth, compiler.uses_clock, builds_result)
+    return FastExpression(body, depth, compiler.uses_clock, _builds_result(ast), called)
 
 
 def _builds_result(node: Any) -> bool:
     if node.type == "unary" and str(node.value) in ("[", "{"):
         return True
-    return (
-        node.type == "function"
-        and node.procedure.type == "variable"
-        and node.procedure.value == "merge"
-        and _is_array_constructor(node.arguments)
-    )
+    return node.type == "function" and _merges_array(node)
 
 
 # --- values as the library handles them ---------------------------------------------------
@@ -186,35 +179,38 @@ def _walk(sequence: Any, names: tuple[str, ...], start: int) -> Any:
     return _settle(sequence)
 
 
-def _path(first: Closure, names: tuple[str, ...]) -> Closure:
-    """`first.names...`: through objects it is a plain lookup; an array goes the long way."""
+def _path(first: Closure | None, names: tuple[str, ...]) -> Closure:
+    """`first.names...`, or `$states.names...` without `first`."""
+    if first is None:
+        return lambda scope: _follow(scope.states, names)
+    return lambda scope: _follow(first(scope), names)
 
-    last = len(names) - 1
 
-    def path(scope: Scope) -> Any:
-        value = first(scope)
-        if value is None:
-            return None
-        for index, name in enumerate(names):
-            if type(value) is dict:
-                found = value.get(name, _MISSING)
-                if found is _MISSING:
-                    return None
-                if found is None:
-                    value = _NULL
-                elif isinstance(found, list):
-                    if index == last and not (isinstance(found, _JList) and found.sequence):
-                        return found  # an array at the end of the path comes back as it is
-                    return _walk(Utils.create_sequence(value), names, index)
-                else:
-                    value = found
-            elif isinstance(value, list | dict):
-                return _walk(_step_results([value], False), names, index)
+def _follow(value: Any, names: tuple[str, ...]) -> Any:
+    """Fields `names` of `value`: through objects it is a plain lookup; an array on the way
+    goes the long way."""
+    if value is None:
+        return None
+    index = -1
+    for name in names:
+        index += 1
+        if type(value) is dict:
+            found = value.get(name, _MISSING)
+            if found is _MISSING:
+                return None
+            if found is None:
+                value = _NULL
+            elif isinstance(found, list):
+                if index == len(names) - 1 and not (isinstance(found, _JList) and found.sequence):
+                    return found  # an array at the end of the path comes back as it is
+                return _walk(Utils.create_sequence(value), names, index)
             else:
-                return None  # a field of null, a string, a number or a boolean
-        return value
-
-    return path
+                value = found
+        elif isinstance(value, list | dict):
+            return _walk(_step_results([value], False), names, index)
+        else:
+            return None  # a field of null, a string, a number or a boolean
+    return value
 
 
 def _read_document(scope: Scope) -> Any:
@@ -254,23 +250,31 @@ def _constant(node: Any) -> Any:
 
 
 def _fresh_copies(template: dict[str, Any] | list[Any]) -> Closure:
-    """A closure building a new copy of `template` each time, as the library builds one:
-    a shallow copy, with a fresh copy of each container inside put in its place."""
-    places = template.items() if isinstance(template, dict) else enumerate(template)
-    inner = tuple(
-        (place, _fresh_copies(item)) for place, item in places if isinstance(item, dict | list)
-    )
-    copy_outer: Callable[[Any], Any] = dict if isinstance(template, dict) else list
-    if not inner:
-        return lambda scope: copy_outer(template)
+    """A closure building a new copy of `template` each time, as the library builds one."""
+    if any(isinstance(item, dict | list) for item in _items(template)):
+        return lambda scope: _copy(template)
+    if isinstance(template, dict):
+        return lambda scope: dict(template)
+    return lambda scope: list(template)
 
-    def fresh_copy(scope: Scope) -> Any:
-        result = copy_outer(template)
-        for place, copy_inner in inner:
-            result[place] = copy_inner(scope)
+
+def _items(container: dict[str, Any] | list[Any]) -> Any:
+    return container.values() if isinstance(container, dict) else container
+
+
+def _copy(template: Any) -> Any:
+    """A copy of nested containers: each one new, the leaves shared (they are immutable)."""
+    if type(template) is dict:
+        result: Any = dict(template)
+        for key, item in template.items():
+            if type(item) is dict or type(item) is list:
+                result[key] = _copy(item)
         return result
-
-    return fresh_copy
+    result = list(template)
+    for index, item in enumerate(template):
+        if type(item) is dict or type(item) is list:
+            result[index] = _copy(item)
+    return result
 
 
 # --- the compiler --------------------------------------------------------------------------
@@ -364,8 +368,10 @@ class _Compiler:
         if any(step.type != "name" for step in steps[1:]):
             raise _Unsupported("path step")
         first = steps[0]
+        start: Closure | None
         if first.type == "variable":
-            start = self._read_variable(str(first.value))
+            name = str(first.value)
+            start = None if name == "states" else self._read_variable(name)
             names = tuple(str(step.value) for step in steps[1:])
         elif first.type == "name":
             start = _read_document
@@ -378,38 +384,38 @@ class _Compiler:
 
     def _binary(self, node: Any) -> tuple[Closure, int]:
         (left, right), depth = self._children((node.lhs, node.rhs))
-        operator = str(node.value)
-        if operator == "and":
+        symbol = str(node.value)
+        if symbol == "and":
 
             def conjunction(scope: Scope) -> Any:
                 return _boolize(left(scope)) and _boolize(right(scope))
 
             return conjunction, depth + 1
-        if operator == "or":
+        if symbol == "or":
 
             def disjunction(scope: Scope) -> Any:
                 return _boolize(left(scope)) or _boolize(right(scope))
 
             return disjunction, depth + 1
-        if operator in _ORDERING:
-            return _ordering(operator, left, right), depth + 1
-        if operator in _ARITHMETIC:
-            return (lambda scope: _numeric(None, left(scope), right(scope), operator)), depth + 1
-        if operator in ("=", "!="):
-            return (lambda scope: _equality(None, left(scope), right(scope), operator)), depth + 1
-        if operator == "&":
+        if symbol in _ORDERING:
+            return _ordering(symbol, left, right), depth + 1
+        if symbol in _ARITHMETIC:
+            return (lambda scope: _numeric(None, left(scope), right(scope), symbol)), depth + 1
+        if symbol in ("=", "!="):
+            return (lambda scope: _equality(None, left(scope), right(scope), symbol)), depth + 1
+        if symbol == "&":
             return (lambda scope: _concat(None, left(scope), right(scope))), depth + 1
-        if operator == "in":
+        if symbol == "in":
             return (lambda scope: _includes(None, left(scope), right(scope))), depth + 1
-        raise _Unsupported(operator)
+        raise _Unsupported(symbol)
 
     def _unary(self, node: Any) -> tuple[Closure, int]:
-        operator = str(node.value)
-        if operator == "[":
+        symbol = str(node.value)
+        if symbol == "[":
             return self._array(node)
-        if operator == "{":
+        if symbol == "{":
             return self._object(node)
-        if operator == "-":
+        if symbol == "-":
             operand, depth = self.compile(node.expression)
 
             def negation(scope: Scope) -> Any:
@@ -421,7 +427,7 @@ class _Compiler:
                 return Utils.convert_number(-float(value))
 
             return negation, depth + 1
-        raise _Unsupported(operator)
+        raise _Unsupported(symbol)
 
     def _array(self, node: Any) -> tuple[Closure, int]:
         items, depth = self._children(node.expressions)
@@ -450,23 +456,24 @@ class _Compiler:
     def _merge_array(self, node: Any) -> tuple[Closure, int]:
         """`$merge([...])` without the array: each item an object, or an array of objects.
 
-        Anything else in the array (a null, a number, a nested array) is the library's T0412.
-        The depth is the array constructor's.
+        Anything else in the array (a null, a number, an array in an array) is the library's
+        T0412. An array constructor is not spliced into its array but kept whole (so it
+        always fails): `_merges_array` leaves that case to the plain call. The depth is the
+        array constructor's.
         """
         _check_plain(node)
         items, depth = self._children(node.expressions)
-        nested = tuple(str(item.value) == "[" for item in node.expressions)
-        parts = tuple(zip(items, nested, strict=True))
+        parts = tuple(items)
 
         def merge_array(scope: Scope) -> Any:
             merged: dict[str, Any] = {}
-            for item, whole in parts:
+            for item in parts:
                 value = item(scope)
                 if value is None:
                     continue
                 if type(value) is dict:
                     merged.update(value)
-                elif isinstance(value, list) and not whole:
+                elif isinstance(value, list):
                     for element in value:
                         if type(element) is not dict:
                             raise Bail
@@ -585,7 +592,7 @@ class _Compiler:
         self.called.add(name)
         if name in _CLOCK_FUNCTIONS:
             self.uses_clock = True
-        if name == "merge" and first is None and _is_array_constructor(node.arguments):
+        if first is None and _merges_array(node):
             # `$merge([a, b])`, the JSONata way to add fields: merged as the array is built.
             merge, depth = self._merge_array(node.arguments[0])
             return merge, depth + 1
@@ -609,12 +616,17 @@ class _Compiler:
         return call, max(depth, 1) + 1
 
 
-def _is_array_constructor(arguments: Any) -> bool:
+def _merges_array(node: Any) -> bool:
+    """Whether `node` is `$merge([...])`, with no array constructor among the items."""
+    arguments = node.arguments
     return (
-        arguments is not None
+        node.procedure.type == "variable"
+        and node.procedure.value == "merge"
+        and arguments is not None
         and len(arguments) == 1
         and arguments[0].type == "unary"
         and str(arguments[0].value) == "["
+        and not any(str(item.value) == "[" for item in arguments[0].expressions)
     )
 
 
@@ -772,17 +784,13 @@ _FAST_BUILTINS: dict[str, Callable[[list[Any]], Any]] = {
 # --- comparisons -------------------------------------------------------------------------
 
 
-def _ordering(operator: str, left: Closure, right: Closure) -> Closure:
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _ordering(symbol: str, left: Closure, right: Closure) -> Closure:
     """`<`, `<=`, `>`, `>=`: two numbers or two strings compare directly, the rest as the
     library does (a number and an integer as floats, undefined gives undefined, errors)."""
-    import operator as operators
-
-    compare = {
-        "<": operators.lt,
-        "<=": operators.le,
-        ">": operators.gt,
-        ">=": operators.ge,
-    }[operator]
+    compare = _COMPARE[symbol]
 
     def ordering(scope: Scope) -> Any:
         lhs = left(scope)
@@ -790,6 +798,6 @@ def _ordering(operator: str, left: Closure, right: Closure) -> Closure:
         kind = type(lhs)
         if kind is type(rhs) and (kind is int or kind is float or kind is str):
             return compare(lhs, rhs)
-        return _comparison(None, lhs, rhs, operator)
+        return _comparison(None, lhs, rhs, symbol)
 
     return ordering

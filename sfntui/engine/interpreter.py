@@ -39,6 +39,8 @@ from sfntui.engine.tasks import (
 MAX_PAYLOAD_BYTES = 256 * 1024
 
 _UNCATCHABLE = frozenset({names.RUNTIME})
+#: The state types that take time, and so have a `<Type>StateAborted` event when stopped.
+_ABORTABLE = frozenset({"Task", "Wait", "Parallel", "Map"})
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Frame:
     variables: ChainMap[str, Any]
     location: tuple[tuple[str, str, int], ...] = ()
     map_item: dict[str, Any] | None = None
+    parent: Frame | None = None
+    #: Set when a sibling's failure stops this branch or iteration (AWS writes *Aborted).
+    aborted: bool = False
 
     def child(self, kind: str, state: str, index: int, map_item: Any = None) -> Frame:
         return Frame(
@@ -69,7 +74,17 @@ class Frame:
             variables=self.variables.new_child(),
             location=(*self.location, (kind, state, index)),
             map_item=map_item,
+            parent=self,
         )
+
+    def is_aborted(self) -> bool:
+        """Stopped because a sibling failed, here or in an enclosing branch or iteration."""
+        frame: Frame | None = self
+        while frame is not None:
+            if frame.aborted:
+                return True
+            frame = frame.parent
+        return False
 
 
 class _Failed(Exception):
@@ -287,13 +302,17 @@ class LocalExecution:
         inspection.data["input"] = raw_input
         self.inspections.append(inspection)
         run = _StateRun(self, state, frame, inspection, self._context(state, entered_at, frame))
-        if self.debugger is not None:
-            await self.debugger.gate("enter", run, raw_input)
-            edited, value = self.debugger.take_input_edit()
-            if edited:
-                raw_input = inspection.data["input"] = value
         try:
+            if self.debugger is not None:
+                await self.debugger.gate("enter", run, raw_input)
+                edited, value = self.debugger.take_input_edit()
+                if edited:
+                    raw_input = inspection.data["input"] = value
             next_state, output = await run.execute(raw_input)
+        except asyncio.CancelledError:
+            if state.type in _ABORTABLE and frame.is_aborted():
+                self.history.emit(frame.thread, f"{state.type}StateAborted")
+            raise
         except StatesError as exc:
             cause = exc.cause
             if exc.in_state:

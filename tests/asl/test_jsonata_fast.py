@@ -462,6 +462,16 @@ def test_a_handed_in_value_comes_back_as_the_same_object() -> None:
     assert compile_jsonata("$inner").evaluate(STATES, variables) is variables.maps[0]["inner"]
 
 
+def test_a_constant_is_built_anew_each_time_as_the_library_builds_it() -> None:
+    expression = compile_jsonata("{'a': {'b': 1}, 'c': [[1], {'d': [2]}]}")
+    first, second = expression.evaluate(STATES), expression.evaluate(STATES)
+    first["a"]["b"] = 2
+    first["c"][0].append(3)
+    first["c"][1]["d"].append(4)
+    assert second == {"a": {"b": 1}, "c": [[1], {"d": [2]}]}
+    assert expression.evaluate(STATES) == second
+
+
 def test_the_depth_limit_counts_as_the_library_does() -> None:
     text = "1" + " + 1" * 30  # 31 levels of binary nodes over a literal
     expression = compile_jsonata(text)
@@ -519,6 +529,31 @@ def test_the_closures_do_not_run_the_librarys_evaluator(monkeypatch: pytest.Monk
     assert expressions[0].evaluate(states) == {"n": 501, "last": {"step": 5}}
     assert expressions[1].evaluate(states) is True
     assert expressions[2].evaluate(states) == {"n": 501}
+
+
+def test_the_librarys_tree_is_parsed_again_only_for_a_hand_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jsonata import parser
+
+    expression = compile_jsonata("$merge([$states.input.n, {'unused': 0}])")
+    assert expression._fast is not None
+    assert expression._compiled is None  # not kept: a definition would hold thousands
+    parses = []
+    real_parse = parser.Parser.parse
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        parses.append(args[1])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(parser.Parser, "parse", counted)
+    assert compile_jsonata("$states.input.n").evaluate(STATES) == 5
+    parses.clear()
+    for _ in range(3):
+        cause = outcome(expression, STATES, None)
+        assert cause[0] == "error"
+        assert 'T0412: Argument 1 of function "merge" must be an array of "objects"' in cause[2]
+    assert parses == [expression.text]
 
 
 def test_the_clock_and_seeded_random_agree() -> None:
