@@ -198,6 +198,12 @@ async def _run_inline(
                     frame.thread, "MapIterationFailed", {"name": state.name, "index": index}
                 )
                 raise
+            except asyncio.CancelledError:
+                if frame.is_aborted():
+                    execution.history.emit(
+                        frame.thread, "MapIterationAborted", {"name": state.name, "index": index}
+                    )
+                raise
             execution.history.emit(
                 frame.thread, "MapIterationSucceeded", {"name": state.name, "index": index}
             )
@@ -219,7 +225,11 @@ async def _run_inline(
         tasks = [asyncio.ensure_future(iteration(i)) for i in range(len(items))]
         try:
             results = list(await asyncio.gather(*tasks))
-        except _Failed:
+        except BaseException as exc:
+            # As for Parallel: a failed iteration aborts the others; a stopping run stops all.
+            if isinstance(exc, _Failed):
+                for frame in frames:
+                    frame.aborted = True
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -45,7 +45,12 @@ async def run_parallel(run: _StateRun, raw_input: Any, effective: Any, attempt: 
     ]
     try:
         results = await asyncio.gather(*tasks)
-    except _Failed:
+    except BaseException as exc:
+        # One branch failed (the others are aborted, as on AWS), or the run is stopping:
+        # no branch may go on running, and writing history, after this state is over.
+        if isinstance(exc, _Failed):
+            for frame in frames:
+                frame.aborted = True
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
