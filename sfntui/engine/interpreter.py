@@ -37,6 +37,10 @@ from sfntui.engine.tasks import (
 
 #: AWS's payload quota for a state's input, output and a task's result, in UTF-8 bytes.
 MAX_PAYLOAD_BYTES = 256 * 1024
+#: AWS's quotas on variables: one variable, and one Assign's values together; and all the
+#: variables an execution holds at once.
+MAX_VARIABLE_BYTES = 256 * 1024
+MAX_VARIABLES_TOTAL_BYTES = 10 * 1024 * 1024
 
 _UNCATCHABLE = frozenset({names.RUNTIME})
 #: The state types that take time, and so have a `<Type>StateAborted` event when stopped.
@@ -134,6 +138,7 @@ class LocalExecution:
         self._random = random.Random(self.options.seed)
         self._invocations: dict[str, int] = {}
         self._task_tokens: dict[str, asyncio.Future[Any]] = {}
+        self._variable_bytes: dict[int, dict[str, int]] = {}
         #: When each waiting token last had a heartbeat sent for it.
         self.heartbeats: dict[str, datetime] = {}
         self._started: datetime | None = None
@@ -179,8 +184,8 @@ class LocalExecution:
                     "The state/task input size exceeds the maximum number of bytes service limit.",
                 )
             body = self._run_machine(self.machine, self.input, root)
-            if self.machine.timeout_seconds:
-                output = await self._with_execution_timeout(body, self.machine.timeout_seconds)
+            if self.machine.timeout_seconds or self.debugger is not None:
+                output = await self._bounded(body, self.machine.timeout_seconds)
             else:
                 output = await body
         except ExecutionStopped:
@@ -235,18 +240,25 @@ class LocalExecution:
 
     # -- machines and states -----------------------------------------------------------
 
-    async def _with_execution_timeout(self, body: Any, seconds: int) -> Any:
+    async def _bounded(self, body: Any, seconds: int | None) -> Any:
+        """The run, ended early by the machine's TimeoutSeconds or the debugger's stop, which
+        abort whatever is in flight (a task waiting for its token, a long Wait)."""
         work = asyncio.ensure_future(body)
-        timer = asyncio.ensure_future(self.clock.sleep(seconds))
-        done, _ = await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+        timer = asyncio.ensure_future(self.clock.sleep(seconds)) if seconds else None
+        stop = asyncio.ensure_future(self.debugger.stopped()) if self.debugger else None
+        guards = {g for g in (timer, stop) if g is not None}
+        done, _ = await asyncio.wait({work, *guards}, return_when=asyncio.FIRST_COMPLETED)
+        for guard in guards:
+            guard.cancel()
         if work in done:
-            timer.cancel()
             return work.result()
         work.cancel()
         try:
             await work
         except (asyncio.CancelledError, Exception):
             pass
+        if stop is not None and stop in done:
+            raise ExecutionStopped()
         raise _ExecutionTimedOut()
 
     async def _run_machine(self, machine: m.StateMachine, state_input: Any, frame: Frame) -> Any:
@@ -344,7 +356,7 @@ class LocalExecution:
             "outputDetails": {"truncated": False},
         }
         if run.assigned:
-            exited["assignedVariables"] = {k: to_json(v) for k, v in run.assigned.items()}
+            exited["assignedVariables"] = run.assigned_texts
             exited["assignedVariablesDetails"] = {"truncated": False}
         self.history.emit(frame.thread, f"{state.type}StateExited", exited)
         if self.debugger is not None:
@@ -352,7 +364,9 @@ class LocalExecution:
         return next_state, output
 
     def thread_done(self, frame: Frame) -> None:
-        """A Parallel branch or Map iteration has ended (the debugger may release others)."""
+        """A Parallel branch or Map iteration has ended: its variables are gone, and the
+        debugger may release the threads it held."""
+        self._variable_bytes.pop(id(frame.variables.maps[0]), None)
         if self.debugger is not None:
             self.debugger.thread_done(frame.location)
 
@@ -383,6 +397,20 @@ class LocalExecution:
         count = self._invocations.get(state_name, 0)
         self._invocations[state_name] = count + 1
         return count
+
+    def track_variables(self, frame: Frame, sizes: dict[str, int]) -> None:
+        """Keep the bytes of every variable held; past AWS's 10 MiB the state fails."""
+        scope = id(frame.variables.maps[0])
+        held = self._variable_bytes.setdefault(scope, {})
+        held.update(sizes)
+        total = sum(sum(s.values()) for s in self._variable_bytes.values())
+        if total > MAX_VARIABLES_TOTAL_BYTES:
+            raise StatesError(
+                names.RUNTIME,
+                f"The execution's variables would hold {total} bytes, over the "
+                f"{MAX_VARIABLES_TOTAL_BYTES} bytes an execution may store.",
+                in_state=True,
+            )
 
     def drop_token(self, token: str) -> None:
         self.heartbeats.pop(token, None)
@@ -434,6 +462,7 @@ class _StateRun:
         self.inspection = inspection
         self.context = context
         self.assigned: dict[str, Any] = {}
+        self.assigned_texts: dict[str, str] = {}
         self.jsonata = state.query_language == "JSONata"
         #: Set once the state's failure events were written (Map/Parallel after retries).
         self.evaluated_failure = False
@@ -510,6 +539,25 @@ class _StateRun:
                     "assigned in a Map iteration or Parallel branch.",
                     in_state=True,
                 )
+        texts = {name: to_json(value) for name, value in values.items()}
+        self.assigned_texts.update(texts)
+        sizes = {name: len(text.encode()) for name, text in texts.items()}
+        for name, size in sizes.items():
+            if size > MAX_VARIABLE_BYTES:
+                raise StatesError(
+                    names.RUNTIME,
+                    f"The value assigned to the variable '{name}' is {size} bytes, over the "
+                    f"{MAX_VARIABLE_BYTES} bytes a variable may hold.",
+                    in_state=True,
+                )
+        if sum(sizes.values()) > MAX_VARIABLE_BYTES:
+            raise StatesError(
+                names.RUNTIME,
+                f"The values of one Assign add up to {sum(sizes.values())} bytes, over the "
+                f"{MAX_VARIABLE_BYTES} bytes an Assign may hold.",
+                in_state=True,
+            )
+        self.execution.track_variables(self.frame, sizes)
         self.assigned.update(values)
 
     def commit_assignments(self) -> None:

@@ -416,3 +416,56 @@ def test_now_and_millis_answer_from_the_engines_clock(expression: str) -> None:
         assert result.output == int(expected.timestamp() * 1000)
     else:
         assert str(result.output).startswith(expected.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+def test_a_variable_over_256_kib_fails_the_state() -> None:
+    _, result = run(
+        jsonata(
+            {
+                "Big": {
+                    "Type": "Pass",
+                    "Assign": {"blob": "{% $pad('', 262144, 'x') %}"},
+                    "End": True,
+                }
+            }
+        )
+    )
+    assert result.error == "States.Runtime"
+    assert "'blob'" in (result.cause or "") and "262146 bytes" in (result.cause or "")
+
+
+def test_one_assign_over_256_kib_together_fails_the_state() -> None:
+    half = "y" * (150 * 1024)
+    _, result = run(
+        {
+            "StartAt": "Two",
+            "States": {
+                "Two": {"Type": "Pass", "Assign": {"a.$": "$.t", "b.$": "$.t"}, "End": True}
+            },
+        },
+        {"t": half},
+    )
+    assert result.error == "States.Runtime"
+    assert "add up to" in (result.cause or "")
+
+
+def test_variables_of_finished_iterations_do_not_count_against_the_total() -> None:
+    hold = {"Type": "Pass", "Assign": {"held.$": "$.t"}, "OutputPath": "$.n", "End": True}
+    _, result = run(
+        {
+            "StartAt": "Each",
+            "States": {
+                "Each": {
+                    "Type": "Map",
+                    "ItemsPath": "$.items",
+                    "MaxConcurrency": 1,
+                    "ItemSelector": {"t.$": "$.t", "n.$": "$$.Map.Item.Value"},
+                    "ItemProcessor": {"StartAt": "Hold", "States": {"Hold": hold}},
+                    "End": True,
+                }
+            },
+        },
+        {"items": list(range(60)), "t": "z" * (200 * 1024)},
+    )
+    assert result.status == "SUCCEEDED"  # 60 x 200 KiB, but never more than one held at once
+    assert result.output == list(range(60))
