@@ -9,8 +9,10 @@ its timeout all resolve in the order real time would give them, instantly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -20,6 +22,8 @@ class Clock(Protocol):
 
     async def sleep(self, seconds: float) -> None: ...
 
+    def hold(self) -> contextlib.AbstractContextManager[None]: ...
+
 
 class RealClock:
     def now(self) -> datetime:
@@ -27,6 +31,9 @@ class RealClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
+
+    def hold(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
 
 DEFAULT_START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -40,6 +47,9 @@ class VirtualClock:
         self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._pumping = False
+        #: Tasks doing real work (a handler, an AWS call), and those of them now asleep here.
+        self._holders: dict[asyncio.Task[object] | None, int] = {}
+        self._parked: set[asyncio.Task[object] | None] = set()
 
     def now(self) -> datetime:
         return self._now
@@ -47,6 +57,22 @@ class VirtualClock:
     def advance(self, seconds: float) -> None:
         """Move time forward by hand (waking nobody early): for tests and the debugger."""
         self._now += timedelta(seconds=seconds)
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Real work is in flight in this task: an idle event loop is then waiting on it, not
+        on the clock, and time does not leap ahead (to a timeout, say) until it is done. The
+        task's own sleeps on this clock still let time move."""
+        task = asyncio.current_task()
+        self._holders[task] = self._holders.get(task, 0) + 1
+        try:
+            yield
+        finally:
+            if self._holders[task] == 1:
+                del self._holders[task]
+            else:
+                self._holders[task] -= 1
+            self._kick(asyncio.get_running_loop())
 
     async def sleep(self, seconds: float) -> None:
         if seconds <= 0:
@@ -56,10 +82,21 @@ class VirtualClock:
         future: asyncio.Future[None] = loop.create_future()
         wake = self._now + timedelta(seconds=seconds)
         heapq.heappush(self._sleepers, (wake, next(self._order), future))
-        if not self._pumping:
+        task = asyncio.current_task()
+        holding = task in self._holders
+        if holding:
+            self._parked.add(task)
+        self._kick(loop)
+        try:
+            await future
+        finally:
+            if holding:
+                self._parked.discard(task)
+
+    def _kick(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._sleepers and not self._pumping:
             self._pumping = True
             loop.call_soon(self._pump, loop, 0)
-        await future
 
     def _pump(self, loop: asyncio.AbstractEventLoop, rounds: int) -> None:
         ready = getattr(loop, "_ready", None)
@@ -69,7 +106,9 @@ class VirtualClock:
             return
         while self._sleepers and self._sleepers[0][2].done():
             heapq.heappop(self._sleepers)
-        if not self._sleepers:
+        if not self._sleepers or any(t not in self._parked for t in self._holders):
+            # Nothing to wake, or real work still running: the next sleep or the end of
+            # that work starts the pump again.
             self._pumping = False
             return
         wake = self._sleepers[0][0]

@@ -175,9 +175,12 @@ class Debugger:
         self._mode: str = "run"  # run | step | step_into | step_out | pause | every
         self._anchor: Location = ()
         self._follow: Location | None = None
+        #: The followed iteration waits for a MaxConcurrency slot: the others must run.
+        self._follow_blocked = False
         self._resume: asyncio.Future[None] | None = None
         self._holding: set[asyncio.Future[None]] = set()
         self._stopping = False
+        self._stop_requested: asyncio.Event | None = None
         self._edit_input: tuple[bool, Any] = (False, None)
         self._edit_result: tuple[bool, Any] = (False, None)
 
@@ -243,14 +246,36 @@ class Debugger:
     def follow(self, location: Location) -> None:
         """With concurrent iterations, the one to step into; the others wait."""
         self._follow = tuple(location)
+        self._follow_blocked = False
 
     def pause(self) -> None:
         """A running run stops at its next transition."""
         self._mode = "pause"
 
     def stop(self) -> None:
+        """End the run now (ABORTED), even in the middle of a task or a Wait."""
         self._stopping = True
+        self._stop_event().set()
         self._release()
+
+    async def stopped(self) -> None:
+        """Returns when `stop` is called: the engine then aborts whatever is in flight."""
+        await self._stop_event().wait()
+
+    def reset(self) -> None:
+        """Ready for a new run: control state goes; breakpoints and watches stay."""
+        self._stopping = False
+        self._stop_requested = None
+        self._mode = "run"
+        self._anchor, self._follow, self._follow_blocked = (), None, False
+        self._edit_input = self._edit_result = (False, None)
+        self.current = None
+        self.stops = asyncio.Queue()
+
+    def _stop_event(self) -> asyncio.Event:
+        if self._stop_requested is None:
+            self._stop_requested = asyncio.Event()
+        return self._stop_requested
 
     def set_input(self, value: Any) -> None:
         """While paused on entering a state: run it on this input instead."""
@@ -267,10 +292,13 @@ class Debugger:
         if self._resume is not None and not self._resume.done():
             self._resume.set_result(None)
         if not hold_others:
-            for future in self._holding:
-                if not future.done():
-                    future.set_result(None)
-            self._holding.clear()
+            self._release_held()
+
+    def _release_held(self) -> None:
+        for future in self._holding:
+            if not future.done():
+                future.set_result(None)
+        self._holding.clear()
 
     # -- the engine's side -------------------------------------------------------------
 
@@ -286,15 +314,32 @@ class Debugger:
         )
 
     def thread_done(self, location: Location) -> None:
-        """A branch or iteration ended: if it was the one followed, the others may go."""
-        if self._anchor[: len(location)] == location and self._holding:
-            self._release()
+        """A branch or iteration ended: if it was the one followed, stepping goes on in its
+        parent, and the others it held may go (the parent cannot move on without them)."""
+        if not location or self._anchor[: len(location)] != location:
+            return
+        if self._mode in ("step", "step_into"):
+            self._anchor = location[:-1]
+            if self._follow is not None and self._follow[: len(location)] == location:
+                self._follow = None
+        self._release_held()
+
+    def waiting_for_slot(self, location: Location) -> None:
+        """A Map iteration waits for a MaxConcurrency slot: if it is the one followed (or
+        holds it), the threads holding the slots must not be held, or nothing moves."""
+        follow = self._follow
+        if follow is not None and follow[: len(location)] == location:
+            self._follow_blocked = True
+            self._release_held()
 
     async def gate(self, moment: Moment, run: _StateRun, data: Any = None) -> None:
         if not self.active:
             return
         if self._stopping:
             raise ExecutionStopped()
+        follow = self._follow
+        if self._follow_blocked and follow and run.frame.location[: len(follow)] == follow:
+            self._follow_blocked = False
         reason, point = self._reason(moment, run, data)
         if reason is None:
             if self.paused or self._holds(run):
@@ -351,9 +396,9 @@ class Debugger:
             or self._anchor[: len(location)] == location
         )
         if self._mode == "step_into" and self._follow is not None and related:
-            return location[: len(self._follow)] != self._follow and len(location) > len(
-                self._anchor
-            )
+            if location[: len(self._follow)] == self._follow or self._follow_blocked:
+                return False
+            return len(location) > len(self._anchor)
         return not related
 
     async def _wait_held(self) -> None:
@@ -423,8 +468,5 @@ class DebugSession:
         if self._task is not None and not self._task.done():
             self.debugger.stop()
             await self._task
-        self.debugger._stopping = False
-        self.debugger._mode = "run"
-        self.debugger.current = None
-        self.debugger.stops = asyncio.Queue()
+        self.debugger.reset()
         self.start()

@@ -2,8 +2,10 @@
 
 JSONPath states fill `input`, `afterInputPath`, `afterParameters`, `result`,
 `afterResultSelector`, `afterResultPath`, `output`; JSONata states fill `input`,
-`afterArguments`, `result`, `output` and `variables` (after Assign). Values are references to
-the immutable JSON values the engine built, never copies.
+`afterArguments`, `result`, `output` and `variables` (after Assign). A Map state adds
+`afterItemsPath`, `afterItemSelector`, `afterItemBatcher` and the limits it ran with
+(`maxConcurrency`, `toleratedFailureCount`, `toleratedFailurePercentage`). Values are
+references to the immutable JSON values the engine built, never copies.
 """
 
 from __future__ import annotations
@@ -15,12 +17,22 @@ STEPS_JSONPATH = (
     "input",
     "afterInputPath",
     "afterParameters",
+    "afterItemsPath",
+    "afterItemSelector",
+    "afterItemBatcher",
     "result",
     "afterResultSelector",
     "afterResultPath",
     "output",
 )
-STEPS_JSONATA = ("input", "afterArguments", "result", "output")
+STEPS_JSONATA = (
+    "input",
+    "afterArguments",
+    "afterItemSelector",
+    "afterItemBatcher",
+    "result",
+    "output",
+)
 
 
 @dataclass

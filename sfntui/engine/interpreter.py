@@ -149,6 +149,8 @@ class LocalExecution:
         self._last_time: datetime | None = None
         self._last_time_text = ""
         self.child_runs: list[LocalExecution] = []
+        #: Where this run sits in its parent's: a distributed Map's child is one iteration.
+        self.root_location: tuple[tuple[str, str, int], ...] = ()
         opts = self.options
         self.state_machine_arn = (
             f"arn:aws:states:{opts.region}:{opts.account}:stateMachine:{opts.state_machine_name}"
@@ -168,7 +170,7 @@ class LocalExecution:
 
     async def run(self) -> ExecutionResult:
         self._started = self.clock.now()
-        root = Frame(Thread(), ChainMap({}))
+        root = Frame(Thread(), ChainMap({}), self.root_location)
         input_text = to_json(self.input)
         details: dict[str, Any] = {
             "input": input_text,
@@ -194,6 +196,12 @@ class LocalExecution:
             )
             self.result = ExecutionResult("ABORTED", error="Debugger.Stopped", cause="Stopped")
             return self.result
+        except asyncio.CancelledError:
+            # Stopped from outside (a distributed Map's child when the Map is stopped): the
+            # history still ends, as an aborted execution's does.
+            self.history.emit(root.thread, "ExecutionAborted", {})
+            self.result = ExecutionResult("ABORTED")
+            raise
         except _ExecutionTimedOut:
             self.history.emit(root.thread, "ExecutionTimedOut", {})
             self.result = ExecutionResult("TIMED_OUT")
@@ -247,16 +255,22 @@ class LocalExecution:
         timer = asyncio.ensure_future(self.clock.sleep(seconds)) if seconds else None
         stop = asyncio.ensure_future(self.debugger.stopped()) if self.debugger else None
         guards = {g for g in (timer, stop) if g is not None}
-        done, _ = await asyncio.wait({work, *guards}, return_when=asyncio.FIRST_COMPLETED)
-        for guard in guards:
-            guard.cancel()
+        done: set[asyncio.Future[Any]] = set()
+        try:
+            done, _ = await asyncio.wait({work, *guards}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # Also when this run is itself cancelled (a distributed Map's child whose Map
+            # is stopped): nothing it started may go on running.
+            for guard in guards:
+                guard.cancel()
+            if work not in done:
+                work.cancel()
+                try:
+                    await work
+                except (asyncio.CancelledError, Exception):
+                    pass
         if work in done:
             return work.result()
-        work.cancel()
-        try:
-            await work
-        except (asyncio.CancelledError, Exception):
-            pass
         if stop is not None and stop in done:
             raise ExecutionStopped()
         raise _ExecutionTimedOut()
@@ -843,6 +857,8 @@ class _StateRun:
                 continue
             error_output: dict[str, Any] = {"Error": error, "Cause": cause}
             self.inspection.error, self.inspection.cause = error, cause
+            # The failed state never completed: only the catcher's Assign takes effect.
+            self.assigned, self.assigned_texts = {}, {}
             if self.jsonata:
                 bindings = self.bindings(None, input=raw_input, errorOutput=error_output)
                 self.assign(catcher.assign, bindings)
@@ -855,10 +871,8 @@ class _StateRun:
                 self.assign(catcher.assign, self.bindings(error_output))
                 if catcher.result_path is None:
                     output = raw_input
-                elif not catcher.result_path.steps:
-                    output = error_output
                 else:
-                    output = set_at(raw_input, catcher.result_path, error_output)
+                    output = self.result_path(raw_input, error_output, catcher.result_path, False)
             self.inspection.data["afterResultPath"] = output
             return catcher.next, output
         return None

@@ -8,13 +8,14 @@ AWS, and failures are counted against ToleratedFailureCount/Percentage.
 from __future__ import annotations
 
 import asyncio
-import math
+import functools
 from typing import TYPE_CHECKING, Any
 
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import StatesError
-from sfntui.asl.templates import to_json
+from sfntui.asl.paths import compile_path
+from sfntui.asl.templates import compile_template, to_json
 
 if TYPE_CHECKING:
     from sfntui.engine.interpreter import _StateRun
@@ -85,9 +86,11 @@ def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) ->
             )
         return value
     source = raw_input if run.jsonata else effective
-    value = (
-        source if run.jsonata else run.apply_path(state.items_path, effective, "ItemsPath", False)
-    )
+    if run.jsonata:
+        value = source
+    else:
+        value = run.apply_path(state.items_path, effective, "ItemsPath", False)
+        run.inspection.data["afterItemsPath"] = value
     if not isinstance(value, list):
         raise StatesError(
             names.QUERY_EVALUATION_ERROR,
@@ -114,12 +117,43 @@ def _iteration_input(run: _StateRun, state: m.MapState, index: int, item: Any, s
     return state.item_selector.evaluate(bindings)
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled_field(value: str, kind: str, language: str) -> Any:
+    """A limit field's path (`...Path`) or JSONata expression, compiled once."""
+    if kind == "path":
+        return compile_path(value)
+    return compile_template(value, "JSONata" if language == "JSONata" else "JSONPath")
+
+
+def _limit(run: _StateRun, state: m.MapState, fields: Any, key: str, source: Any) -> int | None:
+    """A count such as ItemBatcher's MaxItemsPerBatch or ReaderConfig's MaxItems: a number, a
+    JSONata expression, or read from the input through its `...Path` twin (0: no limit)."""
+    value = fields.get(key)
+    if isinstance(value, str):
+        template = _compiled_field(value, "template", state.query_language)
+        value = template.evaluate(run.bindings(None, input=source))
+    elif value is None and isinstance(fields.get(key + "Path"), str):
+        path = _compiled_field(fields[key + "Path"], "path", state.query_language)
+        value = run.apply_path(path, source, key + "Path", False)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StatesError(
+            names.QUERY_EVALUATION_ERROR if run.jsonata else names.RUNTIME,
+            f"The {key} field must be a positive integer but was: {to_json(value)}",
+            in_state=True,
+        )
+    return value or None
+
+
 def _batches(run: _StateRun, state: m.MapState, items: list[Any], source: Any) -> list[Any]:
     batcher = state.item_batcher
     if not batcher:
         return items
-    size = batcher.get("MaxItemsPerBatch") or len(items) or 1
-    max_bytes = batcher.get("MaxInputBytesPerBatch")
+    size = _limit(run, state, batcher, "MaxItemsPerBatch", source) or len(items) or 1
+    max_bytes = _limit(run, state, batcher, "MaxInputBytesPerBatch", source)
     batch_input = (
         state.item_batcher_input.evaluate(run.bindings(source, input=source))
         if state.item_batcher_input is not None
@@ -165,6 +199,8 @@ async def run_map(run: _StateRun, raw_input: Any, effective: Any, attempt: int) 
             f"MaxConcurrency must be a non-negative integer: {concurrency}",
             in_state=True,
         )
+    if concurrency is not None:
+        run.inspection.data["maxConcurrency"] = concurrency
     if state.mode == "DISTRIBUTED":
         return await _run_distributed(run, state, items, source, concurrency or 0)
     return await _run_inline(run, state, items, source, concurrency or 0)
@@ -186,6 +222,8 @@ async def _run_inline(
     async def iteration(index: int) -> Any:
         frame = frames[index]
         if limit is not None:
+            if limit.locked() and execution.debugger is not None:
+                execution.debugger.waiting_for_slot(frame.location)
             await limit.acquire()
         try:
             execution.history.emit(
@@ -277,8 +315,17 @@ async def _run_distributed(
         raise StatesError(
             names.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.", in_state=True
         )
+    for key, value in (
+        ("toleratedFailureCount", tolerated_count),
+        ("toleratedFailurePercentage", tolerated_percentage),
+    ):
+        if value is not None:
+            run.inspection.data[key] = value
     inputs = [_iteration_input(run, state, i, item, source) for i, item in enumerate(items)]
+    run.inspection.data["afterItemSelector"] = inputs
     work = _batches(run, state, inputs, source)
+    if state.item_batcher:
+        run.inspection.data["afterItemBatcher"] = work
     opts = execution.options
     label = state.label or state.name
     run_id = f"{opts.name}:{label}"
@@ -286,12 +333,11 @@ async def _run_distributed(
         f"arn:aws:states:{opts.region}:{opts.account}:mapRun:{opts.state_machine_name}/{run_id}"
     )
     execution.history.emit(thread, "MapRunStarted", {"mapRunArn": map_run_arn})
-    failures = 0
+    failed_items = 0
     results: list[Any] = [None] * len(work)
-    children: list[LocalExecution] = []
 
     async def child(index: int) -> None:
-        nonlocal failures
+        nonlocal failed_items
         sub = LocalExecution(
             state.processor,
             work[index],
@@ -308,14 +354,20 @@ async def _run_distributed(
             debugger=execution.debugger,
         )
         sub._invocations = execution._invocations
+        sub.root_location = (*run.frame.location, ("Map", state.name, index))
         if execution.keep_child_runs:
-            children.append(sub)
-        outcome = await sub.run()
+            execution.child_runs.append(sub)  # at once: a screen may follow it live
+        try:
+            outcome = await sub.run()
+        finally:
+            if execution.debugger is not None:
+                execution.debugger.thread_done(sub.root_location)
         execution.transitions += sub.transitions
         if outcome.status == "SUCCEEDED":
             results[index] = outcome.output
         else:
-            failures += 1
+            # AWS counts failed items: a failed batch fails every item in it.
+            failed_items += len(work[index]["Items"]) if state.item_batcher else 1
             results[index] = {"Error": outcome.error, "Cause": outcome.cause}
 
     # A pool of workers, as many as the concurrency allows, each taking the next item: a
@@ -327,14 +379,11 @@ async def _run_distributed(
             await child(index)
 
     workers = min(len(work), concurrency or DISTRIBUTED_DEFAULT_CONCURRENCY)
+    if execution.debugger is not None:
+        for index in range(workers, len(work)):  # these wait for a worker to be free
+            execution.debugger.waiting_for_slot((*run.frame.location, ("Map", state.name, index)))
     await asyncio.gather(*(worker() for _ in range(workers)))
-    execution.child_runs.extend(children)
-    allowed = 0
-    if tolerated_count is not None:
-        allowed = tolerated_count
-    if tolerated_percentage is not None and work:
-        allowed = max(allowed, math.floor(len(work) * tolerated_percentage / 100))
-    if failures > allowed:
+    if _threshold_exceeded(failed_items, len(inputs), tolerated_count, tolerated_percentage):
         cause = "The specified tolerated failure threshold was exceeded"
         execution.history.emit(
             thread,
@@ -345,6 +394,18 @@ async def _run_distributed(
     execution.history.emit(thread, "MapRunSucceeded")
     execution.history.emit(thread, "MapStateSucceeded")
     return results
+
+
+def _threshold_exceeded(
+    failed: int, total: int, count: int | None, percentage: float | None
+) -> bool:
+    """Over ToleratedFailureCount, or over ToleratedFailurePercentage of all the items: with
+    both given, either one fails the Map Run; with neither, no failure is tolerated."""
+    if count is None and percentage is None:
+        return failed > 0
+    if count is not None and failed > count:
+        return True
+    return percentage is not None and total > 0 and failed * 100 > percentage * total
 
 
 async def _read_items(run: _StateRun, state: m.MapState, source: Any) -> list[Any]:
@@ -375,7 +436,8 @@ async def _read_items(run: _StateRun, state: m.MapState, source: Any) -> list[An
         extra={"item_reader": reader},
     )
     try:
-        value = await resolver.invoke(invocation)
+        with run.execution.clock.hold():
+            value = await resolver.invoke(invocation)
     except TaskFailure as failure:
         raise StatesError(failure.error, failure.cause) from None
     if isinstance(value, dict) and "Items" in value and isinstance(value["Items"], list):
@@ -384,7 +446,7 @@ async def _read_items(run: _StateRun, state: m.MapState, source: Any) -> list[An
         raise StatesError(
             names.ITEM_READER_FAILED, "The ItemReader did not produce a list of items."
         )
-    max_items = (reader.get("ReaderConfig") or {}).get("MaxItems")
-    if isinstance(max_items, int) and max_items > 0:
+    max_items = _limit(run, state, reader.get("ReaderConfig") or {}, "MaxItems", source)
+    if max_items is not None:
         value = value[:max_items]
     return value

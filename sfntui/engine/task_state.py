@@ -47,7 +47,9 @@ class _Events:
         execution = self.run.execution
         execution.history.emit(self.run.frame.thread, self.prefix + suffix, details or None)
 
-    def scheduled(self, parameters: Any, timeout: int | None, heartbeat: int | None) -> None:
+    def scheduled(
+        self, parameters: Any, timeout: int | None, heartbeat: int | None, credentials: Any
+    ) -> None:
         text = to_json(parameters)
         details: dict[str, Any]
         if self.prefix == "Task":
@@ -60,9 +62,20 @@ class _Events:
             }
         if timeout is not None:
             details["timeoutInSeconds"] = timeout
-        if heartbeat is not None:
+        # The API's detail shapes: a Lambda function has no heartbeat, an activity no credentials.
+        if heartbeat is not None and self.prefix != "LambdaFunction":
             details["heartbeatInSeconds"] = heartbeat
+        if isinstance(credentials, dict) and "RoleArn" in credentials and self.prefix != "Activity":
+            details["taskCredentials"] = {"roleArn": credentials["RoleArn"]}
         self.emit("Scheduled", details)
+
+    def result_too_big(self) -> str:
+        """AWS's cause when the result is over the payload quota: the service names the task."""
+        name = self.resource_type if self.prefix == "Task" else self.resource.arn
+        return (
+            f"The state/task '{name}' returned a result with a size exceeding the maximum "
+            "number of bytes service limit."
+        )
 
     def started(self) -> None:
         if self.prefix == "Activity":
@@ -75,8 +88,8 @@ class _Events:
     def submitted(self, output: Any) -> None:
         self.emit("Submitted", {"output": to_json(output), "outputDetails": {"truncated": False}})
 
-    def succeeded(self, output: Any) -> None:
-        self.emit("Succeeded", {"output": to_json(output), "outputDetails": {"truncated": False}})
+    def succeeded(self, output_text: str) -> None:
+        self.emit("Succeeded", {"output": output_text, "outputDetails": {"truncated": False}})
 
     def failed(self, error: str | None, cause: str | None) -> None:
         details: dict[str, Any] = {"error": error}
@@ -96,9 +109,11 @@ async def _await_token_with_heartbeats(
     while True:
         wait = (last - execution.clock.now()).total_seconds() + seconds
         timer = asyncio.ensure_future(execution.clock.sleep(wait))
-        done, _ = await asyncio.wait({token_future, timer}, return_when=asyncio.FIRST_COMPLETED)
-        if token_future in done:
+        try:
+            done, _ = await asyncio.wait({token_future, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
             timer.cancel()
+        if token_future in done:
             return token_future.result()
         beat = execution.heartbeats.get(token)
         if beat is None or beat <= last:
@@ -132,6 +147,8 @@ def _seconds(run: _StateRun, template: Any, path: Any, effective: Any, field: st
 
 
 async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+    from sfntui.engine.interpreter import _too_big
+
     state = run.state
     assert isinstance(state, m.TaskState)
     resource = run.resource()
@@ -157,8 +174,13 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, source, "HeartbeatSeconds"
     )
+    credentials = None
+    if state.credentials is not None:
+        credentials = state.credentials.evaluate(
+            run.bindings(None, input=raw_input) if run.jsonata else run.bindings(effective)
+        )
     events = _Events(resource, run)
-    events.scheduled(parameters, timeout, heartbeat)
+    events.scheduled(parameters, timeout, heartbeat, credentials)
     resolver = run.execution.resolvers.find(state.name, resource)
     if resolver is None:
         events.failed(names.RUNTIME, f"Nothing answers the Task state '{state.name}'.")
@@ -169,6 +191,7 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         )
     events.started()
     invocation = run.invocation(parameters, attempt)
+    invocation.credentials = credentials
     if token_future is not None:
         invocation.task_token = run.context["Task"]["Token"]
     try:
@@ -185,7 +208,13 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         task = run.context.pop("Task", None)
         if task is not None:
             run.execution.drop_token(task["Token"])
-    events.succeeded(result)
+    result_text = to_json(result)
+    if _too_big(result_text):
+        # The connector's output over the quota fails the task (States.ALL cannot catch it).
+        cause = events.result_too_big()
+        events.failed(names.DATA_LIMIT_EXCEEDED, cause)
+        raise StatesError(names.DATA_LIMIT_EXCEEDED, cause)
+    events.succeeded(result_text)
     return result
 
 
@@ -204,7 +233,8 @@ async def _call(
 
     async def call() -> Any:
         try:
-            response = await resolver.invoke(invocation)
+            with clock.hold():
+                response = await resolver.invoke(invocation)
         except TaskFailure:
             if pattern:
                 events.submitted({})

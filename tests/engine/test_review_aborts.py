@@ -24,7 +24,9 @@ from sfntui.engine.runner import RunSetup, prepare
 START = datetime(2024, 3, 1, tzinfo=UTC)
 
 
-async def run(definition: dict, execution_input: Any = None) -> tuple[LocalExecution, ExecutionResult]:
+async def run(
+    definition: dict, execution_input: Any = None
+) -> tuple[LocalExecution, ExecutionResult]:
     execution = LocalExecution(
         parse_state_machine(definition), execution_input, clock=VirtualClock(START)
     )
@@ -123,7 +125,9 @@ async def test_a_failing_iteration_aborts_the_iterations_still_running() -> None
 
     assert (result.status, result.error) == ("FAILED", "Broken")
     events = execution.history.events
-    aborted = [e["mapIterationAbortedEventDetails"] for e in events if e["type"] == "MapIterationAborted"]
+    aborted = [
+        e["mapIterationAbortedEventDetails"] for e in events if e["type"] == "MapIterationAborted"
+    ]
     assert aborted == [{"name": "Each", "index": 1}, {"name": "Each", "index": 2}]
     seen = types(execution)
     assert seen.count("WaitStateAborted") == 2
