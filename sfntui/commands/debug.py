@@ -45,8 +45,7 @@ async def _batch(session: DebugSession, setup: RunSetup) -> int:
 def debug_command(args: argparse.Namespace) -> int:
     if not args.batch:
         print(
-            "sfntui: debug runs in --batch mode from the command line; the interactive "
-            "debugger is the app's",
+            "sfntui: debug needs --batch: every stop is printed as one JSON line",
             file=sys.stderr,
         )
         return 2
@@ -75,6 +74,6 @@ def debug_command(args: argparse.Namespace) -> int:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
     except ExpressionSyntaxError as exc:
-        print(f"sfntui: {exc.message}", file=sys.stderr)
+        print(f"sfntui: --when or --watch {exc.text!r}: {exc.message}", file=sys.stderr)
         return 2
     return asyncio.run(_batch(session, setup))

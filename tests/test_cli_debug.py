@@ -1,0 +1,109 @@
+"""`sfntui debug --batch`: every stop as one JSON line, then the run's result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sfntui.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ORDER = str(EXAMPLES / "order.asl.json")
+INPUT = str(EXAMPLES / "order.input.json")
+
+
+def lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_breakpoints_with_a_condition_and_watches(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "debug",
+            ORDER,
+            "--input-file",
+            INPUT,
+            "--virtual-clock",
+            "--batch",
+            "--break",
+            "PackItem",
+            "--when",
+            '$.sku != "lamp"',
+            "--watch",
+            "$.sku",
+        ]
+    )
+    *stops, end = lines(capsys)
+    assert code == 0
+    assert [s["watches"]["$.sku"] for s in stops] == ["book", "mug"]
+    assert [s["location"][0]["index"] for s in stops] == [0, 2]
+    assert stops[0]["inspection"] == {"input": {"sku": "book", "position": 0}}
+    assert end["result"]["status"] == "SUCCEEDED"
+
+
+def test_an_exit_breakpoint_shows_every_processing_step(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "debug",
+            ORDER,
+            "--input-file",
+            INPUT,
+            "--virtual-clock",
+            "--batch",
+            "--break",
+            "ChargeCard:exit",
+        ]
+    )
+    stop, _ = lines(capsys)
+    assert code == 0
+    assert (stop["state"], stop["moment"]) == ("ChargeCard", "exit")
+    charge = {"orderId": "A-1001", "amount": 42.5, "chargeId": "ch_A-1001"}
+    assert stop["inspection"]["afterParameters"] == charge
+    assert stop["inspection"]["output"]["charge"] == charge
+
+
+def test_step_stops_at_every_transition(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["debug", ORDER, "--virtual-clock", "--batch", "--step"])
+    *stops, end = lines(capsys)
+    assert code == 1  # the empty order is rejected
+    assert [(s["state"], s["moment"]) for s in stops] == [
+        ("ValidateOrder", "enter"),
+        ("ValidateOrder", "exit"),
+        ("RejectOrder", "enter"),
+        ("RejectOrder", "error"),
+    ]
+    assert end["result"]["error"] == "OrderRejected"
+
+
+def test_break_on_error_stops_before_the_run_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["debug", ORDER, "--virtual-clock", "--batch", "--break-on-error"])
+    stop, end = lines(capsys)
+    assert code == 1
+    assert (stop["state"], stop["moment"], stop["error"]) == (
+        "RejectOrder",
+        "error",
+        "OrderRejected",
+    )
+    assert end["result"]["status"] == "FAILED"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--break", "Nope"], "no state 'Nope'"),
+        (["--break", "PackItem", "--when", "$.a ==== 1"], "--when or --watch"),
+    ],
+)
+def test_bad_breakpoints_are_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["debug", ORDER, "--batch", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_debug_needs_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["debug", ORDER]) == 2
+    assert "--batch" in capsys.readouterr().err
