@@ -28,7 +28,8 @@ from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesEr
 from sfntui.asl.paths import Path, compile_path
 
 if TYPE_CHECKING:
-    from sfntui.engine.interpreter import ExecutionResult, LocalExecution, _StateRun
+    from sfntui.engine.interpreter import ExecutionResult, LocalExecution
+    from sfntui.engine.state_run import StateRun
 
 Moment = Literal["enter", "result", "exit", "error"]
 Location = tuple[tuple[str, str, int], ...]
@@ -94,7 +95,7 @@ class Breakpoint:
     branch: int | None = None
     enabled: bool = True
 
-    def matches(self, moment: Moment, run: _StateRun, data: Any) -> bool:
+    def matches(self, moment: Moment, run: StateRun, data: Any) -> bool:
         if not self.enabled or self.state != run.state.name or self.moment != moment:
             return False
         location = run.frame.location
@@ -332,7 +333,7 @@ class Debugger:
             self._follow_blocked = True
             self._release_held()
 
-    async def gate(self, moment: Moment, run: _StateRun, data: Any = None) -> None:
+    async def gate(self, moment: Moment, run: StateRun, data: Any = None) -> None:
         if not self.active:
             return
         if self._stopping:
@@ -364,7 +365,7 @@ class Debugger:
         edit, self._edit_result = self._edit_result, (False, None)
         return edit
 
-    def _reason(self, moment: Moment, run: _StateRun, data: Any) -> tuple[str | None, int | None]:
+    def _reason(self, moment: Moment, run: StateRun, data: Any) -> tuple[str | None, int | None]:
         for point in self.breakpoints.values():
             if point.matches(moment, run, data):
                 return "breakpoint", point.id
@@ -386,7 +387,7 @@ class Debugger:
             return "step", None
         return None, None
 
-    def _holds(self, run: _StateRun) -> bool:
+    def _holds(self, run: StateRun) -> bool:
         """While stepping one thread, the threads not on its way wait."""
         if self._mode not in ("step", "step_into"):
             return False
@@ -410,7 +411,7 @@ class Debugger:
             self._holding.discard(future)
 
     def _pause_at(
-        self, moment: Moment, run: _StateRun, data: Any, reason: str, point: int | None
+        self, moment: Moment, run: StateRun, data: Any, reason: str, point: int | None
     ) -> None:
         if self._mode == "pause":
             self._mode = "run"

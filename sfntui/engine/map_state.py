@@ -18,14 +18,14 @@ from sfntui.asl.paths import compile_path
 from sfntui.asl.templates import compile_template, to_json
 
 if TYPE_CHECKING:
-    from sfntui.engine.interpreter import _StateRun
+    from sfntui.engine.state_run import StateRun
 
 #: AWS runs at most this many child executions of a distributed Map at once by default.
 DISTRIBUTED_DEFAULT_CONCURRENCY = 1000
 
 
 def _number_field(
-    run: _StateRun, template: Any, path: Any, effective: Any, field: str, kind: type
+    run: StateRun, template: Any, path: Any, effective: Any, field: str, kind: type
 ) -> Any:
     if template is not None:
         value = template.evaluate(run.bindings(effective, input=effective))
@@ -60,8 +60,8 @@ def _expression_text(template: Any) -> str:
     return expression.text if expression is not None else ""
 
 
-def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) -> list[Any]:
-    from sfntui.engine.interpreter import json_type
+def _items(run: StateRun, state: m.MapState, raw_input: Any, effective: Any) -> list[Any]:
+    from sfntui.engine.state_run import json_type
 
     if run.jsonata and state.items is not None:
         value = state.items.evaluate(run.bindings(None, input=raw_input))
@@ -100,7 +100,7 @@ def _items(run: _StateRun, state: m.MapState, raw_input: Any, effective: Any) ->
     return value
 
 
-def _iteration_input(run: _StateRun, state: m.MapState, index: int, item: Any, source: Any) -> Any:
+def _iteration_input(run: StateRun, state: m.MapState, index: int, item: Any, source: Any) -> Any:
     if state.item_selector is None:
         return item
     context = dict(run.context)
@@ -125,7 +125,7 @@ def _compiled_field(value: str, kind: str, language: str) -> Any:
     return compile_template(value, "JSONata" if language == "JSONata" else "JSONPath")
 
 
-def _limit(run: _StateRun, state: m.MapState, fields: Any, key: str, source: Any) -> int | None:
+def _limit(run: StateRun, state: m.MapState, fields: Any, key: str, source: Any) -> int | None:
     """A count such as ItemBatcher's MaxItemsPerBatch or ReaderConfig's MaxItems: a number, a
     JSONata expression, or read from the input through its `...Path` twin (0: no limit)."""
     value = fields.get(key)
@@ -148,7 +148,7 @@ def _limit(run: _StateRun, state: m.MapState, fields: Any, key: str, source: Any
     return value or None
 
 
-def _batches(run: _StateRun, state: m.MapState, items: list[Any], source: Any) -> list[Any]:
+def _batches(run: StateRun, state: m.MapState, items: list[Any], source: Any) -> list[Any]:
     batcher = state.item_batcher
     if not batcher:
         return items
@@ -180,7 +180,7 @@ def _batches(run: _StateRun, state: m.MapState, items: list[Any], source: Any) -
     return out
 
 
-async def run_map(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+async def run_map(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
     state = run.state
     assert isinstance(state, m.MapState)
     source = raw_input if run.jsonata else effective
@@ -207,9 +207,9 @@ async def run_map(run: _StateRun, raw_input: Any, effective: Any, attempt: int) 
 
 
 async def _run_inline(
-    run: _StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
+    run: StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
 ) -> list[Any]:
-    from sfntui.engine.interpreter import _Failed
+    from sfntui.engine.outcome import StateFailed
 
     execution = run.execution
     thread = run.frame.thread
@@ -231,7 +231,7 @@ async def _run_inline(
             )
             try:
                 result = await execution._run_machine(state.processor, inputs[index], frame)
-            except _Failed:
+            except StateFailed:
                 execution.history.emit(
                     frame.thread, "MapIterationFailed", {"name": state.name, "index": index}
                 )
@@ -256,7 +256,7 @@ async def _run_inline(
         try:
             for index in range(len(items)):
                 results.append(await iteration(index))
-        except _Failed:
+        except StateFailed:
             _map_failed(run, frames)
             raise
     else:
@@ -265,7 +265,7 @@ async def _run_inline(
             results = list(await asyncio.gather(*tasks))
         except BaseException as exc:
             # As for Parallel: a failed iteration aborts the others; a stopping run stops all.
-            if isinstance(exc, _Failed):
+            if isinstance(exc, StateFailed):
                 for frame in frames:
                     frame.aborted = True
             for task in tasks:
@@ -279,14 +279,14 @@ async def _run_inline(
     return results
 
 
-def _map_failed(run: _StateRun, frames: list[Any]) -> None:
+def _map_failed(run: StateRun, frames: list[Any]) -> None:
     thread = run.frame.thread
     if frames:
         thread.last_id = max(thread.last_id, *(f.thread.last_id for f in frames))
 
 
 async def _run_distributed(
-    run: _StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
+    run: StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
 ) -> list[Any]:
     from sfntui.engine.interpreter import LocalExecution, RunOptions
 
@@ -408,7 +408,7 @@ def _threshold_exceeded(
     return percentage is not None and total > 0 and failed * 100 > percentage * total
 
 
-async def _read_items(run: _StateRun, state: m.MapState, source: Any) -> list[Any]:
+async def _read_items(run: StateRun, state: m.MapState, source: Any) -> list[Any]:
     """ItemReader: answered by the task resolvers (mocks, or a local file reader)."""
     from sfntui.engine.tasks import TaskFailure, TaskInvocation, read_resource
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from sfntui.asl import model as m
 
 if TYPE_CHECKING:
-    from sfntui.engine.interpreter import _StateRun
+    from sfntui.engine.state_run import StateRun
 
 
-async def run_parallel(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
-    from sfntui.engine.interpreter import _Failed
+async def run_parallel(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+    from sfntui.engine.outcome import StateFailed
 
     state = run.state
     assert isinstance(state, m.ParallelState)
@@ -48,7 +48,7 @@ async def run_parallel(run: _StateRun, raw_input: Any, effective: Any, attempt: 
     except BaseException as exc:
         # One branch failed (the others are aborted, as on AWS), or the run is stopping:
         # no branch may go on running, and writing history, after this state is over.
-        if isinstance(exc, _Failed):
+        if isinstance(exc, StateFailed):
             for frame in frames:
                 frame.aborted = True
         for task in tasks:

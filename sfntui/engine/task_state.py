@@ -13,7 +13,7 @@ from sfntui.asl.templates import to_json
 from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 
 if TYPE_CHECKING:
-    from sfntui.engine.interpreter import _StateRun
+    from sfntui.engine.state_run import StateRun
 
 #: Step Functions' default timeout of a Task with no TimeoutSeconds (activities: 99999999 too).
 DEFAULT_TIMEOUT = 99_999_999
@@ -22,7 +22,7 @@ DEFAULT_TIMEOUT = 99_999_999
 class _Events:
     """The event names and details for one kind of Task resource."""
 
-    def __init__(self, resource: Resource, run: _StateRun) -> None:
+    def __init__(self, resource: Resource, run: StateRun) -> None:
         self.resource = resource
         self.run = run
         if resource.kind == "lambda":
@@ -100,7 +100,7 @@ class _Events:
 
 
 async def _await_token_with_heartbeats(
-    run: _StateRun, invocation: TaskInvocation, token_future: asyncio.Future[Any], seconds: int
+    run: StateRun, invocation: TaskInvocation, token_future: asyncio.Future[Any], seconds: int
 ) -> Any:
     """The token's answer, unless HeartbeatSeconds pass with no heartbeat sent for it."""
     execution = run.execution
@@ -130,7 +130,7 @@ def _compact_json(text: str) -> str:
     return to_json(value) if isinstance(value, dict) else text
 
 
-def _seconds(run: _StateRun, template: Any, path: Any, effective: Any, field: str) -> int | None:
+def _seconds(run: StateRun, template: Any, path: Any, effective: Any, field: str) -> int | None:
     if template is not None:
         value = template.evaluate(run.bindings(effective, input=effective))
     elif path is not None:
@@ -146,8 +146,8 @@ def _seconds(run: _StateRun, template: Any, path: Any, effective: Any, field: st
     return value
 
 
-async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
-    from sfntui.engine.interpreter import _too_big
+async def run_task(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+    from sfntui.engine.outcome import too_big
 
     state = run.state
     assert isinstance(state, m.TaskState)
@@ -209,7 +209,7 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
         if task is not None:
             run.execution.drop_token(task["Token"])
     result_text = to_json(result)
-    if _too_big(result_text):
+    if too_big(result_text):
         # The connector's output over the quota fails the task (States.ALL cannot catch it).
         cause = events.result_too_big()
         events.failed(names.DATA_LIMIT_EXCEEDED, cause)
@@ -219,7 +219,7 @@ async def run_task(run: _StateRun, raw_input: Any, effective: Any, attempt: int)
 
 
 async def _call(
-    run: _StateRun,
+    run: StateRun,
     resolver: Any,
     invocation: TaskInvocation,
     events: _Events,
