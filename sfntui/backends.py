@@ -550,8 +550,7 @@ class LocalBackend:
         try:
             await run.execution.run()
         except asyncio.CancelledError:
-            if run.aborted is not None:  # stopped by stop_execution, not by closing
-                _write_aborted(run)
+            pass  # stopped (the engine ended the history with ExecutionAborted) or closed
         except Exception as error:  # an engine bug must not pass silently, nor crash the app
             run.aborted = ("States.Runtime", f"The local engine failed: {error}")
             _write_aborted(run)
@@ -572,7 +571,7 @@ class LocalBackend:
         if run.task is None or run.task.done():
             raise BackendError(f"{run.name} has already ended ({run.status}).")
         run.aborted = (error, cause)
-        run.task.cancel()
+        run.execution.stop(error, cause)
         await asyncio.gather(run.task, return_exceptions=True)
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:

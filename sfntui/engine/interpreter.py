@@ -82,6 +82,8 @@ class LocalExecution:
         self._invocations: dict[str, int] = {}
         self._task_tokens: dict[str, asyncio.Future[Any]] = {}
         self._variable_bytes: dict[int, dict[str, int]] = {}
+        self._task: asyncio.Task[Any] | None = None
+        self._stopped_with: tuple[str | None, str | None] = (None, None)
         #: When each waiting token last had a heartbeat sent for it.
         self.heartbeats: dict[str, datetime] = {}
         self._started: datetime | None = None
@@ -112,6 +114,7 @@ class LocalExecution:
     # -- the public API ---------------------------------------------------------------
 
     async def run(self) -> ExecutionResult:
+        self._task = asyncio.current_task()
         self._started = self.clock.now()
         root = Frame(Thread(), ChainMap({}), self.root_location)
         input_text = to_json(self.input)
@@ -140,10 +143,12 @@ class LocalExecution:
             self.result = ExecutionResult("ABORTED", error="Debugger.Stopped", cause="Stopped")
             return self.result
         except asyncio.CancelledError:
-            # Stopped from outside (a distributed Map's child when the Map is stopped): the
-            # history still ends, as an aborted execution's does.
-            self.history.emit(root.thread, "ExecutionAborted", {})
-            self.result = ExecutionResult("ABORTED")
+            # Stopped from outside (`stop`, or a distributed Map's child when the Map is
+            # stopped): the history still ends, as an aborted execution's does.
+            error, cause = self._stopped_with
+            details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+            self.history.emit(root.thread, "ExecutionAborted", details)
+            self.result = ExecutionResult("ABORTED", error=error, cause=cause)
             raise
         except _ExecutionTimedOut:
             self.history.emit(root.thread, "ExecutionTimedOut", {})
@@ -165,6 +170,18 @@ class LocalExecution:
         self.history.emit(root.thread, "ExecutionFailed", error_details(failure))
         self.result = ExecutionResult("FAILED", error=failure.error, cause=failure.cause or None)
         return self.result
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> bool:
+        """StopExecution: abort the run with this error and cause (False if it is not running).
+
+        The task running `run()` is cancelled; awaiting it raises CancelledError once the
+        history ends with ExecutionAborted.
+        """
+        if self._task is None or self._task.done():
+            return False
+        self._stopped_with = (error, cause)
+        self._task.cancel()
+        return True
 
     def send_task_success(self, token: str, output: Any) -> None:
         future = self._task_tokens.get(token)

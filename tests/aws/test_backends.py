@@ -207,3 +207,18 @@ async def test_a_local_machine_that_cannot_run_says_why(tmp_path: Path) -> None:
 
 async def _collect(batches: AsyncIterator[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [event async for batch in batches for event in batch]
+
+
+async def test_a_stopped_local_execution_ends_its_history_once(
+    gated: tuple[LocalBackend, Gate],
+) -> None:
+    backend, gate = gated
+    machine = (await backend.list_state_machines())[0].arn
+    started = await backend.start_execution(machine, name="stopped-once", confirm=always)
+    await gate.entered.wait()
+
+    await backend.stop_execution(started.arn, error="Ops.Stop", cause="by hand", confirm=always)
+    history = await backend.get_history(started.arn)
+
+    assert [e["type"] for e in history].count("ExecutionAborted") == 1
+    assert history[-1]["executionAbortedEventDetails"] == {"error": "Ops.Stop", "cause": "by hand"}
