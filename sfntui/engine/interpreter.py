@@ -177,7 +177,7 @@ class LocalExecution:
         The task running `run()` is cancelled; awaiting it raises CancelledError once the
         history ends with ExecutionAborted.
         """
-        if self._task is None or self._task.done():
+        if self._task is None or self._task.done() or self.result is not None:
             return False
         self._stopped_with = (error, cause)
         self._task.cancel()
