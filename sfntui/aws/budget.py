@@ -76,14 +76,15 @@ class TokenBucket:
 
     async def take(self) -> float:
         """Take one token, waiting for it if needed; returns the seconds waited."""
+        waited = 0.0
         async with self._lock:
-            delay = self.wait_time()
-            if delay > 0:
+            # Waiting again after a wait: a throttle met meanwhile (`slow_down`, from another
+            # poll) empties the bucket, and that must hold back this call too.
+            while (delay := self.wait_time()) > 1e-9:
                 await self._sleep(delay)  # type: ignore[misc]
-                self._refill()
-                self.tokens = max(self.tokens, 1.0)  # the token waited for (despite rounding)
-            self.tokens -= 1
-        return delay
+                waited += delay
+            self.tokens = max(self.tokens, 1.0) - 1  # (1 - 1e-12 is a token, despite rounding)
+        return waited
 
     def slow_down(self) -> None:
         """AWS throttled us: empty the bucket and halve the rate (not below one call in 10 s)."""

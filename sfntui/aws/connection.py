@@ -10,6 +10,7 @@ Settings come from the user's usual AWS setup, as botocore resolves it: `--profi
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 from contextlib import AsyncExitStack
@@ -33,6 +34,12 @@ from sfntui.aws.errors import (
 
 #: The region used against a local endpoint (moto, LocalStack) when none is configured.
 LOCAL_ENDPOINT_REGION = "us-east-1"
+
+# aiobotocore logs a WARNING with a traceback when credentials cannot be refreshed (an SSO
+# session that expired, say), and botocore's NullHandler does not cover its loggers: with no
+# logging set up, Python would print it on stderr, over the TUI. The failure reaches the user
+# anyway, as the AwsError of the call. (An app that sets up logging still gets the records.)
+logging.getLogger("aiobotocore").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -216,8 +223,10 @@ class AwsSession:
         client: Any = None,
     ) -> AwsError:
         endpoint = self.options.endpoint_url
-        if endpoint is None and client is not None:
-            endpoint = client.meta.endpoint_url
+        iam_prefix = "states"
+        if client is not None:
+            endpoint = endpoint or client.meta.endpoint_url
+            iam_prefix = client.meta.service_model.signing_name or iam_prefix
         return explain(
             exc,
             operation=operation,
@@ -225,4 +234,5 @@ class AwsSession:
             profile=self.profile,
             endpoint_url=endpoint,
             resource=resource,
+            iam_prefix=iam_prefix,
         )

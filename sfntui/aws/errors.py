@@ -22,7 +22,9 @@ _BAD_CREDENTIAL_CODES = frozenset(
         "MissingAuthenticationToken",
     }
 )
-_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken", "RequestExpired"})
+_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken"})
+#: Error codes that mean the request's own timestamp was too old: the computer's clock is off.
+_CLOCK_CODES = frozenset({"RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture"})
 _DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "NotAuthorized"})
 _NOT_FOUND_CODES = frozenset(
     {
@@ -33,8 +35,21 @@ _NOT_FOUND_CODES = frozenset(
         "MapRunDoesNotExist",
     }
 )
+#: Throttles: botocore's list, and KmsThrottlingException, which Step Functions answers (for
+#: GetExecutionHistory, DescribeExecution, ...) when KMS throttles its calls for a machine
+#: encrypted with a customer managed key.
 THROTTLING_CODES = frozenset(
-    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestThrottledException",
+        "RequestThrottled",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "KmsThrottlingException",
+    }
 )
 
 
@@ -84,8 +99,13 @@ def explain(
     profile: str | None = None,
     endpoint_url: str | None = None,
     resource: str | None = None,
+    iam_prefix: str = "states",
 ) -> AwsError:
-    """The one-sentence `AwsError` for an exception raised while calling AWS."""
+    """The one-sentence `AwsError` for an exception raised while calling AWS.
+
+    `iam_prefix` is the service's prefix in IAM actions (`states`, `logs`, ...), to name the
+    permission a refused call needs.
+    """
     if isinstance(error, AwsError):
         return error
     code = error_code(error)
@@ -126,6 +146,12 @@ def explain(
         return AwsError(f"{target} did not answer{call} in time: check your network and try again.")
     if isinstance(error, boto.ParamValidationError):
         return AwsError(f"The request{call} was not valid: {_short(str(error))}.")
+    if code in _CLOCK_CODES or "signature expired" in _message(error).lower():
+        return AwsError(
+            f"AWS refused{call} because the request's time is too far from AWS's: set your "
+            "computer's clock right (turn on automatic time) and try again.",
+            code,
+        )
     if code in _EXPIRED_CODES:
         return AwsError(
             f"Your AWS session token has expired: refresh your credentials for {profile_hint} "
@@ -140,8 +166,14 @@ def explain(
         )
     if code in _DENIED_CODES:
         return AwsError(
-            f"AWS denied access to{call}{where}: your role needs the states:{operation or '*'} "
-            "permission (or a profile that has it).",
+            f"AWS denied access to{call}{where}: your role needs the {iam_prefix}:"
+            f"{operation or '*'} permission (or a profile that has it).",
+            code,
+        )
+    if code == "KmsAccessDeniedException":
+        return AwsError(
+            f"Step Functions could not use the state machine's KMS key for{call}: the key "
+            "policy must let your role use it (kms:Decrypt).",
             code,
         )
     if code in THROTTLING_CODES:

@@ -34,6 +34,13 @@ def is_express_execution(arn: str) -> bool:
     return ":express:" in arn
 
 
+def is_map_run_child(execution_arn: str) -> bool:
+    """Started by a Distributed Map's Map Run: the ARN names the machine `machine/MapLabel`
+    (a state machine's own name cannot hold a '/')."""
+    parts = execution_arn.split(":")
+    return len(parts) > 6 and "/" in parts[6]
+
+
 def machine_arn_of_execution(execution_arn: str) -> str:
     """`arn:...:execution:M:name` or `arn:...:express:M:name:id` -> `arn:...:stateMachine:M`."""
     parts = execution_arn.split(":")
@@ -64,21 +71,27 @@ def event_from_log_message(message: str | Mapping[str, Any]) -> dict[str, Any] |
             return None
     else:
         record = message
-    if not isinstance(record, Mapping) or "type" not in record or "id" not in record:
+    # A log group may hold other writers' JSON too: anything that is not plainly a history
+    # event (a type name, whole-number ids, a time in milliseconds) is not one.
+    if not isinstance(record, Mapping) or not isinstance(record.get("type"), str):
         return None
+    kind = record["type"]
     try:
-        event_id = int(record["id"])
-        previous = int(record.get("previous_event_id") or 0)
-        millis = int(record.get("event_timestamp") or 0)
-    except (TypeError, ValueError):
+        event_id = _whole_number(record.get("id"))
+        previous = _whole_number(record.get("previous_event_id") or 0)
+        millis = _whole_number(record.get("event_timestamp") or 0)
+        timestamp = datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    if not kind or event_id < 1:
         return None
     event: dict[str, Any] = {
-        "timestamp": datetime.fromtimestamp(millis / 1000, tz=UTC),
-        "type": record["type"],
+        "timestamp": timestamp,
+        "type": kind,
         "id": event_id,
         "previousEventId": previous,
     }
-    key = EVENT_DETAILS_KEY.get(record["type"])
+    key = EVENT_DETAILS_KEY.get(kind)
     found = record.get("details")
     if key and isinstance(found, Mapping) and found:
         event[key] = dict(found)
@@ -97,10 +110,14 @@ class ExpressLogReader:
         self.group = log_group_name(log_group_arn)
         self.execution_arn = execution_arn
         self._since_ms: int | None = None
-        self._started: datetime | None = None
+        #: A moment by which the execution had surely started: its ExecutionStarted event, else
+        #: the earliest event seen, else the first read (it was running, or done, by then).
+        self._started_by: datetime | None = None
         self._timestamps: dict[int, int] = {}
 
     async def read_new(self, last_id: int, expected: int) -> tuple[list[dict[str, Any]], int, int]:
+        if self._started_by is None:
+            self._started_by = datetime.now(UTC)
         if last_id and last_id in self._timestamps:
             self._since_ms = self._timestamps[last_id] - _LATE_DELIVERY_MS
         params: dict[str, Any] = {
@@ -134,16 +151,19 @@ class ExpressLogReader:
         if event is None:
             return
         self._timestamps[event["id"]] = int(record.get("event_timestamp") or 0)
-        if event["type"] == "ExecutionStarted":
-            self._started = event["timestamp"]
+        if event["type"] == "ExecutionStarted" or (
+            self._started_by is None or event["timestamp"] < self._started_by
+        ):
+            self._started_by = event["timestamp"]
         if event["id"] > last_id:
             found[event["id"]] = event
 
     async def has_ended(self) -> bool:
-        """Only the clock can tell when the log level leaves out the final event."""
-        if self._started is None:
+        """Only the clock can tell when the log level (or a lost log event) leaves out the final
+        event: not even ExecutionStarted is logged below level ALL."""
+        if self._started_by is None:
             return False
-        return datetime.now(UTC) - self._started > EXPRESS_MAX_DURATION
+        return datetime.now(UTC) - self._started_by > EXPRESS_MAX_DURATION
 
 
 async def list_express_executions(
@@ -172,8 +192,8 @@ async def list_express_executions(
         response = await session.call("logs", "FilterLogEvents", **page_params)
         for item in response.get("events") or []:
             record = _json(item.get("message", ""))
-            arn = (record or {}).get("execution_arn", "")
-            if not record or arn.split(":")[6:7] != machine[6:7]:
+            arn = (record or {}).get("execution_arn")
+            if not record or not isinstance(arn, str) or arn.split(":")[6:7] != machine[6:7]:
                 continue
             event = event_from_log_message(record)
             if event is None:
@@ -201,6 +221,13 @@ async def list_express_executions(
     epoch = datetime.fromtimestamp(0, tz=UTC)
     summaries.sort(key=lambda s: s.started or epoch, reverse=True)
     return summaries[:limit] if limit else summaries
+
+
+def _whole_number(value: Any) -> int:
+    """`"12"` or `12` -> 12; anything else (a bool, a fraction, text) -> ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(value)
+    return int(value)
 
 
 def _json(message: str) -> dict[str, Any] | None:

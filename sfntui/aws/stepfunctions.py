@@ -20,6 +20,7 @@ from sfntui.aws.express import (
     ExpressLogReader,
     execution_name_of,
     is_express_execution,
+    is_map_run_child,
     list_express_executions,
     machine_arn_of_execution,
 )
@@ -64,10 +65,12 @@ class StepFunctions:
         resource: str | None = None,
         **params: Any,
     ) -> list[dict[str, Any]]:
+        # Every page of a chain is asked for with the same arguments, maxResults included (the
+        # API reference: "keep all other arguments unchanged"); a limit trims the last page.
         items: list[dict[str, Any]] = []
         token: str | None = None
+        size = page_size if limit is None else max(1, min(page_size, limit))
         while True:
-            size = page_size if limit is None else min(page_size, limit - len(items))
             page_params = dict(params, maxResults=size)
             if token:
                 page_params["nextToken"] = token
@@ -211,7 +214,8 @@ class StepFunctions:
         )
 
     async def describe_execution(self, arn: str) -> ExecutionDescription:
-        if is_express_execution(arn):
+        # DescribeExecution answers for Express executions only when a Map Run started them
+        if is_express_execution(arn) and not is_map_run_child(arn):
             return await self._describe_express_execution(arn)
         item = await self._call("DescribeExecution", arn, executionArn=arn)
         return ExecutionDescription.from_api(item)

@@ -8,8 +8,11 @@ is the same, only dearer.
 
 Events are handed on in id order with no gap: an event whose predecessors have not shown up
 yet is held back a poll or two. When the execution ends, one more read collects whatever was
-written last. The poll interval backs off while nothing changes and drops back when
-something does; every call spends the session's shared request budget.
+written last (a few more if DescribeExecution said it ended before the history shows it). The
+pages of one read are all asked for with the same arguments, as the API reference wants; a
+burst too big for the first page's size starts one fresh chain of bigger pages. The poll
+interval backs off while nothing changes and drops back when something does; every call
+spends the session's shared request budget.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ MAX_PAGE = 1000
 MIN_PAGE = 20
 #: Polls an event may be held back for a missing predecessor before it is handed on anyway.
 _GAP_PATIENCE = 3
+#: Reads, after DescribeExecution said the execution ended, waiting for the history to say so.
+_FINAL_READS = 4
 
 
 class PollInterval:
@@ -69,7 +74,12 @@ class HistoryReader(Protocol):
         ...
 
     async def has_ended(self) -> bool:
-        """Asked while nothing changes: has the execution stopped?"""
+        """Asked while nothing changes: has the execution stopped?
+
+        A reader that learns how it ended (DescribeExecution's status) may keep that in an
+        `ended_status` attribute: the tail waits a little for the history to show the end, and
+        takes that status if it never does.
+        """
         ...
 
 
@@ -79,14 +89,20 @@ class StandardHistoryReader:
     def __init__(self, session: AwsSession, execution_arn: str) -> None:
         self.session = session
         self.execution_arn = execution_arn
+        #: The status DescribeExecution gave once it said the execution had ended.
+        self.ended_status: str | None = None
 
     async def read_new(self, last_id: int, expected: int) -> tuple[list[Event], int, int]:
-        # The first page is sized for the events expected; each further page doubles, so a
-        # poll reads at most about twice the new events, in a few calls.
+        # The first page is sized for the events expected. AWS wants every page of one chain
+        # asked for with the same arguments, maxResults included ("keep all other arguments
+        # unchanged"), so when the first page shows a burst too big for pages of that size
+        # (ids have no gaps, so its oldest id says how many new events are left), the read
+        # starts one new chain with pages big enough, instead of paging on in small steps.
         page_size = MAX_PAGE if last_id == 0 else max(MIN_PAGE, min(MAX_PAGE, 2 * expected + 10))
         found: dict[int, Event] = {}
         calls = received = 0
         token: str | None = None
+        resized = False
         while True:
             params: dict[str, Any] = {
                 "executionArn": self.execution_arn,
@@ -111,7 +127,11 @@ class StandardHistoryReader:
             token = response.get("nextToken")
             if not token or (reached_seen and newest_first):
                 break
-            page_size = min(MAX_PAGE, page_size * 2)
+            left = page[-1]["id"] - last_id - 1 if page and newest_first else 0
+            if not resized and calls == 1 and left > page_size and page_size < MAX_PAGE:
+                resized = True
+                page_size = min(MAX_PAGE, page[0]["id"] - last_id + MIN_PAGE)
+                token = None
         return sorted(found.values(), key=_event_id), calls, received
 
     async def has_ended(self) -> bool:
@@ -121,7 +141,11 @@ class StandardHistoryReader:
             resource=self.execution_arn,
             executionArn=self.execution_arn,
         )
-        return response.get("status") not in ("RUNNING", "PENDING_REDRIVE")
+        status = response.get("status")
+        if status in ("RUNNING", "PENDING_REDRIVE"):
+            return False
+        self.ended_status = status
+        return True
 
 
 class HistoryTail:
@@ -202,11 +226,21 @@ class HistoryTail:
             if not ended and idle_polls and idle_polls % 3 == 0:
                 ended = await self.reader.has_ended()
             if ended:
-                last = await self.poll(final=True)
-                if last:
-                    yield last
+                # One more read collects what was written last. DescribeExecution is eventually
+                # consistent, and so may the history be: when the end was learnt from the former
+                # and the history does not show it yet, read again a few times before taking
+                # DescribeExecution's word for how it ended.
+                described = None if self.ended else getattr(self.reader, "ended_status", None)
+                for attempt in range(_FINAL_READS if described else 1):
+                    if attempt:
+                        await self._sleep(self.interval.fastest)
+                    last = await self.poll(final=True)
+                    if last:
+                        yield last
+                    if self.ended:
+                        break
                 if self.status is None:
-                    self.status = "ENDED"
+                    self.status = described or "ENDED"
                 return
             throttled = self._throttles() > throttles_before
             await self._sleep(self.interval.next(bool(batch), throttled))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
 
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import explain
@@ -127,7 +127,7 @@ class AwsTaskResolver:
                 params[key] = extra[key]
         if payload is not None:
             params["Payload"] = payload if isinstance(payload, str) else json.dumps(payload)
-        response = await self._call("lambda", "Invoke", params)
+        response = await self._call("lambda", "Invoke", params, lambda_integration=True)
         body = response.get("Payload")
         raw = await body.read() if hasattr(body, "read") else (body or b"")
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
@@ -187,24 +187,61 @@ class AwsTaskResolver:
             )
         return found
 
-    async def _call(self, service: str, operation: str, params: dict[str, Any]) -> Any:
+    async def _call(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        *,
+        lambda_integration: bool = False,
+    ) -> Any:
+        """The call; a failure as Step Functions records it. `lambda_integration`: a Lambda
+        function ARN or `lambda:invoke`, not `aws-sdk:lambda:...`."""
         client = await self.session.client(service)
         try:
             return await getattr(client, xform_name(operation))(**params)
         except ClientError as exc:
-            prefix = service_error_prefix(client.meta.service_model.service_id)
-            error = exc.response.get("Error", {})
-            code = error.get("Code") or "Unknown"
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
-            request = exc.response.get("ResponseMetadata", {}).get("RequestId", "")
-            cause = (
-                f"{error.get('Message') or code} (Service: {prefix}, Status Code: {status}, "
-                f"Request ID: {request})"
-            )
-            raise TaskCallFailed(sdk_error_name(prefix, code), cause) from None
+            model = client.meta.service_model
+            raise _service_failure(exc, model, lambda_integration) from None
         except Exception as exc:
             message = explain(exc, operation=operation, region=self.session.region).message
-            raise TaskCallFailed("States.TaskFailed", message) from None
+            # Lambda's calls fail on the client side as the Java SDK's SdkClientException
+            # (the developer guide's "Handle Lambda service exceptions" retries on it).
+            error = "Lambda.SdkClientException" if lambda_integration else "States.TaskFailed"
+            raise TaskCallFailed(error, message) from None
+
+
+def _service_failure(
+    exc: ClientError, model: ServiceModel, lambda_integration: bool = False
+) -> TaskCallFailed:
+    """A service's error answer, named and worded as Step Functions records it.
+
+    An error the service's model declares keeps its code (`S3.NoSuchKeyException`); any other
+    takes the service's generic exception (`DynamoDb.DynamoDbException` for a DynamoDB
+    ValidationException), as the Java SDK v2 behind aws-sdk integrations names them. The Lambda
+    integration goes through the older SDK: `Lambda.AWSLambdaException`, and its
+    `(Service: AWSLambda; ...)` wording of the cause.
+    """
+    prefix = service_error_prefix(model.service_id)
+    error = exc.response.get("Error", {})
+    code = error.get("Code") or "Unknown"
+    metadata = exc.response.get("ResponseMetadata", {})
+    status = metadata.get("HTTPStatusCode", "")
+    request = metadata.get("RequestId", "")
+    message = error.get("Message") or code
+    declared = code in {shape.error_code for shape in model.error_shapes}
+    if lambda_integration:
+        name = sdk_error_name(prefix, code) if declared else f"{prefix}.AWSLambdaException"
+        cause = (
+            f"{message} (Service: AWSLambda; Status Code: {status}; Error Code: {code}; "
+            f"Request ID: {request}; Proxy: null)"
+        )
+        return TaskCallFailed(name, cause)
+    name = sdk_error_name(prefix, code if declared else prefix)
+    details = [f"Service: {prefix}", f"Status Code: {status}", f"Request ID: {request}"]
+    if metadata.get("HostId"):
+        details.append(f"Extended Request ID: {metadata['HostId']}")
+    return TaskCallFailed(name, f"{message} ({', '.join(details)})")
 
 
 def _to_api(value: Any, shape: Shape) -> Any:

@@ -212,17 +212,22 @@ def event_line(event: Mapping[str, Any]) -> str:
     parts = [f"{event['id']:>5}", _when(event.get("timestamp")), f"{event['type']:<30}"]
     name = state_name(event)
     if name:
-        parts.append(str(name))
+        parts.append(_one_line(name))
     found = details(event)
     if found.get("index") is not None:
         parts.append(f"[{found['index']}]")
     if found.get("error") or found.get("cause"):
-        error = found.get("error") or ""
-        cause = " ".join(str(found.get("cause") or "").split())
+        # error names and causes are free text (a Fail state's, a function's): keep one line
+        error = _one_line(found.get("error") or "")
+        cause = _one_line(found.get("cause") or "")
         if len(cause) > 160:
             cause = cause[:159] + "…"
         parts.append(f"{error}: {cause}" if cause else error)
     return "  ".join(parts).rstrip()
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
 
 
 def _when(moment: Any) -> str:
