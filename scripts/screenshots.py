@@ -1,22 +1,37 @@
-"""Regenerate screenshots/*.svg from the real widgets, on the built-in examples.
+"""Regenerate screenshots/*.svg from the real app and widgets, on the built-in examples.
 
     .venv/bin/python scripts/screenshots.py
+
+Runs use the local engine on a virtual clock, so the Wait in `order` costs nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from sfntui.asl.definition import load_state_machine
+from sfntui.backends import LocalBackend
+from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup, run_local
 from sfntui.graph import status_from_projection
 from sfntui.history.projection import Projection
+from sfntui.tui.app import SfntuiApp, make_app
+from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.graph import GraphView
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHOTS = ROOT / "screenshots"
 
 
 class GraphScreenshot(App[None]):
@@ -31,20 +46,114 @@ class GraphScreenshot(App[None]):
 
 
 async def graph_of_a_run() -> None:
-    loaded = load_state_machine(ROOT / "examples" / "order.asl.json")
-    order = (ROOT / "examples" / "order.input.json").read_text()
-    import json
-
-    execution, _ = await run_local(loaded.machine, json.loads(order), RunSetup(virtual_clock=True))
+    loaded = load_state_machine(EXAMPLES / "order.asl.json")
+    order = json.loads((EXAMPLES / "order.input.json").read_text())
+    execution, _ = await run_local(
+        loaded.machine, order, RunSetup(virtual_clock=True, clock_start=DEFAULT_START)
+    )
     status = status_from_projection(Projection(execution.history.events))
     app = GraphScreenshot(GraphView(loaded.machine, status))
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.press("tab", "tab")
         await pilot.pause()
-        app.save_screenshot("graph-of-a-run.svg", str(ROOT / "screenshots"))
+        app.save_screenshot("graph-of-a-run.svg", str(SHOTS))
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+def examples_app() -> SfntuiApp:
+    # A relative folder (from ROOT, see main), so the header does not show this checkout's path.
+    folder = Path("examples")
+    backend = LocalBackend(
+        [folder], setup=lambda _name: RunSetup(virtual_clock=True, clock_start=DEFAULT_START)
+    )
+    return make_app(backend, examples_dir=folder)
+
+
+async def settle(pilot: Pilot[Any], done: Callable[[], bool]) -> None:
+    for _ in range(250):
+        if done():
+            break
+        await pilot.pause(0.02)
+    await pilot.pause(0.1)
+
+
+def steady_cursors(app: App[Any]) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+
+
+async def run_order(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await settle(pilot, lambda: bool(app.screen.query(ExecutionView)))
+    await pilot.press("r")
+    await settle(pilot, lambda: isinstance(app.screen, RunDialog))
+    await pilot.press("ctrl+s")
+    view = app.screen_stack[0].query_one(ExecutionView)
+    await settle(pilot, lambda: view.status == "SUCCEEDED")
+
+
+async def choose_charge_card(pilot: Pilot[Any]) -> None:
+    await pilot.press("g", "tab", "tab")
+    await pilot.pause(0.1)
+
+
+async def shoot(
+    name: str, size: tuple[int, int], steps: Callable[[Pilot[Any]], Awaitable[None]]
+) -> None:
+    app = examples_app()
+    async with app.run_test(size=size) as pilot:
+        await steps(pilot)
+        steady_cursors(app)
+        await pilot.pause(0.1)
+        app.save_screenshot(name, str(SHOTS))
+
+
+async def after_a_run(pilot: Pilot[Any]) -> None:
+    await run_order(pilot)
+    await choose_charge_card(pilot)
+
+
+async def narrowed_by_a_jsonpath(pilot: Pilot[Any]) -> None:
+    await after_a_run(pilot)
+    await pilot.press("slash", *"$.charge")
+    await pilot.pause(0.1)
+
+
+async def a_map_iteration(pilot: Pilot[Any]) -> None:
+    await run_order(pilot)
+    await pilot.press("g", *["tab"] * 6)  # PackItem, inside ShipItems
+    await pilot.press("left_square_bracket")  # its run before the latest: iteration 1
+    await pilot.pause(0.1)
+
+
+async def the_run_dialog(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await settle(pilot, lambda: bool(app.screen.query(ExecutionView)))
+    await pilot.press("r")
+    await settle(pilot, lambda: isinstance(app.screen, RunDialog))
+
+
+async def the_keys(pilot: Pilot[Any]) -> None:
+    await pilot.pause(0.2)
+    await pilot.press("question_mark")
+    await pilot.pause(0.2)
+
+
+async def main() -> None:
+    os.chdir(ROOT)
+    SHOTS.mkdir(exist_ok=True)
+    await graph_of_a_run()
+    await shoot("app-after-a-run.svg", (140, 40), after_a_run)
+    await shoot("app-jsonpath-filter.svg", (100, 32), narrowed_by_a_jsonpath)
+    await shoot("app-map-iteration.svg", (100, 32), a_map_iteration)
+    await shoot("app-80x24.svg", (80, 24), after_a_run)
+    await shoot("app-run-dialog.svg", (100, 32), the_run_dialog)
+    await shoot("app-keys.svg", (100, 40), the_keys)
 
 
 if __name__ == "__main__":
-    (ROOT / "screenshots").mkdir(exist_ok=True)
-    asyncio.run(graph_of_a_run())
-    print("wrote", ", ".join(sorted(p.name for p in (ROOT / "screenshots").glob("*.svg"))))
+    asyncio.run(main())
+    print("wrote", ", ".join(sorted(p.name for p in SHOTS.glob("*.svg"))))

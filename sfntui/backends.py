@@ -13,7 +13,7 @@ import asyncio
 import functools
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from sfntui.aws.models import (
 )
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import PollInterval
+from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.recorder import Thread
 from sfntui.engine.runner import RunSetup, prepare
@@ -76,8 +77,11 @@ class Backend(Protocol):
     """What the app can ask of a source of executions."""
 
     #: Shown to the person: "AWS us-east-1 (profile prod)", "local: examples".
-    label: str
-    read_only: bool
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def read_only(self) -> bool: ...
 
     async def list_state_machines(self) -> list[StateMachineSummary]: ...
 
@@ -138,7 +142,9 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
-def _in_sentences(method: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[_T]]:
+def _in_sentences(
+    method: Callable[_P, Coroutine[Any, Any, _T]],
+) -> Callable[_P, Coroutine[Any, Any, _T]]:
     """AwsError -> BackendError, so the app handles one kind of failure."""
 
     @functools.wraps(method)
@@ -332,7 +338,7 @@ class _LocalRun:
 
     def finished(self) -> None:
         if self.stopped is None:
-            self.stopped = datetime.now(UTC)
+            self.stopped = self.execution.clock.now()
         for queue in self.subscribers:
             queue.put_nowait(None)
 
@@ -349,7 +355,7 @@ class LocalBackend:
 
     def __init__(
         self,
-        sources: Iterable[str | os.PathLike[str]] = ("examples",),
+        sources: Iterable[str | os.PathLike[str]] = (EXAMPLES_DIR,),
         *,
         setup: Callable[[str], RunSetup] | None = None,
     ) -> None:
@@ -539,7 +545,7 @@ class LocalBackend:
             execution = prepare(entry.machine, execution_input, self._setup(entry.name), options)
         except NoResolverError as error:
             raise BackendError(f"{entry.name} cannot run: {error}.") from None
-        run = _LocalRun(execution, entry, name, datetime.now(UTC))
+        run = _LocalRun(execution, entry, name, execution.clock.now())
         execution.history.listen(run.on_event)
         self._runs[run.arn] = run
         run.task = asyncio.create_task(self._drive(run))

@@ -66,6 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sfntui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    app = commands.add_parser(
+        "app",
+        help="open the app (the default with no command): local definitions, or AWS with --aws",
+        description=(
+            "Open the terminal app. Without sources it shows the built-in examples; with "
+            "files or folders, those definitions, run on the local engine; with --aws, the "
+            "state machines of an AWS account and region."
+        ),
+    )
+    app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
+    app.add_argument("--aws", action="store_true", help="show AWS instead of local files")
+    app.add_argument(
+        "--virtual-clock", action="store_true", help="local runs: Waits take no real time"
+    )
+    from sfntui.commands.aws_arguments import add_connection_options
+
+    add_connection_options(app, read_only=True)
+
     validate = commands.add_parser(
         "validate",
         help="check definitions like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
@@ -166,9 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        args = parser.parse_args(["app"])
     try:
+        if args.command == "app":
+            from sfntui.commands.app import app_command
+
+            return app_command(args)
         if args.command == "validate":
             from sfntui.commands.validate import validate_command
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sfntui.asl import model as m
@@ -34,6 +35,8 @@ class RunSetup:
     #: Resolvers tried after mocks and handlers (the real AWS call, when asked for).
     extra_resolvers: list[TaskResolver] = field(default_factory=list)
     virtual_clock: bool = False
+    #: Where a virtual clock starts (now, if not given): fixed, runs repeat to the millisecond.
+    clock_start: datetime | None = None
     #: Answer distributed Maps' ItemReaders from DIR/<Bucket>/<Key> instead of S3.
     items_dir: str | None = None
 
@@ -51,7 +54,7 @@ class RunSetup:
         return ResolverChain(chain)
 
     def clock(self) -> Clock:
-        return VirtualClock() if self.virtual_clock else RealClock()
+        return VirtualClock(self.clock_start) if self.virtual_clock else RealClock()
 
 
 def unanswered_tasks(machine: m.StateMachine, chain: ResolverChain) -> list[tuple[str, str]]:

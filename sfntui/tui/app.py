@@ -1,0 +1,93 @@
+"""The sfntui app, and the factory that builds it around a backend.
+
+`make_app()` with no backend opens the built-in examples on the local engine; tests and the
+CLI hand in the backend they want (`make_app(LocalBackend(...))`, an `AwsBackend`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from sfntui.backends import Backend, LocalBackend
+from sfntui.builtin_examples import EXAMPLES_DIR
+from sfntui.tui.commands import SfntuiCommands
+from sfntui.tui.screens.help import HelpScreen, KeyGroup
+from sfntui.tui.screens.main import MainScreen
+from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.graph import GraphView
+from sfntui.tui.widgets.inspector import Inspector
+from sfntui.tui.widgets.sidebar import Sidebar
+
+
+class SfntuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "sfntui"
+    COMMANDS = App.COMMANDS | {SfntuiCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", tooltip="This list of keys", id="app.help"),
+    ]
+    #: Below 120 columns the panes stack tighter (see app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, backend: Backend, *, input_folders: Iterable[Path] = ()) -> None:
+        super().__init__()
+        self.backend = backend
+        self.input_folders = list(input_folders)
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.backend, input_folders=self.input_folders)
+
+    async def on_unmount(self) -> None:
+        await self.backend.aclose()
+
+    # -- help ----------------------------------------------------------------------------
+
+    def key_groups(self) -> list[KeyGroup]:
+        return [
+            ("Anywhere", [*self.BINDINGS, *MainScreen.BINDINGS]),
+            ("State machines and executions", Sidebar.BINDINGS),
+            ("Graph", GraphView.BINDINGS),
+            ("Event log", [*EventLog.BINDINGS]),
+            ("Inspector", Inspector.BINDINGS),
+            ("Run dialog", RunDialog.BINDINGS),
+        ]
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        extra = [
+            ("Anywhere", self.get_key_display(Binding("ctrl+p", "")), "Command palette"),
+            ("Anywhere", "tab shift+tab", "Move the focus (in the graph: from state to state)"),
+        ]
+        self.push_screen(HelpScreen(self.key_groups(), extra))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+        yield SystemCommand("Keys", "Every key and what it does", self.action_help)
+
+
+def make_app(backend: Backend | None = None, *, examples_dir: Path | None = None) -> SfntuiApp:
+    """The app over `backend`; without one, the local engine over the examples folder.
+
+    `examples_dir` is also where the run dialog looks for `<machine>.input.json`.
+    """
+    folder = examples_dir if examples_dir is not None else EXAMPLES_DIR
+    if backend is None:
+        backend = LocalBackend([folder])
+    return SfntuiApp(backend, input_folders=[folder])
+
+
+def run_app(backend: Backend | None = None, *, examples_dir: Path | None = None) -> int:
+    """Run the app in the terminal until the person quits; the exit code."""
+    app = make_app(backend, examples_dir=examples_dir)
+    app.run()
+    return app.return_code or 0

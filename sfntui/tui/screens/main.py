@@ -1,0 +1,345 @@
+"""The main screen: the sidebar of machines and executions, and the execution view.
+
+Everything that talks to the backend runs in an async worker and sends its results back as
+messages (nested below); opening something new cancels the worker of what it replaces. A
+`BackendError` in any worker becomes an error notification, and the app goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+from textual.worker import Worker, WorkerState
+
+from sfntui.asl.model import StateMachine
+from sfntui.backends import (
+    Action,
+    Backend,
+    BackendError,
+    ExecutionSummary,
+    StateMachineDescription,
+    StateMachineSummary,
+)
+from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
+from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.execution_view import ExecutionView
+from sfntui.tui.widgets.sidebar import Sidebar
+
+
+def confirmed_by_dialog(_action: Action) -> bool:
+    """The run dialog was the confirmation: the person pressed Run."""
+    return True
+
+
+async def parse_definition(text: str) -> tuple[StateMachine | None, str | None]:
+    """(the machine, or None and why not); parsed off the UI loop, as it may be big."""
+    try:
+        return await asyncio.to_thread(machine_from_definition, text), None
+    except UnreadableDefinition as error:
+        return None, error.message
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "run", "Run", tooltip="Run the selected state machine", id="main.run"),
+        Binding(
+            "slash",
+            "filter",
+            "JSONPath",
+            tooltip="Type a JSONPath that narrows the inspector's JSON",
+            id="main.filter",
+        ),
+        Binding(
+            "left_square_bracket",
+            "step_run(-1)",
+            "Previous run",
+            show=False,
+            tooltip="The state's previous run (retries, Map iterations)",
+            id="main.previous_run",
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_run(1)",
+            "Next run",
+            show=False,
+            tooltip="The state's next run",
+            id="main.next_run",
+        ),
+        Binding(
+            "m",
+            "focus_pane('sidebar')",
+            "Machines",
+            show=False,
+            tooltip="Go to the state machines and executions",
+            id="main.focus_sidebar",
+        ),
+        Binding(
+            "g",
+            "focus_pane('graph')",
+            "Graph",
+            show=False,
+            tooltip="Go to the graph",
+            id="main.focus_graph",
+        ),
+        Binding(
+            "e",
+            "focus_pane('event-log')",
+            "Events",
+            show=False,
+            tooltip="Go to the event log",
+            id="main.focus_events",
+        ),
+        Binding(
+            "s",
+            "toggle_sidebar",
+            "Sidebar",
+            show=False,
+            tooltip="Hide or show the sidebar (more room on a small terminal)",
+            id="main.toggle_sidebar",
+        ),
+    ]
+
+    # -- worker results ------------------------------------------------------------------
+
+    @dataclass
+    class MachinesListed(Message):
+        machines: list[StateMachineSummary]
+
+    @dataclass
+    class MachineLoaded(Message):
+        summary: StateMachineSummary
+        description: StateMachineDescription
+        machine: StateMachine | None
+        problem: str | None
+
+    @dataclass
+    class ExecutionsListed(Message):
+        machine_arn: str
+        executions: list[ExecutionSummary]
+
+    @dataclass
+    class ExecutionLoaded(Message):
+        execution: ExecutionSummary
+        machine_name: str
+        machine: StateMachine | None
+        problem: str | None
+
+    @dataclass
+    class HistoryArrived(Message):
+        execution_arn: str
+        events: list[dict[str, Any]] = field(repr=False)
+
+    @dataclass
+    class ExecutionStarted(Message):
+        execution: ExecutionSummary
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def __init__(self, backend: Backend, *, input_folders: Sequence[Path] = ()) -> None:
+        super().__init__()
+        self.backend = backend
+        self.input_folders = list(input_folders)
+        #: The machine whose executions the sidebar lists (and `r` runs).
+        self.machine: StateMachineSummary | None = None
+        self.machine_description: StateMachineDescription | None = None
+        #: The ARN of what the execution view should show: a machine or an execution.
+        self.opened_arn: str | None = None
+        #: A run just started: put the sidebar's cursor on it once it is listed.
+        self._reveal_arn: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            yield ExecutionView(id="workspace")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.backend.label
+        self.query_one(Sidebar).border_title = "State machines"
+        self.query_one(Sidebar).focus()
+        self.load_machines()
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def workspace(self) -> ExecutionView:
+        return self.query_one(ExecutionView)
+
+    # -- errors --------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, BackendError):
+            self.notify(error.message, severity="error", timeout=8, markup=False)
+        else:
+            message = f"Unexpected error: {error!r}"
+            self.notify(message, severity="error", timeout=12, markup=False)
+
+    # -- state machines ------------------------------------------------------------------
+
+    @work(exclusive=True, group="machines", exit_on_error=False)
+    async def load_machines(self) -> None:
+        machines = await self.backend.list_state_machines()
+        self.post_message(self.MachinesListed(machines))
+
+    async def on_main_screen_machines_listed(self, message: MachinesListed) -> None:
+        sidebar = self.sidebar
+        sidebar.set_machines(message.machines, f"No state machines in {self.backend.label}.")
+        if sidebar.machines:
+            # After a reload, the same machine again (its executions listed afresh).
+            current = self.machine.arn if self.machine is not None else None
+            listed = {machine.arn: machine for machine in sidebar.machines}
+            self.machine = None
+            self.open_machine(listed.get(current or "", sidebar.machines[0]))
+        else:
+            await self.workspace.show_machine("", None, "No state machines found.")
+
+    def open_machine(self, machine: StateMachineSummary) -> None:
+        """Show a machine's graph, and list its executions under it from now on."""
+        self.workers.cancel_group(self, "execution")
+        self.opened_arn = machine.arn
+        if self.machine is None or self.machine.arn != machine.arn:
+            self.machine = machine
+            self.machine_description = None
+            self.sidebar.collapse_others(machine.arn)
+            self.watch_executions(machine)
+        self.load_machine(machine)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="machine", exit_on_error=False)
+    async def load_machine(self, summary: StateMachineSummary) -> None:
+        description = await self.backend.describe_state_machine(summary.arn)
+        machine, problem = await parse_definition(description.definition)
+        self.post_message(self.MachineLoaded(summary, description, machine, problem))
+
+    async def on_main_screen_machine_loaded(self, message: MachineLoaded) -> None:
+        if self.machine is not None and self.machine.arn == message.summary.arn:
+            self.machine_description = message.description
+        if self.opened_arn != message.summary.arn:
+            return  # an execution was opened meanwhile
+        await self.workspace.show_machine(message.summary.name, message.machine, message.problem)
+
+    @work(exclusive=True, group="executions", exit_on_error=False)
+    async def watch_executions(self, machine: StateMachineSummary) -> None:
+        async for executions in self.backend.watch_executions(machine.arn):
+            self.post_message(self.ExecutionsListed(machine.arn, executions))
+
+    def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
+        self.sidebar.set_executions(message.machine_arn, message.executions)
+        for execution in message.executions:
+            self.workspace.update_execution(execution)
+        if self._reveal_arn is not None and self.sidebar.execution_node(self._reveal_arn):
+            self.sidebar.show_execution(self._reveal_arn)
+            self._reveal_arn = None
+        elif self.opened_arn is not None and not self.sidebar.has_focus:
+            self.sidebar.show_execution(self.opened_arn)
+
+    # -- executions ----------------------------------------------------------------------
+
+    def open_execution(self, execution: ExecutionSummary) -> None:
+        """Show an execution and follow it until it ends."""
+        self.opened_arn = execution.arn
+        self.follow_execution(execution)
+
+    @work(exclusive=True, group="execution", exit_on_error=False)
+    async def follow_execution(self, execution: ExecutionSummary) -> None:
+        description = await self.backend.definition_for_execution(execution.arn)
+        machine, problem = await parse_definition(description.definition)
+        self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
+        async for batch in self.backend.follow(execution.arn):
+            self.post_message(self.HistoryArrived(execution.arn, batch))
+
+    async def on_main_screen_execution_loaded(self, message: ExecutionLoaded) -> None:
+        if self.opened_arn != message.execution.arn:
+            return
+        await self.workspace.show_execution(
+            message.execution, message.machine_name, message.machine, message.problem
+        )
+
+    def on_main_screen_history_arrived(self, message: HistoryArrived) -> None:
+        execution = self.workspace.execution
+        if execution is not None and execution.arn == message.execution_arn:
+            self.workspace.add_events(message.events)
+
+    # -- the sidebar ---------------------------------------------------------------------
+
+    def on_sidebar_machine_chosen(self, message: Sidebar.MachineChosen) -> None:
+        self.open_machine(message.machine)
+
+    def on_sidebar_execution_chosen(self, message: Sidebar.ExecutionChosen) -> None:
+        self.open_execution(message.execution)
+
+    # -- running -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run":
+            # Shown, but dimmed, when there is nothing to run or the backend is read-only.
+            return True if self.machine is not None and not self.backend.read_only else None
+        return True
+
+    def action_run(self) -> None:
+        if self.machine is not None and not self.backend.read_only:
+            self.start_run(self.machine, self.machine_description)
+
+    @work(exclusive=True, group="run", exit_on_error=False)
+    async def start_run(
+        self, machine: StateMachineSummary, description: StateMachineDescription | None
+    ) -> None:
+        definition_file = description.description if description is not None else None
+        text, source = await asyncio.to_thread(
+            read_example_input, machine.name, definition_file, self.input_folders
+        )
+        request = await self.app.push_screen_wait(RunDialog(machine.name, text, source=source))
+        if request is None:
+            return
+        execution = await self.backend.start_execution(
+            machine.arn,
+            name=request.name,
+            execution_input=request.input,
+            confirm=confirmed_by_dialog,
+        )
+        self.post_message(self.ExecutionStarted(execution))
+
+    def on_main_screen_execution_started(self, message: ExecutionStarted) -> None:
+        self.open_execution(message.execution)
+        self._reveal_arn = message.execution.arn
+        self.sidebar.show_execution(message.execution.arn)
+
+    # -- other keys ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#jsonpath", Input).focus()
+
+    def action_step_run(self, direction: int) -> None:
+        inspector = self.workspace.inspector
+        inspector.step_run(direction)
+        if inspector.run is not None:
+            self.workspace.event_log.show_event(inspector.run.entered_id)
+
+    def action_focus_pane(self, widget_id: str) -> None:
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first().focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        sidebar.display = not sidebar.display
+        if not sidebar.display and sidebar.has_focus:
+            self.action_focus_pane("graph")

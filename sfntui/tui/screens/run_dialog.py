@@ -1,0 +1,101 @@
+"""The dialog that starts a run: an optional execution name and the input as JSON text.
+
+Ctrl+S (or the Run button) checks the JSON; text that does not parse gets a notification
+saying where, the cursor moves there, and the dialog stays open with everything typed in it.
+Escape cancels. The dialog is the confirmation: what it returns is run as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, TextArea
+from textual.widgets.text_area import LanguageDoesNotExist
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    name: str | None
+    input: Any
+
+
+def json_input_area(text: str) -> TextArea:
+    """A JSON editor: highlighted where tree-sitter's JSON grammar is installed."""
+    try:
+        return TextArea(text, language="json", tab_behavior="focus", id="run-input")
+    except LanguageDoesNotExist:
+        return TextArea(text, tab_behavior="focus", id="run-input")
+
+
+class RunDialog(ModalScreen[RunRequest | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "run", "Run", id="run_dialog.run", priority=True),
+        Binding("escape", "cancel", "Cancel", id="run_dialog.cancel"),
+    ]
+
+    def __init__(self, machine_name: str, input_text: str, *, source: str | None = None) -> None:
+        super().__init__()
+        self.machine_name = machine_name
+        self.input_text = input_text
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="run-dialog"):
+            yield Label(f"Run [b]{escape(self.machine_name)}[/b]", id="run-title")
+            yield Input(placeholder="execution name (optional)", id="run-name")
+            note = "Input (JSON)"
+            if self.source:
+                note = f"Input (JSON, from {PurePath(self.source).name})"
+            yield Label(escape(note), id="run-input-label")
+            yield json_input_area(self.input_text)
+            with Horizontal(id="run-buttons"):
+                yield Button("Cancel", id="run-cancel")
+                yield Button("Run  ^s", variant="primary", id="run-start")
+
+    def on_mount(self) -> None:
+        self.query_one("#run-dialog").border_title = "Start an execution"
+        self.query_one("#run-input", TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#run-input", TextArea).text
+
+    def action_run(self) -> None:
+        area = self.query_one("#run-input", TextArea)
+        try:
+            value = json.loads(area.text) if area.text.strip() else {}
+        except json.JSONDecodeError as error:
+            self.notify(
+                f"The input is not valid JSON: {error.msg} "
+                f"(line {error.lineno}, column {error.colno}).",
+                title="Not started",
+                severity="error",
+                markup=False,
+            )
+            area.move_cursor((error.lineno - 1, error.colno - 1))
+            area.focus()
+            return
+        name = self.query_one("#run-name", Input).value.strip() or None
+        self.dismiss(RunRequest(name, value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "run-start":
+            self.action_run()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#run-input", TextArea).focus()

@@ -1,0 +1,215 @@
+"""The main area: a machine's graph, and for an open execution its event log and inspector.
+
+It owns the execution's `Projection`: `add_events` applies each batch incrementally, appends
+the rows to the log at once, and recolours the graph and re-renders the inspector at most
+ten times a second while events stream in (at once when the execution ends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.timer import Timer
+from textual.widgets import Static
+
+from sfntui.asl.model import StateMachine
+from sfntui.backends import ExecutionSummary
+from sfntui.graph import GraphStatus, status_from_projection
+from sfntui.history.projection import Projection
+from sfntui.history.runs import ExecutionStatus
+from sfntui.tui.status_marks import status_label
+from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.graph import GraphView
+from sfntui.tui.widgets.inspector import Inspector
+
+#: Seconds between redraws of the graph and the inspector while events stream in.
+REFRESH_INTERVAL = 0.1
+#: The graph's column is as wide as the drawing, within these shares of the main area
+#: (narrow terminals share the top row between the graph and the inspector).
+GRAPH_SHARE = {"-wide": (0.3, 0.6), "-narrow": (0.3, 0.5)}
+
+
+class ExecutionView(Container):
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.machine: StateMachine | None = None
+        self.machine_name = ""
+        self.execution: ExecutionSummary | None = None
+        self.projection: Projection | None = None
+        self._refresh_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Container(id="graph-pane"):
+            yield Static("Loading the state machines…", id="graph-note")
+        with Container(id="inspector-pane"):
+            yield Inspector(id="inspector")
+        with Container(id="events-pane"):
+            yield EventLog(id="event-log")
+
+    def on_mount(self) -> None:
+        self.query_one("#graph-pane").border_title = "Graph"
+        self._fit_graph_column()
+        self._set_events_title()
+        self.query_one("#inspector-pane").border_title = "Inspector"
+
+    # -- parts ---------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> GraphView | None:
+        found = self.query("#graph-pane GraphView")
+        return found.first(GraphView) if found else None
+
+    @property
+    def event_log(self) -> EventLog:
+        return self.query_one(EventLog)
+
+    @property
+    def inspector(self) -> Inspector:
+        return self.query_one(Inspector)
+
+    @property
+    def status(self) -> ExecutionStatus | None:
+        return None if self.projection is None else self.projection.status
+
+    # -- what is shown -------------------------------------------------------------------
+
+    async def show_machine(
+        self, name: str, machine: StateMachine | None, problem: str | None = None
+    ) -> None:
+        """A machine with no execution: its graph, uncoloured."""
+        self._stop_refreshing()
+        self.execution = None
+        self.projection = None
+        await self._show_graph(name, machine, problem)
+        self.event_log.reset()
+        self._set_events_title()
+        self.inspector.show()
+        self._set_titles()
+
+    async def show_execution(
+        self,
+        execution: ExecutionSummary,
+        name: str,
+        machine: StateMachine | None,
+        problem: str | None = None,
+    ) -> None:
+        """An execution about to be followed: an empty projection, filled by `add_events`."""
+        self._stop_refreshing()
+        self.execution = execution
+        self.projection = Projection()
+        await self._show_graph(name, machine, problem)
+        self.event_log.reset()
+        self._set_events_title()
+        graph = self.graph  # the same machine keeps its graph, and the state chosen in it
+        self.inspector.show(self.projection, graph.selected if graph is not None else None)
+        self._set_titles()
+
+    def update_execution(self, execution: ExecutionSummary) -> None:
+        """A newer summary of the open execution (its status changed)."""
+        if self.execution is not None and execution.arn == self.execution.arn:
+            self.execution = execution
+            self._set_titles()
+
+    async def _show_graph(
+        self, name: str, machine: StateMachine | None, problem: str | None
+    ) -> None:
+        self.machine_name = name
+        pane = self.query_one("#graph-pane")
+        current = self.graph
+        if machine is not None and current is not None and current.machine is machine:
+            current.update_status(GraphStatus())
+            return
+        self.inspector.show()  # the states chosen in the old graph are gone
+        await pane.remove_children()
+        self.machine = machine
+        if machine is None:
+            await pane.mount(Static(problem or "No definition to draw.", id="graph-note"))
+        else:
+            await pane.mount(GraphView(machine, id="graph"))
+        self._fit_graph_column()
+
+    def on_resize(self) -> None:
+        self._fit_graph_column()
+
+    def _fit_graph_column(self) -> None:
+        width = self.size.width
+        if width <= 0:
+            return
+        graph = self.graph
+        wanted = graph.drawing.width + 3 if graph is not None else width // 2  # border, bar
+        low, high = GRAPH_SHARE["-narrow" if self.screen.has_class("-narrow") else "-wide"]
+        column = max(int(width * low), min(wanted, int(width * high)))
+        self.styles.grid_columns = f"{column} 1fr"
+
+    # -- live events ---------------------------------------------------------------------
+
+    def add_events(self, events: Sequence[Mapping[str, Any]]) -> None:
+        if self.projection is None:
+            return
+        self.projection.add(events)
+        self.event_log.add_events(events, self.projection)
+        self._set_events_title()
+        if self.projection.status is not ExecutionStatus.RUNNING:
+            self.refresh_views()
+        elif self._refresh_timer is None:
+            self._refresh_timer = self.set_timer(REFRESH_INTERVAL, self.refresh_views)
+
+    def refresh_views(self) -> None:
+        """Recolour the graph and re-render the inspector from the projection."""
+        self._stop_refreshing()
+        graph = self.graph
+        if graph is not None and self.projection is not None:
+            graph.update_status(status_from_projection(self.projection))
+        self.inspector.refresh_data()
+        self._set_titles()
+
+    def _stop_refreshing(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+
+    # -- choosing a state ----------------------------------------------------------------
+
+    def on_graph_view_state_selected(self, message: GraphView.StateSelected) -> None:
+        message.stop()
+        if self.inspector.state == message.state:
+            return  # keep the run already shown (it may have been chosen in the log)
+        self.inspector.show(self.projection, message.state)
+        run = self.inspector.run
+        if run is not None:
+            self.event_log.show_event(run.entered_id)
+
+    def on_event_log_event_chosen(self, message: EventLog.EventChosen) -> None:
+        message.stop()
+        if self.projection is None:
+            return
+        run = self.projection.run_for_event(message.event_id)
+        if run is None:
+            self.inspector.show(self.projection)
+            return
+        self.inspector.show(self.projection, run.name, run)
+        graph = self.graph
+        if graph is not None and graph.box_of(run.name) is not None:
+            graph.selected = run.name
+
+    # -- titles --------------------------------------------------------------------------
+
+    def _set_titles(self) -> None:
+        pane = self.query_one("#graph-pane")
+        if self.execution is None:
+            pane.border_title = Text(self.machine_name or "Graph")
+            pane.border_subtitle = ""
+            return
+        pane.border_title = Text(f"{self.machine_name} › {self.execution.name}")
+        status = str(self.projection.status) if self.projection else self.execution.status
+        if status == ExecutionStatus.NOT_STARTED:
+            status = self.execution.status
+        pane.border_subtitle = status_label(status)
+
+    def _set_events_title(self) -> None:
+        count = len(self.event_log.event_ids)
+        self.query_one("#events-pane").border_title = f"Events ({count})" if count else "Events"
