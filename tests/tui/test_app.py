@@ -63,8 +63,8 @@ async def test_a_run_of_order_is_followed_to_its_end() -> None:
 
         log = execution_view(pilot).event_log
         assert log.row_count == len(log.event_ids) == 32
-        assert str(log.get_row_at(log.row_count - 1)[2]) == "ExecutionSucceeded"
-        assert str(log.get_row_at(3)[3]) == "ChargeCard"
+        assert log.get_row_at(log.row_count - 1).type == "ExecutionSucceeded"
+        assert log.get_row_at(3).state == "ChargeCard"
 
         # With no state chosen, the inspector shows the execution's output.
         body = execution_view(pilot).inspector.body_text
@@ -109,10 +109,10 @@ async def test_an_event_in_the_log_shows_its_run_and_brackets_step_through_runs(
         await run_order(pilot)
         log = execution_view(pilot).event_log
         first_pack = next(
-            i for i in range(log.row_count) if str(log.get_row_at(i)[3]) == "PackItem"
+            i for i in range(log.row_count) if log.get_row_at(i).state == "PackItem"
         )
         await pilot.press("e")
-        log.move_cursor(row=first_pack)
+        await pilot.press("home", *["down"] * first_pack)
         await pilot.pause()
         inspector = execution_view(pilot).inspector
         assert inspector.state == "PackItem"

@@ -1,8 +1,9 @@
 """The history of one execution, one row per event: id, time since the start, type, state.
 
-Rows are added in bulk as batches arrive (a `DataTable` has no lazy loading, and one call per
-batch keeps a 25,000-event history quick to show). Moving the cursor over a row, or choosing
-one, posts `EventLog.EventChosen` with the event's id.
+A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
+rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
+milliseconds and scrolls as fast as a short one. The header row stays at the top. Moving
+the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's id.
 """
 
 from __future__ import annotations
@@ -10,17 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
+_HEADER = Style(bold=True, reverse=True)
+_CURSOR = Style(reverse=True)
 
 
 def event_type_text(event_type: str) -> Text:
@@ -49,17 +58,39 @@ def state_label(event: Mapping[str, Any], projection: Projection) -> str:
     return name if isinstance(name, str) else ""
 
 
-class EventLog(DataTable[Any]):
+class Row(NamedTuple):
+    id: str
+    time: str
+    type: str
+    state: str
+
+
+class EventLog(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    EventLog {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    """
+
     BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
         Binding(
             "enter",
-            "select_cursor",
+            "choose",
             "Inspect",
             show=False,
             tooltip="Show the run the event belongs to in the inspector (moving there does too)",
             id="event_log.inspect",
         ),
     ]
+
+    cursor: reactive[int] = reactive(-1)
 
     @dataclass
     class EventChosen(Message):
@@ -71,26 +102,37 @@ class EventLog(DataTable[Any]):
             return self.event_log
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
+        self.rows: list[Row] = []
         self.event_ids: list[int] = []
         self._start: datetime | None = None
+        # Column widths grow with what they hold, as a table's would.
+        self._id_width = 3
+        self._time_width = 6
+        self._type_width = 4
 
-    def on_mount(self) -> None:
-        self.add_column("#", key="id")
-        self.add_column("time", key="time")
-        self.add_column("type", key="type")
-        self.add_column("state", key="state")
+    # -- content -----------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def get_row_at(self, index: int) -> Row:
+        return self.rows[index]
 
     def reset(self) -> None:
-        self.clear()
+        self.rows = []
         self.event_ids = []
         self._start = None
+        self._id_width, self._time_width, self._type_width = 3, 6, 4
+        self.cursor = -1
+        self._changed()
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
         """Append events (already applied to `projection`); the view follows the newest
         unless the person is in the log."""
-        rows = []
         last_id = self.event_ids[-1] if self.event_ids else 0
+        added = False
         for event in sorted(events, key=lambda e: e["id"]):
             if event["id"] <= last_id:
                 continue  # already shown (a batch can overlap the one before)
@@ -98,35 +140,111 @@ class EventLog(DataTable[Any]):
             when = event_time(event)
             if self._start is None:
                 self._start = when
-            rows.append(
-                (
-                    Text(str(event["id"]), justify="right"),
-                    Text(elapsed_label((when - self._start).total_seconds()), style="dim"),
-                    event_type_text(str(event.get("type", ""))),
+            self.rows.append(
+                Row(
+                    str(event["id"]),
+                    elapsed_label((when - self._start).total_seconds()),
+                    str(event.get("type", "")),
                     state_label(event, projection),
                 )
             )
             self.event_ids.append(event["id"])
-        if not rows:
+            added = True
+            row = self.rows[-1]
+            self._time_width = max(self._time_width, len(row.time))
+            self._type_width = max(self._type_width, len(row.type))
+        if not added:
             return
-        self.add_rows(rows)
+        self._id_width = max(3, len(self.rows[-1].id))
+        self._changed()
         if not self.has_focus:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            self.scroll_end(animate=False, immediate=True)
+
+    def _changed(self) -> None:
+        self._strip.cache_clear()
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh()
 
     def show_event(self, event_id: int) -> None:
         """Move the cursor to an event's row (without posting EventChosen)."""
         if event_id in self.event_ids:
-            self.move_cursor(row=self.event_ids.index(event_id))
+            self.set_reactive(EventLog.cursor, self.event_ids.index(event_id))
+            self._scroll_to_cursor()
+            self.refresh()
 
-    def _chosen(self, row: int) -> None:
-        if 0 <= row < len(self.event_ids):
-            self.post_message(self.EventChosen(self, self.event_ids[row]))
+    # -- rendering ---------------------------------------------------------------------
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        if self.has_focus:  # the person moved the cursor, not a batch arriving
-            self._chosen(event.cursor_row)
+    def _line(self, cells: tuple[str, str, Text, str], width: int) -> Text:
+        number, time, kind, state = cells
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(number.rjust(self._id_width) + " ")
+        line.append(time.rjust(self._time_width) + "  ", style="dim" if number != "#" else "")
+        kind.truncate(self._type_width, overflow="ellipsis", pad=True)
+        line.append_text(kind)
+        line.append("  " + state)
+        line.truncate(width, overflow="ellipsis", pad=True)
+        return line
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self._chosen(event.cursor_row)
+    @lru_cache(maxsize=512)  # noqa: B019 - cleared whenever rows change; one log per cache
+    def _strip(self, row: int, selected: bool, width: int) -> Strip:
+        if row < 0:
+            text = self._line(("#", "time", Text("type"), "state"), width)
+            text.stylize(_HEADER)
+        else:
+            cells = self.rows[row]
+            kind = event_type_text(cells.type)
+            text = self._line((cells.id, cells.time, kind, cells.state), width)
+            if selected:
+                text.stylize(_CURSOR)
+        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        return Strip(segments, width).apply_style(self.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._strip(-1, False, width)
+        row = int(self.scroll_y) + y - 1
+        if row >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        return self._strip(row, row == self.cursor, width)
+
+    def on_resize(self) -> None:
+        self._changed()
+
+    # -- the cursor --------------------------------------------------------------------
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if self.has_focus and 0 <= new < len(self.event_ids):
+            self.post_message(self.EventChosen(self, self.event_ids[new]))
+
+    def action_move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = min(max(self.cursor + delta, 0), len(self.rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.size.height - 2))
+
+    def action_jump(self, row: int) -> None:
+        if self.rows:
+            self.cursor = row if row >= 0 else len(self.rows) - 1
+
+    def action_choose(self) -> None:
+        if 0 <= self.cursor < len(self.event_ids):
+            self.post_message(self.EventChosen(self, self.event_ids[self.cursor]))
+
+    def on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and 0 <= row < len(self.rows):
+            self.focus()
+            self.cursor = row
+            self.action_choose()
