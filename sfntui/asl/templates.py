@@ -179,7 +179,7 @@ def _compile_jsonata(value: Any, field: str) -> Template:
 
 
 def _object(entries: list[tuple[str, Template]], original: dict) -> Template:
-    if all(not t.dynamic for _, t in entries) and all(k in original for k, _ in entries):
+    if all(not t.dynamic for _, t in entries):  # a `.$` key's value is always dynamic
         return Constant(original)
     return ObjectTemplate(tuple(entries))
 

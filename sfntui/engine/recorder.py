@@ -12,32 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sfntui.asl.errors import StatesError
+from sfntui.history.events import EVENT_DETAILS_KEY
 
 Event = dict[str, Any]
 
 #: A Standard execution's history holds at most this many events.
 MAX_EVENTS = 25_000
-
-#: The key of the details object each event type carries.
-_DETAILS_KEYS: dict[str, str] = {}
-
-
-def details_key(event_type: str) -> str:
-    key = _DETAILS_KEYS.get(event_type)
-    if key is None:
-        base = event_type
-        for suffix_from, suffix_to in (
-            ("StateEntered", "stateEntered"),
-            ("StateExited", "stateExited"),
-        ):
-            if base.endswith(suffix_from) and base not in ("MapStateStarted",):
-                key = f"{suffix_to}EventDetails"
-                break
-        else:
-            key = base[0].lower() + base[1:] + "EventDetails"
-        _DETAILS_KEYS[event_type] = key
-    return key
-
 
 class Thread:
     """A thread of control in the history: the execution, a branch or an iteration."""
@@ -75,8 +55,11 @@ class HistoryRecorder:
             "id": event_id,
             "previousEventId": thread.last_id,
         }
-        if details is not None:
-            event[details_key(event_type)] = details
+        key = EVENT_DETAILS_KEY.get(event_type)
+        if details is not None and key is not None:
+            # Named as the API names it (one table, in sfntui.history.events); a type the API
+            # gives no details (MapStateFailed, ParallelStateFailed) carries none here either.
+            event[key] = details
         self.events.append(event)
         thread.last_id = event_id
         for listener in self._listeners:
