@@ -87,39 +87,28 @@ class StepFunctions:
         return [StateMachineSummary.from_api(item) for item in items]
 
     async def list_versions(self, machine_arn: str) -> list[StateMachineSummary]:
-        items = await self._pages(
-            "ListStateMachineVersions",
-            "stateMachineVersions",
-            resource=machine_arn,
-            stateMachineArn=machine_arn,
-        )
-        return [
-            StateMachineSummary(
-                arn=item["stateMachineVersionArn"],
-                name=item["stateMachineVersionArn"].rsplit(":", 1)[-1],
-                type="",
-                created=item.get("creationDate"),
-                kind="VERSION",
-                parent_arn=machine_arn,
-                raw=item,
-            )
-            for item in items
-        ]
+        return await self._children(machine_arn, "VERSION")
 
     async def list_aliases(self, machine_arn: str) -> list[StateMachineSummary]:
+        return await self._children(machine_arn, "ALIAS")
+
+    async def _children(self, machine_arn: str, kind: str) -> list[StateMachineSummary]:
+        """A machine's versions or aliases, as summaries named by their ARN's last part."""
+        noun = "Version" if kind == "VERSION" else "Alias"
+        plural = "Versions" if kind == "VERSION" else "Aliases"
         items = await self._pages(
-            "ListStateMachineAliases",
-            "stateMachineAliases",
+            f"ListStateMachine{plural}",
+            f"stateMachine{plural}",
             resource=machine_arn,
             stateMachineArn=machine_arn,
         )
         return [
             StateMachineSummary(
-                arn=item["stateMachineAliasArn"],
-                name=item["stateMachineAliasArn"].rsplit(":", 1)[-1],
+                arn=item[f"stateMachine{noun}Arn"],
+                name=item[f"stateMachine{noun}Arn"].rsplit(":", 1)[-1],
                 type="",
                 created=item.get("creationDate"),
-                kind="ALIAS",
+                kind=kind,
                 parent_arn=machine_arn,
                 raw=item,
             )
