@@ -158,6 +158,8 @@ class MainScreen(Screen[None]):
         self.opened_arn: str | None = None
         #: A run just started: put the sidebar's cursor on it once it is listed.
         self._reveal_arn: str | None = None
+        #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
+        self._run_drafts: dict[str, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -302,11 +304,17 @@ class MainScreen(Screen[None]):
     async def start_run(
         self, machine: StateMachineSummary, description: StateMachineDescription | None
     ) -> None:
-        definition_file = description.description if description is not None else None
-        text, source = await asyncio.to_thread(
-            read_example_input, machine.name, definition_file, self.input_folders
-        )
-        request = await self.app.push_screen_wait(RunDialog(machine.name, text, source=source))
+        draft = self._run_drafts.get(machine.arn)
+        if draft is not None:
+            dialog = RunDialog(machine.name, draft[1], execution_name=draft[0])
+        else:
+            definition_file = description.description if description is not None else None
+            text, source = await asyncio.to_thread(
+                read_example_input, machine.name, definition_file, self.input_folders
+            )
+            dialog = RunDialog(machine.name, text, source=source)
+        request = await self.app.push_screen_wait(dialog)
+        self._run_drafts[machine.arn] = dialog.draft
         if request is None:
             return
         execution = await self.backend.start_execution(
@@ -315,6 +323,8 @@ class MainScreen(Screen[None]):
             execution_input=request.input,
             confirm=confirmed_by_dialog,
         )
+        # Started: the input stays for the next run, the name (used up) does not.
+        self._run_drafts[machine.arn] = ("", dialog.draft[1])
         self.post_message(self.ExecutionStarted(execution))
 
     def on_main_screen_execution_started(self, message: ExecutionStarted) -> None:

@@ -41,16 +41,29 @@ class RunDialog(ModalScreen[RunRequest | None]):
         Binding("escape", "cancel", "Cancel", id="run_dialog.cancel"),
     ]
 
-    def __init__(self, machine_name: str, input_text: str, *, source: str | None = None) -> None:
+    def __init__(
+        self,
+        machine_name: str,
+        input_text: str,
+        *,
+        source: str | None = None,
+        execution_name: str = "",
+    ) -> None:
         super().__init__()
         self.machine_name = machine_name
         self.input_text = input_text
         self.source = source
+        self.execution_name = execution_name
+        #: What was in the name box and the editor when the dialog closed, however it closed:
+        #: the next dialog for the machine starts from it, so nothing typed is lost.
+        self.draft: tuple[str, str] = (execution_name, input_text)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog"):
             yield Label(f"Run [b]{escape(self.machine_name)}[/b]", id="run-title")
-            yield Input(placeholder="execution name (optional)", id="run-name")
+            yield Input(
+                self.execution_name, placeholder="execution name (optional)", id="run-name"
+            )
             note = "Input (JSON)"
             if self.source:
                 note = f"Input (JSON, from {PurePath(self.source).name})"
@@ -68,6 +81,9 @@ class RunDialog(ModalScreen[RunRequest | None]):
     def text(self) -> str:
         return self.query_one("#run-input", TextArea).text
 
+    def _keep_draft(self) -> None:
+        self.draft = (self.query_one("#run-name", Input).value, self.text)
+
     def action_run(self) -> None:
         area = self.query_one("#run-input", TextArea)
         try:
@@ -84,9 +100,11 @@ class RunDialog(ModalScreen[RunRequest | None]):
             area.focus()
             return
         name = self.query_one("#run-name", Input).value.strip() or None
+        self._keep_draft()
         self.dismiss(RunRequest(name, value))
 
     def action_cancel(self) -> None:
+        self._keep_draft()
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -8,6 +8,7 @@ the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the ev
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,8 +168,9 @@ class EventLog(ScrollView, can_focus=True):
 
     def show_event(self, event_id: int) -> None:
         """Move the cursor to an event's row (without posting EventChosen)."""
-        if event_id in self.event_ids:
-            self.set_reactive(EventLog.cursor, self.event_ids.index(event_id))
+        row = bisect_left(self.event_ids, event_id)  # ids are in ascending order
+        if row < len(self.event_ids) and self.event_ids[row] == event_id:
+            self.set_reactive(EventLog.cursor, row)
             self._scroll_to_cursor()
             self.refresh()
 

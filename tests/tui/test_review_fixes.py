@@ -1,0 +1,71 @@
+"""Bugs found in a second read of the app, each pinned by what a person would see."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Input, TextArea
+
+from sfntui.history.projection import Projection
+from sfntui.tui.widgets.inspector import MAX_LINES
+from tests.tui.steps import (
+    choose_machine,
+    examples_app,
+    execution_view,
+    main_screen,
+    open_run_dialog,
+    toasts,
+    wait_until,
+)
+
+SIZE = (80, 24)
+
+
+async def test_a_run_the_backend_refuses_keeps_what_was_typed_for_the_next_try() -> None:
+    # OrderFlow's Tasks have no resolver: the backend refuses the run after the dialog closed.
+    app = examples_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await choose_machine(pilot, "OrderFlow")
+        dialog = await open_run_dialog(pilot)
+        dialog.query_one("#run-name", Input).value = "attempt-1"
+        dialog.query_one("#run-input", TextArea).load_text('{"orderId": "typed-by-hand"}')
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any("cannot run" in t for t in toasts(pilot)), "a toast")
+        assert app.screen is main_screen(pilot)  # the app goes on
+
+        dialog = await open_run_dialog(pilot)
+        assert json.loads(dialog.text) == {"orderId": "typed-by-hand"}
+        assert dialog.query_one("#run-name", Input).value == "attempt-1"
+
+
+async def test_a_cancelled_run_dialog_opens_again_with_what_was_typed() -> None:
+    app = examples_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "order")
+        dialog = await open_run_dialog(pilot)
+        dialog.query_one("#run-input", TextArea).load_text('{"half": "typed"')
+        await pilot.press("escape")
+        dialog = await open_run_dialog(pilot)
+        assert dialog.text == '{"half": "typed"'
+
+
+async def test_a_big_payload_is_cut_so_the_inspector_stays_quick() -> None:
+    items = [{"i": i, "pad": "x" * 15} for i in range(6000)]
+    start = {
+        "id": 1,
+        "type": "ExecutionStarted",
+        "timestamp": "2024-01-01T00:00:00Z",
+        "executionStartedEventDetails": {"input": json.dumps({"items": items})},
+    }
+    app = examples_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = execution_view(pilot)
+        await wait_until(pilot, lambda: view.graph is not None, "a graph")
+        inspector = view.inspector
+        inspector.show(Projection([start]))
+        lines = inspector.body_text.splitlines()
+        assert len(lines) <= MAX_LINES + 2  # title, lines, the note
+        assert lines[-1].startswith("… ") and "narrow it with a JSONPath" in lines[-1]
+        await pilot.press("slash", *"$.items[5999]")
+        await pilot.pause()
+        assert json.loads(inspector.body_text.split("\n", 1)[1]) == items[5999]
