@@ -95,6 +95,21 @@ class StateMachineDescription:
         )
 
 
+def _execution_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    """What ListExecutions and DescribeExecution both say of an execution."""
+    return {
+        "arn": item["executionArn"],
+        "name": item.get("name", ""),
+        "machine_arn": item.get("stateMachineArn", ""),
+        "status": item.get("status", ""),
+        "started": item.get("startDate"),
+        "stopped": item.get("stopDate"),
+        "map_run_arn": item.get("mapRunArn"),
+        "redrive_count": item.get("redriveCount") or 0,
+        "raw": _raw(item),
+    }
+
+
 @dataclass(frozen=True)
 class ExecutionSummary:
     arn: str
@@ -109,17 +124,7 @@ class ExecutionSummary:
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> ExecutionSummary:
-        return cls(
-            arn=item["executionArn"],
-            name=item.get("name", ""),
-            machine_arn=item.get("stateMachineArn", ""),
-            status=item.get("status", ""),
-            started=item.get("startDate"),
-            stopped=item.get("stopDate"),
-            map_run_arn=item.get("mapRunArn"),
-            redrive_count=item.get("redriveCount") or 0,
-            raw=_raw(item),
-        )
+        return cls(**_execution_fields(item))
 
 
 @dataclass(frozen=True)
@@ -148,22 +153,14 @@ class ExecutionDescription:
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> ExecutionDescription:
         return cls(
-            arn=item["executionArn"],
-            name=item.get("name", ""),
-            machine_arn=item.get("stateMachineArn", ""),
-            status=item.get("status", ""),
-            started=item.get("startDate"),
-            stopped=item.get("stopDate"),
+            **_execution_fields(item),
             input=item.get("input"),
             output=item.get("output"),
             error=item.get("error"),
             cause=item.get("cause"),
-            map_run_arn=item.get("mapRunArn"),
-            redrive_count=item.get("redriveCount") or 0,
             redrive_status=item.get("redriveStatus"),
             machine_version_arn=item.get("stateMachineVersionArn"),
             machine_alias_arn=item.get("stateMachineAliasArn"),
-            raw=_raw(item),
         )
 
 
