@@ -120,13 +120,6 @@ class Path:
             return matches[0].value
         return [m.value for m in matches]
 
-    def exists(self, document: Any, context: Any = None, variables: Any = None) -> bool:
-        try:
-            value = self.find(document, context, variables)
-        except PathNotFoundError:
-            return False
-        return self.definite or bool(value)
-
 
 def _step(data: Any, step: str | int) -> Any:
     if isinstance(step, int):

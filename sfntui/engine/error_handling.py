@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import StatesError
-from sfntui.engine.outcome import StateFailed, error_details, in_state_cause
+from sfntui.engine.outcome import StateFailed, in_state_cause
 
 if TYPE_CHECKING:
     from sfntui.engine.state_run import StateRun
@@ -70,15 +70,9 @@ async def with_error_handling(
             if state.type in ("Map", "Parallel"):
                 own = isinstance(exc, StatesError) and exc.in_state
                 if error == names.QUERY_EVALUATION_ERROR and own:
-                    details: dict[str, Any] = {"error": error, "state": state.name}
-                    if cause is not None:
-                        details["cause"] = cause
-                    run.execution.history.emit(run.frame.thread, "EvaluationFailed", details)
-                run.execution.history.emit(
-                    run.frame.thread,
-                    f"{state.type}StateFailed",
-                    error_details(StateFailed(error, cause)),
-                )
+                    run.execution.evaluation_failed(run.frame, state.name, error, cause)
+                # The API gives MapStateFailed and ParallelStateFailed no details.
+                run.execution.history.emit(run.frame.thread, f"{state.type}StateFailed")
                 run.evaluated_failure = True
             caught = catch(run, state, raw_input, error, cause)
             if caught is not None:

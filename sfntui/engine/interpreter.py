@@ -353,14 +353,19 @@ class LocalExecution:
         in evaluating the state's own fields, and the abort of a Task inside a branch."""
         inspection.error, inspection.cause = failure.error, failure.cause
         if failure.error == names.QUERY_EVALUATION_ERROR and not evaluated:
-            details = {"error": failure.error, "state": state.name}
-            if failure.cause is not None:
-                details["cause"] = failure.cause
-            self.history.emit(frame.thread, "EvaluationFailed", details)
-            if state.type in ("Map", "Parallel"):
-                self.history.emit(frame.thread, f"{state.type}StateFailed", error_details(failure))
+            # (Map and Parallel write theirs, with their StateFailed, in error_handling.)
+            self.evaluation_failed(frame, state.name, failure.error, failure.cause)
         elif state.type == "Task" and frame.location and frame.location[-1][0] == "Parallel":
             self.history.emit(frame.thread, "TaskStateAborted")
+
+    def evaluation_failed(
+        self, frame: Frame, state: str, error: str | None, cause: str | None
+    ) -> None:
+        """EvaluationFailed: a state's own field (not its work) could not be evaluated."""
+        details: dict[str, Any] = {"error": error, "state": state}
+        if cause is not None:
+            details["cause"] = cause
+        self.history.emit(frame.thread, "EvaluationFailed", details)
 
     # -- tasks -------------------------------------------------------------------------
 

@@ -35,17 +35,15 @@ class Frame:
     thread: Thread
     variables: ChainMap[str, Any]
     location: tuple[tuple[str, str, int], ...] = ()
-    map_item: dict[str, Any] | None = None
     parent: Frame | None = None
     #: Set when a sibling's failure stops this branch or iteration (AWS writes *Aborted).
     aborted: bool = False
 
-    def child(self, kind: str, state: str, index: int, map_item: Any = None) -> Frame:
+    def child(self, kind: str, state: str, index: int) -> Frame:
         return Frame(
             thread=self.thread.fork(),
             variables=self.variables.new_child(),
             location=(*self.location, (kind, state, index)),
-            map_item=map_item,
             parent=self,
         )
 
