@@ -92,6 +92,7 @@ class LocalExecution:
         #: States entered by this run and, for distributed Maps, by its child runs.
         self.transitions = 0
         self._last_time: datetime | None = None
+        self._shared_context: dict[str, Any] | None = None
         self._last_time_text = ""
         self.child_runs: list[LocalExecution] = []
         #: Where this run sits in its parent's: a distributed Map's child is one iteration.
@@ -249,26 +250,32 @@ class LocalExecution:
         return self._last_time_text
 
     def _context(self, state: m.State, entered: datetime, frame: Frame, retry: int = 0) -> dict:
+        """A state's context object: the execution's part is built once and shared (no step
+        changes a JSON value in place); the State part is the state's own."""
+        if self._shared_context is None:
+            self._shared_context = {
+                "Execution": {
+                    "Id": self.execution_arn,
+                    "Input": self.input,
+                    "StartTime": self._format_time(self._started or entered),
+                    "Name": self.options.name,
+                    "RoleArn": self.options.role_arn
+                    or f"arn:aws:iam::{self.options.account}:role/StepFunctionsRole",
+                    "RedriveCount": 0,
+                },
+                "StateMachine": {
+                    "Id": self.state_machine_arn,
+                    "Name": self.options.state_machine_name,
+                },
+            }
+            if self.options.execution_type == "EXPRESS":
+                del self._shared_context["Execution"]["RedriveCount"]
         context: dict[str, Any] = {
-            "Execution": {
-                "Id": self.execution_arn,
-                "Input": self.input,
-                "StartTime": self._format_time(self._started or entered),
-                "Name": self.options.name,
-                "RoleArn": self.options.role_arn
-                or f"arn:aws:iam::{self.options.account}:role/StepFunctionsRole",
-                "RedriveCount": 0,
-            },
-            "StateMachine": {
-                "Id": self.state_machine_arn,
-                "Name": self.options.state_machine_name,
-            },
+            **self._shared_context,
             "State": {"EnteredTime": self._format_time(entered), "Name": state.name},
         }
         if state.type in ("Task", "Parallel", "Map"):
             context["State"]["RetryCount"] = retry
-        if self.options.execution_type == "EXPRESS":
-            del context["Execution"]["RedriveCount"]
         context.update(self.options.extra_context)
         return context
 
