@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static, TextArea
 
 from sfntui.tui.app import EXAMPLES_DIR, make_app
@@ -174,7 +175,10 @@ async def test_the_command_palette_runs_the_selected_machine() -> None:
         await choose_machine(pilot, "order")
         await pilot.press("ctrl+p")
         await pilot.press(*"run order")
-        await pilot.pause(0.3)
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        hits = palette.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.highlighted is not None, "the palette's first hit")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunDialog), "the dialog")
 

@@ -111,6 +111,9 @@ class EventLog(ScrollView, can_focus=True):
         self._id_width = 3
         self._time_width = 6
         self._type_width = 4
+        # Whether the view keeps the newest row in sight: until a row is shown on purpose
+        # (a state chosen elsewhere, the cursor moved up), and again after End.
+        self._following = True
 
     # -- content -----------------------------------------------------------------------
 
@@ -127,6 +130,7 @@ class EventLog(ScrollView, can_focus=True):
         self._start = None
         self._id_width, self._time_width, self._type_width = 3, 6, 4
         self.cursor = -1
+        self._following = True
         self._changed()
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
@@ -158,7 +162,13 @@ class EventLog(ScrollView, can_focus=True):
             return
         self._id_width = max(3, len(self.rows[-1].id))
         self._changed()
-        if not self.has_focus:
+        if self._following and not self.has_focus:
+            # After the next refresh, when the layout knows the new height: scrolling at
+            # once raced the layout and sometimes stopped short of the end.
+            self.call_after_refresh(self._scroll_to_newest)
+
+    def _scroll_to_newest(self) -> None:
+        if self._following:
             self.scroll_end(animate=False, immediate=True)
 
     def _changed(self) -> None:
@@ -170,6 +180,7 @@ class EventLog(ScrollView, can_focus=True):
         """Move the cursor to an event's row (without posting EventChosen)."""
         row = bisect_left(self.event_ids, event_id)  # ids are in ascending order
         if row < len(self.event_ids) and self.event_ids[row] == event_id:
+            self._following = False
             self.set_reactive(EventLog.cursor, row)
             self._scroll_to_cursor()
             self.refresh()
@@ -212,6 +223,8 @@ class EventLog(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._changed()
+        if self._following:
+            self.call_after_refresh(self._scroll_to_newest)
 
     # -- the cursor --------------------------------------------------------------------
 
@@ -232,6 +245,7 @@ class EventLog(ScrollView, can_focus=True):
     def action_move(self, delta: int) -> None:
         if self.rows:
             self.cursor = min(max(self.cursor + delta, 0), len(self.rows) - 1)
+            self._following = self.cursor == len(self.rows) - 1
 
     def action_page(self, direction: int) -> None:
         self.action_move(direction * max(1, self.size.height - 2))
@@ -239,6 +253,7 @@ class EventLog(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         if self.rows:
             self.cursor = row if row >= 0 else len(self.rows) - 1
+            self._following = self.cursor == len(self.rows) - 1
 
     def action_choose(self) -> None:
         if 0 <= self.cursor < len(self.event_ids):
@@ -249,4 +264,5 @@ class EventLog(ScrollView, can_focus=True):
         if event.y >= 1 and 0 <= row < len(self.rows):
             self.focus()
             self.cursor = row
+            self._following = row == len(self.rows) - 1
             self.action_choose()
