@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from sfntui.aws import ConnectionOptions, PollInterval, always
-from sfntui.backends import ActionCancelled, AwsBackend, Backend, BackendError, LocalBackend
+from sfntui.backends import ActionCancelled, Backend, BackendError
+from sfntui.backends.aws import AwsBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.runner import RunSetup
 
 from .conftest import REGION, Moto, unique

@@ -181,7 +181,8 @@ async def test_the_command_palette_runs_the_selected_machine() -> None:
 
 async def test_make_app_defaults_to_the_examples_folder() -> None:
     app = make_app()
-    assert "examples" in app.backend.label
+    assert "examples" in app.local.label
+    assert app.backends == [app.local]
     assert EXAMPLES_DIR.joinpath("order.asl.json").is_file()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: bool(sidebar(pilot).machines), "the machines")
