@@ -29,8 +29,10 @@ Event = dict[str, Any]
 class Capabilities:
     """What a backend can do; the UI shows a control only when its capability is True.
 
-    A capability is True only when the backend's methods for it work now: the screens that
-    add a method (answering a task token, reading logs) turn the flag on with it.
+    `start`, `stop`, `redrive` and `map_runs` say that the backend's methods for them work.
+    `debug` and `replay` say what the app can do with the backend's machines and executions
+    on the local engine (the screens for them build on these flags). `task_tokens` and `logs`
+    are False on both backends for now: the screens that add their methods turn them on.
     """
 
     #: `start_execution` (False when connected read-only).
