@@ -68,15 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     app = commands.add_parser(
         "app",
-        help="open the app (the default with no command): local definitions, or AWS with --aws",
+        help="open the app (the default with no command): local definitions, and AWS with --aws",
         description=(
-            "Open the terminal app. Without sources it shows the built-in examples; with "
-            "files or folders, those definitions, run on the local engine; with --aws, the "
-            "state machines of an AWS account and region."
+            "Open the terminal app. With files or folders, it shows those definitions, run on "
+            "the local engine (without any, the built-in examples, unless --aws is given); "
+            "with --aws, beside them, the state machines of an AWS account and region."
         ),
     )
     app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
-    app.add_argument("--aws", action="store_true", help="show AWS instead of local files")
+    app.add_argument("--aws", action="store_true", help="show AWS too, beside the local files")
     app.add_argument(
         "--virtual-clock", action="store_true", help="local runs: Waits take no real time"
     )

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.widgets._toast import Toast
 
-from sfntui.backends import LocalBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup
 from sfntui.tui.app import SfntuiApp, make_app
@@ -104,7 +104,7 @@ async def choose_machine(pilot: Pilot[Any], name: str) -> None:
     tree = sidebar(pilot)
     await wait_until(pilot, lambda: bool(tree.machines), "the state machines")
     await pilot.press("m")
-    lines = [n.data.name if n.data is not None else "" for n in _visible_nodes(tree)]
+    lines = [getattr(n.data, "name", "") for n in _visible_nodes(tree)]
     for _ in range(20):
         node = tree.cursor_node
         if node is not None and getattr(node.data, "name", None) == name:
@@ -117,11 +117,16 @@ async def choose_machine(pilot: Pilot[Any], name: str) -> None:
 
 
 def _visible_nodes(tree: Sidebar) -> list[Any]:
+    """The sidebar's lines, top to bottom: groups, their machines, open machines' executions."""
     nodes = []
-    for machine in tree.root.children:
-        nodes.append(machine)
-        if machine.is_expanded:
-            nodes.extend(machine.children)
+
+    def add(children: Any) -> None:
+        for node in children:
+            nodes.append(node)
+            if node.is_expanded:
+                add(node.children)
+
+    add(tree.root.children)
     return nodes
 
 

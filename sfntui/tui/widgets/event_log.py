@@ -2,8 +2,10 @@
 
 A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
 rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
-milliseconds and scrolls as fast as a short one. The header row stays at the top. Moving
-the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's id.
+milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
+this log's own (cleared when rows, size or styles change). The header row stays at the top.
+Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
+id. Its colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,18 +31,17 @@ from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
-_HEADER = Style(bold=True, reverse=True)
-_CURSOR = Style(reverse=True)
 
 
-def event_type_text(event_type: str) -> Text:
+def event_type_kind(event_type: str) -> str | None:
+    """How an event type is marked: "failure", "success", "execution", or not at all."""
     if event_type.endswith(_FAILURE_ENDINGS):
-        return Text(event_type, style="bold red")
+        return "failure"
     if event_type == "ExecutionSucceeded":
-        return Text(event_type, style="bold green")
+        return "success"
     if event_type.startswith("Execution"):
-        return Text(event_type, style="bold")
-    return Text(event_type)
+        return "execution"
+    return None
 
 
 def elapsed_label(seconds: float) -> str:
@@ -67,11 +68,25 @@ class Row(NamedTuple):
 
 
 class EventLog(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "event-log--header",
+        "event-log--cursor",
+        "event-log--time",
+        "event-log--failure",
+        "event-log--success",
+        "event-log--execution",
+    }
     DEFAULT_CSS = """
     EventLog {
         height: 1fr;
         overflow-x: hidden;
     }
+    EventLog > .event-log--header { text-style: bold reverse; }
+    EventLog > .event-log--cursor { text-style: reverse; }
+    EventLog > .event-log--time { text-style: dim; }
+    EventLog > .event-log--failure { color: ansi_red; text-style: bold; }
+    EventLog > .event-log--success { color: ansi_green; text-style: bold; }
+    EventLog > .event-log--execution { text-style: bold; }
     """
 
     BINDINGS = [
@@ -114,6 +129,8 @@ class EventLog(ScrollView, can_focus=True):
         # Whether the view keeps the newest row in sight: until a row is shown on purpose
         # (a state chosen elsewhere, the cursor moved up), and again after End.
         self._following = True
+        #: Rendered rows: (row, selected, width) -> Strip; this log's own.
+        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
     # -- content -----------------------------------------------------------------------
 
@@ -172,7 +189,7 @@ class EventLog(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True)
 
     def _changed(self) -> None:
-        self._strip.cache_clear()
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh()
 
@@ -187,30 +204,40 @@ class EventLog(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"event-log--{name}", partial=True)
+
     def _line(self, cells: tuple[str, str, Text, str], width: int) -> Text:
         number, time, kind, state = cells
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(number.rjust(self._id_width) + " ")
-        line.append(time.rjust(self._time_width) + "  ", style="dim" if number != "#" else "")
+        time_style = self._style("time") if number != "#" else ""
+        line.append(time.rjust(self._time_width) + "  ", style=time_style)
         kind.truncate(self._type_width, overflow="ellipsis", pad=True)
         line.append_text(kind)
         line.append("  " + state)
         line.truncate(width, overflow="ellipsis", pad=True)
         return line
 
-    @lru_cache(maxsize=512)  # noqa: B019 - cleared whenever rows change; one log per cache
     def _strip(self, row: int, selected: bool, width: int) -> Strip:
+        key = (row, selected, width)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
         if row < 0:
             text = self._line(("#", "time", Text("type"), "state"), width)
-            text.stylize(_HEADER)
+            text.stylize(self._style("header"))
         else:
             cells = self.rows[row]
-            kind = event_type_text(cells.type)
+            marked = event_type_kind(cells.type)
+            kind = Text(cells.type, style=self._style(marked) if marked else "")
             text = self._line((cells.id, cells.time, kind, cells.state), width)
             if selected:
-                text.stylize(_CURSOR)
+                text.stylize(self._style("cursor"))
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        return Strip(segments, width).apply_style(self.rich_style)
+        strip = Strip(segments, width).apply_style(self.rich_style)
+        self._strips.set(key, strip)
+        return strip
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -225,6 +252,10 @@ class EventLog(ScrollView, can_focus=True):
         self._changed()
         if self._following:
             self.call_after_refresh(self._scroll_to_newest)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme or stylesheet change: colours are read again
 
     # -- the cursor --------------------------------------------------------------------
 
