@@ -27,8 +27,8 @@ from sfntui.asl.cfn_templates import (
     is_template,
     state_machine_resources,
 )
-from sfntui.asl.json_positions import parse_json
 from sfntui.asl.parsed_source import ParsedSource, SourceError
+from sfntui.asl.placeholders import parse_json_with_placeholders
 from sfntui.asl.yaml_positions import parse_yaml
 
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml")
@@ -310,13 +310,13 @@ def _parse(text: str, file: str | None, fmt: Literal["json", "yaml"] | None) -> 
         if fmt is None:
             fmt = _format_of(file)
         if fmt == "json":
-            return parse_json(text)
+            return parse_json_with_placeholders(text)
         if fmt == "yaml":
             return _parse_yaml(text)
         if text.lstrip()[0] not in "{[":
             return _parse_yaml(text)
         try:
-            return parse_json(text)
+            return parse_json_with_placeholders(text)
         except SourceError as json_error:
             try:
                 return _parse_yaml(text)
