@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
     graph.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    graph.add_argument("--all", action="store_true", help="draw every machine of a template")
     graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
     graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")

@@ -266,7 +266,8 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
         if len(candidates) == 1:
             return candidates[0]
         raise DefinitionLoadError(
-            f"there are {len(candidates)} state machines ({names}); choose one by its logical id",
+            f"there are {len(candidates)} state machines ({names}); "
+            "choose one with --state-machine LOGICAL_ID",
             file,
         )
     matches = [c for c in candidates if wanted == c.name or wanted in c.aliases]

@@ -156,7 +156,7 @@ def test_several_machines_and_no_choice_lists_the_logical_ids() -> None:
 
     assert message == (
         f"{FIXTURES / 'sam_template.yaml'}: there are 2 state machines "
-        "(CheckoutMachine, OrderMachine); choose one by its logical id"
+        "(CheckoutMachine, OrderMachine); choose one with --state-machine LOGICAL_ID"
     )
 
 
