@@ -45,7 +45,10 @@ def machine(catch: list[dict[str, Any]] | None) -> dict[str, Any]:
 async def run(definition: dict[str, Any], response: Any) -> tuple[LocalExecution, ExecutionResult]:
     handlers = PythonHandlers({"report": lambda event, context: response})
     execution = LocalExecution(
-        parse_state_machine(definition), {}, clock=VirtualClock(), resolvers=ResolverChain([handlers])
+        parse_state_machine(definition),
+        {},
+        clock=VirtualClock(),
+        resolvers=ResolverChain([handlers]),
     )
     return execution, await execution.run()
 
