@@ -172,3 +172,41 @@ def test_graph_all_draws_each_machine_under_its_name(
     assert "RefundMachine:" in lines
     second = out.index("RefundMachine:")
     assert out.index("Pay") < second < out.index("Refund", second + len("RefundMachine:"))
+
+
+def test_in_a_terminal_a_template_with_several_machines_asks_which_to_draw(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "template.yaml"
+    path.write_text(TEMPLATE)
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sfntui", "graph", str(path), "--color", "never"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    seen = b""
+    while b"Draw which one (1-2)? " not in seen:
+        chunk = os.read(controller, 4096)
+        assert chunk, seen
+        seen += chunk
+    os.write(controller, b"2\n")
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=60) == 0
+    text = seen.decode()
+    assert "1. CheckoutMachine" in text and "2. RefundMachine" in text
+    after = text[text.index("Draw which one") :]
+    assert "Refund" in after and "Pay" not in after

@@ -38,12 +38,35 @@ def _sources(args: argparse.Namespace) -> list[Any]:
     try:
         if getattr(args, "all", False):
             return load_definitions(args.definition)
+        if args.state_machine is None and sys.stdin.isatty() and sys.stdout.isatty():
+            every = load_definitions(args.definition)
+            if len(every) > 1:
+                return [_chosen(every)]
         return [load_definition(args.definition, args.state_machine)]
     except DefinitionLoadError as exc:
         message = str(exc)
         if "--state-machine" in message:
             message += ", or draw them all with --all"
         raise UsageError(message) from None
+
+
+def _chosen(sources: list[Any]) -> Any:
+    """In a terminal, a template with several machines: ask which one to draw."""
+    print("The template has several state machines:", file=sys.stderr)
+    for number, source in enumerate(sources, 1):
+        print(f"  {number}. {source.name}", file=sys.stderr)
+    try:
+        answer = input(f"Draw which one (1-{len(sources)})? ").strip()
+    except EOFError:
+        answer = ""
+    if answer.isdigit() and 1 <= int(answer) <= len(sources):
+        return sources[int(answer) - 1]
+    names = [source.name for source in sources]
+    if answer in names:
+        return sources[names.index(answer)]
+    raise UsageError(
+        f"{answer!r} is none of them; name one with --state-machine, or draw them all with --all"
+    )
 
 
 def graph_command(args: argparse.Namespace) -> int:
