@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
     graph.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    graph.add_argument("--all", action="store_true", help="draw every machine of a template")
     graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
     graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")
@@ -167,12 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
         "definitions",
         nargs="*",
         metavar="DEFINITION",
-        help="definition files; each is matched to the mock file's machine of the same name",
+        help="definitions or templates, matched to the mock file's machines by name (one "
+        "definition for a mock file of one machine is its machine)",
     )
     test.add_argument("--expectations", metavar="FILE", help="the expectations file to use")
     test.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     test.add_argument("--handlers", metavar="MODULE", action="append", default=[])
     test.add_argument("--handler", metavar="NAME=MODULE:FUNCTION", action="append", default=[])
+    test.add_argument(
+        "--aws", action="store_true", help="make the real AWS call for Tasks a case does not mock"
+    )
+    add_connection_options(test)
 
     from sfntui.commands.aws_arguments import add_aws_commands
 
