@@ -1,0 +1,177 @@
+"""The recorded results as a task resolver: first in the chain, each call answered as AWS did.
+
+A call is matched to the recording by its state and the Map iterations above it, and takes
+that place's recorded calls in order, retries included. Each answer waits, on the run's
+virtual clock, as long as the recorded call took, so the local timeline follows the
+recording's (and a sibling that failed first on AWS fails first here too).
+
+When the local run asks for a call the recording does not have, the path has changed: the
+resolver records a `Divergence` naming the place and stops the run there (`stop`), rather
+than guessing an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
+from sfntui.replay.divergence import Divergence, first_difference, ordinal, place
+from sfntui.replay.recording import Key, RecordedCall, Recording, Where
+
+#: The engine's event prefix for each kind of resource (tasks.read_resource's `kind`).
+_PREFIX_OF_KIND = {"lambda": "LambdaFunction", "activity": "Activity", "service": "Task"}
+_MAX_NOTES = 20
+
+
+@dataclass(frozen=True)
+class AnsweredCall:
+    """Which recorded call answered which local invocation (for the mock file export)."""
+
+    state: str
+    invocation: int
+    call: RecordedCall
+
+
+class RecordedResults:
+    """Answers Task calls from a `Recording`; see the module docstring."""
+
+    def __init__(self, recording: Recording, *, follow_durations: bool = True) -> None:
+        self.recording = recording
+        self.follow_durations = follow_durations
+        #: Tasks something else answers (the user's mocks or handlers): said by the session.
+        self.answered_elsewhere: Callable[[str, Resource], bool] = lambda state, resource: False
+        #: Called with the divergence when the run must stop (the session stops the run).
+        self.stop: Callable[[Divergence], None] = lambda divergence: None
+        self.divergence: Divergence | None = None
+        self.notes: list[str] = []
+        self.answered: list[AnsweredCall] = []
+        self._used: dict[Key, int] = {}
+        self._noted: set[tuple[str, str]] = set()
+
+    def handles(self, state: str, resource: Resource) -> bool:
+        return not self.answered_elsewhere(state, resource)
+
+    async def invoke(self, invocation: TaskInvocation) -> Any:
+        where: Where = tuple(
+            (state, index) for kind, state, index in invocation.location if kind == "Map"
+        )
+        if "item_reader" in invocation.extra:
+            await self._diverge(
+                "missing-result",
+                f"The Map state '{invocation.state}'{place(invocation.location)} reads its "
+                "items with an ItemReader, and a history does not hold what it read "
+                "(distributed Map runs are not replayed yet).",
+                invocation.state,
+                where,
+            )
+        key = (where, invocation.state)
+        calls = self.recording.calls.get(key, ())
+        used = self._used.get(key, 0)
+        if used >= len(calls):
+            await self._diverge(
+                "missing-result",
+                self._missing_sentence(invocation, where, used),
+                invocation.state,
+                where,
+            )
+        self._used[key] = used + 1
+        call = calls[used]
+        self.answered.append(AnsweredCall(invocation.state, invocation.invocation, call))
+        self._note_differences(call, invocation)
+        if call.answer is None:
+            # The recorded execution ended (a sibling failed, it was stopped) before this call
+            # returned: wait as long as the recording lasted; the same ending stops it here.
+            left = (self.recording.ended - invocation.clock.now()).total_seconds()
+            await invocation.clock.sleep(max(left, 0.0) + 1.0)
+            await self._diverge(
+                "no-answer",
+                f"The recording's {ordinal(used + 1)} call of the Task state "
+                f"'{invocation.state}'{place(invocation.location)} never returned (the "
+                "execution ended first), but the local run went on waiting for it.",
+                invocation.state,
+                where,
+            )
+        if self.follow_durations and call.duration > 0:
+            await invocation.clock.sleep(call.duration)
+        if call.succeeded:
+            if invocation.resource.pattern == "waitForTaskToken":
+                invocation.extra["callback_answered"] = True  # the recorded answer is the token's
+            return call.output
+        error, cause = call.error_and_cause
+        raise TaskFailure(error, cause)
+
+    def _missing_sentence(self, invocation: TaskInvocation, where: Where, used: int) -> str:
+        at = f"'{invocation.state}'{place(invocation.location)}"
+        if used:
+            return (
+                f"The local run called the Task state {at} a {ordinal(used + 1)} time, but "
+                f"the recording has only {used} call(s) there: the path changed."
+            )
+        elsewhere = self.recording.calls_of(invocation.state)
+        if elsewhere:
+            return (
+                f"The local run called the Task state {at}, where the recording has no call "
+                f"(it has {elsewhere} call(s) of that state elsewhere): the path changed."
+            )
+        return (
+            f"The local run called the Task state {at}, which the recording never called: "
+            "the path changed."
+        )
+
+    async def _diverge(self, kind: str, message: str, state: str, where: Where) -> Any:
+        if self.divergence is None:
+            self.divergence = Divergence(kind, message, state, where)
+        self.stop(self.divergence)
+        # The stop cancels the run; until it lands, this call never answers.
+        await asyncio.get_running_loop().create_future()
+
+    def _note_differences(self, call: RecordedCall, invocation: TaskInvocation) -> None:
+        """Notes (not divergences): the call went to another resource kind, or with other
+        parameters, than recorded. A callback's task token is new in every run: not compared."""
+        if len(self.notes) >= _MAX_NOTES:
+            return
+        at = f"'{invocation.state}'{place(invocation.location)}"
+        expected = _PREFIX_OF_KIND.get(invocation.resource.kind, "Task")
+        if call.prefix != expected and (invocation.state, "kind") not in self._noted:
+            self._noted.add((invocation.state, "kind"))
+            self.notes.append(
+                f"{at} calls a {expected} resource; the recording called a {call.prefix} one."
+            )
+        recorded = call.parameters
+        local = invocation.parameters
+        token = invocation.task_token
+        if token is None and isinstance(invocation.context, dict):
+            token = (invocation.context.get("Task") or {}).get("Token")
+        if token is not None:
+            local = _without_token(local, token)
+            recorded = _without_token(recorded, None, like=local)
+        differs = first_difference(recorded, local)
+        if differs is not None and (invocation.state, "parameters") not in self._noted:
+            self._noted.add((invocation.state, "parameters"))
+            self.notes.append(
+                f"{at} was called with other parameters than recorded (first at {differs})."
+            )
+
+
+_TOKEN = object()
+
+
+def _without_token(value: Any, token: str | None, like: Any = None) -> Any:
+    """`value` with the task token (or, with `like`, whatever stands where `like` has it)
+    replaced by a marker, so a new token does not count as a difference."""
+    if like is _TOKEN:
+        return _TOKEN
+    if isinstance(value, dict):
+        return {
+            k: _without_token(v, token, like.get(k) if isinstance(like, dict) else None)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        others = like if isinstance(like, list) and len(like) == len(value) else [None] * len(value)
+        return [_without_token(v, token, o) for v, o in zip(value, others, strict=True)]
+    if token is not None and value == token:
+        return _TOKEN
+    return value
