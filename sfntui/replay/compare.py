@@ -28,7 +28,10 @@ def differences(
     local = Projection(local_events)
     found: list[Divergence] = []
     if recording.attempt == 0:
-        _compare_runs(recording.top_level_runs(), list(local.root.runs), (), found)
+        # (A later redrive's runs are not this attempt's: `_compare_children` leaves them out.)
+        _compare_runs(
+            recording.top_level_runs(), list(local.root.runs), (), found, recording.end_id
+        )
     outcome = _outcome_difference(recording, local)
     if outcome is not None:
         found.append(outcome)
@@ -69,7 +72,11 @@ def _ending(status: str, error: str | None, cause: str | None) -> str:
 
 
 def _compare_runs(
-    recorded: Sequence[StateRun], local: Sequence[StateRun], steps: _Steps, found: list[Divergence]
+    recorded: Sequence[StateRun],
+    local: Sequence[StateRun],
+    steps: _Steps,
+    found: list[Divergence],
+    before: int,
 ) -> None:
     if found:
         return
@@ -121,6 +128,11 @@ def _compare_runs(
                 )
             )
             return
+        if mine.children or theirs.children:
+            # Inside first: the innermost place where the runs part is the one to show.
+            _compare_children(mine, theirs, steps, found, before)
+            if found:
+                return
         if mine.status != theirs.status or (
             mine.status in (RunStatus.FAILED, RunStatus.CAUGHT)
             and (mine.error, mine.cause) != (theirs.error, theirs.cause)
@@ -136,18 +148,14 @@ def _compare_runs(
                 )
             )
             return
-        if mine.children or theirs.children:
-            _compare_children(mine, theirs, steps, found)
-            if found:
-                return
         previous = mine.name
 
 
 def _compare_children(
-    recorded: StateRun, local: StateRun, steps: _Steps, found: list[Divergence]
+    recorded: StateRun, local: StateRun, steps: _Steps, found: list[Divergence], before: int
 ) -> None:
     kind = "Map" if recorded.state_type == "Map" else "Parallel"
-    mine = {_frame_key(f): f for f in recorded.children}
+    mine = {_frame_key(f): f for f in recorded.children if _began_before(f, before)}
     theirs = {_frame_key(f): f for f in local.children}
     for key in sorted(mine.keys() | theirs.keys(), key=lambda k: (k[0], str(k[1]))):
         attempt, index = key
@@ -165,9 +173,17 @@ def _compare_children(
                 )
             )
             return
-        _compare_runs(list(mine[key].runs), list(theirs[key].runs), inner, found)
+        runs = [r for r in mine[key].runs if r.entered_id < before]
+        _compare_runs(runs, list(theirs[key].runs), inner, found, before)
         if found:
             return
+
+
+def _began_before(frame: Frame, before: int) -> bool:
+    start = frame.start_event if frame.start_event is not None else None
+    if start is None and frame.runs:
+        start = frame.runs[0].entered_event
+    return start is None or start["id"] < before
 
 
 def _frame_key(frame: Frame) -> tuple[int, int | str]:

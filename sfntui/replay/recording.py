@@ -85,12 +85,14 @@ class RecordedCall:
         return payload_or_text(details(self.answer).get("output")) if self.answer else None
 
     @property
-    def error_and_cause(self) -> tuple[str, str | None]:
+    def error_and_cause(self) -> tuple[str | None, str | None]:
+        """As recorded: AWS leaves `error` out when the worker gave none (a timeout's is
+        States.Timeout)."""
         found = details(self.answer) if self.answer is not None else {}
         error = found.get("error")
-        if error is None:
-            error = "States.Timeout" if str(self.answer_type).endswith("TimedOut") else ""
-        return str(error), found.get("cause")
+        if error is None and str(self.answer_type).endswith("TimedOut"):
+            error = "States.Timeout"
+        return error, found.get("cause")
 
     @property
     def answer_type(self) -> str | None:
@@ -118,6 +120,10 @@ class Recording:
     from_state: str | None = None
     from_event: Event | None = None
     role_arn: str | None = None
+    #: The id of the first event after the attempt replayed (the next redrive, or past the end).
+    end_id: int = 0
+    #: Map states that ran as distributed Maps (their iterations are child executions).
+    distributed_maps: frozenset[str] = frozenset()
 
     @property
     def start_input(self) -> Any:
@@ -133,7 +139,7 @@ class Recording:
     def top_level_runs(self) -> list[StateRun]:
         """The recorded runs of the top level the replay is compared with."""
         first = self.from_event["id"] if self.from_event is not None else 0
-        return [r for r in self.projection.root.runs if r.entered_id >= first]
+        return [r for r in self.projection.root.runs if first <= r.entered_id < self.end_id]
 
     def calls_of(self, state: str) -> int:
         return sum(len(c) for (_, name), c in self.calls.items() if name == state)
@@ -191,6 +197,10 @@ def read_recording(
         attempt=chosen,
         attempts=attempts,
         role_arn=start_details.get("roleArn"),
+        end_id=last_id,
+        distributed_maps=frozenset(
+            r.name for r in projection.runs if r.state_type == "Map" and r.map_run_arn
+        ),
     )
     from_id = 0
     if from_state is not None:

@@ -67,8 +67,20 @@ class RecordedResults:
                 invocation.state,
                 where,
             )
+        distributed = next(
+            (name for name, _ in reversed(where) if name in self.recording.distributed_maps), None
+        )
         key = (where, invocation.state)
         calls = self.recording.calls.get(key, ())
+        if not calls and distributed is not None:
+            await self._diverge(
+                "missing-result",
+                f"The Task state '{invocation.state}'{place(invocation.location)} runs in a "
+                f"child execution of the distributed Map '{distributed}', whose history is not "
+                "part of the recording (replaying distributed Map children is not done yet).",
+                invocation.state,
+                where,
+            )
         used = self._used.get(key, 0)
         if used >= len(calls):
             await self._diverge(
