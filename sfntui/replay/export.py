@@ -26,27 +26,53 @@ class ExportError(ValueError):
     """The export could not be written; the message is one sentence."""
 
 
-def mock_config(result: ReplayResult, machine: str, case: str) -> dict[str, Any]:
-    """The Step Functions Local mock file: one test case, each Task's answers in order."""
-    by_state: dict[str, dict[int, RecordedCall]] = {}
+def mock_config(
+    result: ReplayResult, machine: str, case: str, task_states: list[str]
+) -> dict[str, Any]:
+    """The Step Functions Local mock file: one test case, each Task's answers in order.
+
+    Every Task state of the definition is in the case, since `sfntui test` checks before the
+    run that each has an answer; one the recording never called fails if it is ever called.
+    """
+    by_state: dict[str, dict[int, RecordedCall]] = {state: {} for state in task_states}
     for answered in result.answered:
         by_state.setdefault(answered.state, {})[answered.invocation] = answered.call
+    ending = _ending_error(result)
     mapping: dict[str, str] = {}
     responses: dict[str, Any] = {}
     for state, calls in by_state.items():
         name = f"{case}.{state}"
         mapping[state] = name
-        responses[name] = {str(n): _response(calls[n]) for n in sorted(calls)}
+        if calls:
+            responses[name] = {str(n): _response(calls[n], ending) for n in sorted(calls)}
+        else:
+            responses[name] = {"0": {"Throw": _NOT_RECORDED}}
     return {
         "StateMachines": {machine: {"TestCases": {case: mapping}}},
         "MockedResponses": responses,
     }
 
 
-def _response(call: RecordedCall) -> dict[str, Any]:
+_NOT_RECORDED = {
+    "Error": "Replay.NotRecorded",
+    "Cause": "The recorded execution never called this state.",
+}
+
+
+def _ending_error(result: ReplayResult) -> dict[str, Any]:
+    recording = result.recording
+    thrown: dict[str, Any] = {"Error": recording.error or "Replay.NoAnswer"}
+    if recording.cause is not None:
+        thrown["Cause"] = recording.cause
+    return thrown
+
+
+def _response(call: RecordedCall, ending: dict[str, Any]) -> dict[str, Any]:
     if call.answer is None:
-        # The recorded execution ended before this call returned; a mock must answer.
-        return {"Return": {}}
+        # The recorded execution ended (a sibling failed) before this call returned, and a
+        # mock must answer: with the error that ended the execution, which then ends this
+        # run alike whichever of them fails first.
+        return {"Throw": ending}
     if call.succeeded:
         return {"Return": call.output}
     error, cause = call.error_and_cause
@@ -85,9 +111,12 @@ def export_mocks(
 ) -> list[Path]:
     """Write the three files into `directory` (created if needed); returns their paths."""
     folder = Path(directory)
+    task_states = [
+        state.name for state, _ in result.execution.machine.walk() if state.type == "Task"
+    ]
     files = {
         folder / MOCK_FILE: json.dumps(
-            mock_config(result, machine, case), indent=2, ensure_ascii=False
+            mock_config(result, machine, case, task_states), indent=2, ensure_ascii=False
         )
         + "\n",
         folder / EXPECTATIONS_FILE: expectations(result, machine, case, execution_input),

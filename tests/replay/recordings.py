@@ -20,7 +20,7 @@ from typing import Any
 from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.clock import VirtualClock
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
-from sfntui.engine.tasks import Resource, ResolverChain, TaskFailure, TaskInvocation
+from sfntui.engine.tasks import ResolverChain, Resource, TaskFailure, TaskInvocation
 from sfntui.history.events import dump_history, load_history_file
 
 START = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

@@ -28,7 +28,9 @@ CATCH = {
         "Charge": lambda_task(
             "charge",
             ResultPath="$.charge",
-            Catch=[{"ErrorEquals": ["Payment.Declined"], "ResultPath": "$.error", "Next": "Refund"}],
+            Catch=[
+                {"ErrorEquals": ["Payment.Declined"], "ResultPath": "$.error", "Next": "Refund"}
+            ],
             Next="Ship",
         ),
         "Ship": lambda_task("ship", End=True),
@@ -261,6 +263,7 @@ def test_a_changed_path_stops_at_the_call_the_recording_lacks(tmp_path: Path) ->
     recorded = record(tmp_path, CATCH, {"order": 1}, catch_script)
     changed = json.loads(json.dumps(CATCH))
     changed["States"]["Charge"]["Catch"][0]["Next"] = "Ship"
+    changed["States"]["Ship"]["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}]
 
     replayed = _replay(recorded, changed)
 
