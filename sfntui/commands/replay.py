@@ -86,7 +86,7 @@ def replay_command(args: argparse.Namespace) -> int:
                     recording,
                     options=options,
                     execution_input=execution_input,
-                    follow_durations=False,
+                    follow_clock=False,
                 )
             )
             written = export_mocks(

@@ -177,6 +177,18 @@ def _compare_children(
         _compare_runs(runs, list(theirs[key].runs), inner, found, before)
         if found:
             return
+        if mine[key].status != theirs[key].status:
+            what = f"Iteration {index}" if kind == "Map" else f"The branch that starts at '{index}'"
+            found.append(
+                Divergence(
+                    "path",
+                    f"{what} of {kind} '{recorded.name}'{place(steps)} ended "
+                    f"{mine[key].status} in the recording, {theirs[key].status} in the local run.",
+                    recorded.name,
+                    tuple((s, i) for k, s, i in inner if k == "Map" and isinstance(i, int)),
+                )
+            )
+            return
 
 
 def _began_before(frame: Frame, before: int) -> bool:

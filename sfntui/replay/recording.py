@@ -76,6 +76,18 @@ class RecordedCall:
             return 0.0
         return max(0.0, (event_time(self.answer) - event_time(self.scheduled)).total_seconds())
 
+    def answered_after(self, now: datetime) -> float:
+        """Seconds from `now` until the moment the answer came in the recording; never past
+        the call's TimeoutSeconds after now when it did not time out (a local run schedules
+        sooner than AWS did, and must not time out where AWS did not)."""
+        if self.answer is None:
+            return 0.0
+        wait = (event_time(self.answer) - now).total_seconds()
+        timeout = details(self.scheduled).get("timeoutInSeconds")
+        if isinstance(timeout, int | float) and not str(self.answer_type).endswith("TimedOut"):
+            wait = min(wait, timeout - 0.001)
+        return max(wait, self.duration if wait < 0 else 0.0, 0.0)
+
     @property
     def succeeded(self) -> bool:
         return self.answer is not None and EVENT_ROLE.get(self.answer["type"]) is Role.RESULT

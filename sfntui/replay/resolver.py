@@ -2,8 +2,9 @@
 
 A call is matched to the recording by its state and the Map iterations above it, and takes
 that place's recorded calls in order, retries included. Each answer waits, on the run's
-virtual clock, as long as the recorded call took, so the local timeline follows the
-recording's (and a sibling that failed first on AWS fails first here too).
+virtual clock (started at the recording's start), until the moment it came in the recording,
+so answers come in the recorded order (a sibling that failed first on AWS fails first here,
+and the others are aborted at the same point).
 
 When the local run asks for a call the recording does not have, the path has changed: the
 resolver records a `Divergence` naming the place and stops the run there (`stop`), rather
@@ -38,9 +39,9 @@ class AnsweredCall:
 class RecordedResults:
     """Answers Task calls from a `Recording`; see the module docstring."""
 
-    def __init__(self, recording: Recording, *, follow_durations: bool = True) -> None:
+    def __init__(self, recording: Recording, *, follow_clock: bool = True) -> None:
         self.recording = recording
-        self.follow_durations = follow_durations
+        self.follow_clock = follow_clock
         #: Tasks something else answers (the user's mocks or handlers): said by the session.
         self.answered_elsewhere: Callable[[str, Resource], bool] = lambda state, resource: False
         #: Called with the divergence when the run must stop (the session stops the run).
@@ -106,8 +107,10 @@ class RecordedResults:
                 invocation.state,
                 where,
             )
-        if self.follow_durations and call.duration > 0:
-            await invocation.clock.sleep(call.duration)
+        if self.follow_clock:
+            wait = call.answered_after(invocation.clock.now())
+            if wait > 0:
+                await invocation.clock.sleep(wait)
         if call.succeeded:
             if invocation.resource.pattern == "waitForTaskToken":
                 invocation.extra["callback_answered"] = True  # the recorded answer is the token's

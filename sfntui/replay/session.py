@@ -103,7 +103,7 @@ async def replay(
     setup: RunSetup | None = None,
     options: RunOptions | None = None,
     execution_input: Any = _UNSET,
-    follow_durations: bool = True,
+    follow_clock: bool = True,
 ) -> ReplayResult:
     """Run `machine` against `recording` (from its `from_state`, if it has one) and compare.
 
@@ -113,7 +113,7 @@ async def replay(
     """
     if recording.from_state is not None:
         machine = start_at(machine, recording.from_state)
-    recorded = RecordedResults(recording, follow_durations=follow_durations)
+    recorded = RecordedResults(recording, follow_clock=follow_clock)
     base = setup or RunSetup()
     replay_setup = ReplaySetup(
         mock_config=base.mock_config,
