@@ -111,7 +111,7 @@ class RecordedCall:
         return self.answer["type"] if self.answer is not None else None
 
 
-@dataclass
+@dataclass(repr=False)
 class Recording:
     """What an execution did, as its history tells it, ready to answer a local run."""
 
@@ -136,6 +136,9 @@ class Recording:
     end_id: int = 0
     #: Map states that ran as distributed Maps (their iterations are child executions).
     distributed_maps: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:  # short: a recording holds a whole history
+        return f"<Recording {self.status} attempt={self.attempt} events={len(self.events)}>"
 
     @property
     def start_input(self) -> Any:
@@ -164,7 +167,7 @@ def read_recording(
     from_state: str | None = None,
 ) -> Recording:
     """The recording of a whole history (ids 1..N); RecordingError says what is missing."""
-    ordered = sorted((dict(e) for e in events), key=lambda e: e["id"])
+    ordered: list[dict[str, Any]] = sorted(events, key=_event_id)  # type: ignore[arg-type]
     if not ordered or ordered[0]["type"] != "ExecutionStarted":
         raise RecordingError(
             "The history does not begin with ExecutionStarted: it is not a whole execution's."
@@ -221,6 +224,10 @@ def read_recording(
         from_id = recording.from_event["id"]
     recording.calls = _calls(projection, redrives, chosen, from_id, last_id)
     return recording
+
+
+def _event_id(event: Mapping[str, Any]) -> int:
+    return event["id"]
 
 
 def _entry_of(projection: Projection, state: str, before: int) -> Event:

@@ -38,13 +38,14 @@ class ReplaySetup(RunSetup):
         if self.recorded is None:
             return chain
         others = list(chain.resolvers)
-        self.recorded.answered_elsewhere = lambda state, resource: any(
-            other.handles(state, resource) for other in others
-        )
+        if others:
+            self.recorded.answered_elsewhere = lambda state, resource: any(
+                other.handles(state, resource) for other in others
+            )
         return ResolverChain([self.recorded, *others])
 
 
-@dataclass
+@dataclass(repr=False)
 class ReplayResult:
     result: ExecutionResult
     execution: LocalExecution
@@ -59,6 +60,9 @@ class ReplayResult:
     @property
     def matches(self) -> bool:
         return not self.differences
+
+    def __repr__(self) -> str:  # short: asyncio and tracebacks print it, histories are long
+        return f"<ReplayResult {self.result.status} matches={self.matches}>"
 
     @property
     def divergence(self) -> Divergence | None:
