@@ -186,9 +186,14 @@ def read_recording(
             f"The execution has no attempt {chosen}: it ran {attempts} time(s) "
             f"(attempt 0 is the first run, 1 the first redrive)."
         )
-    projection = Projection(ordered)
     started = ordered[0]
     start_details = details(started)
+    if "input" not in start_details:
+        raise RecordingError(
+            "The history holds no execution data (no input, no Task results): an Express "
+            "machine logs them only with includeExecutionData on; turn it on to replay its runs."
+        )
+    projection = Projection(ordered)
     input_value = payload_or_text(start_details.get("input"))
     first_id = redrives[chosen - 1] if chosen else 0
     last_id = redrives[chosen] if chosen < len(redrives) else ordered[-1]["id"] + 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import Counter
 from typing import Any
 
@@ -262,3 +263,80 @@ def test_an_unknown_execution_is_one_sentence(
     assert captured.out == ""
     assert len(captured.err.splitlines()) == 1
     assert captured.err.startswith("sfntui: ")
+
+
+def test_an_express_execution_is_replayed_from_its_logs(
+    moto: Moto, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    from tests.aws.test_express import express_machine, express_run_arn, put_logs
+    from tests.replay.recordings import Fails, record
+    from tests.replay.test_replay import CATCH
+
+    machine, group = express_machine(moto)
+    moto.client().update_state_machine(stateMachineArn=machine, definition=json.dumps(CATCH))
+    execution = express_run_arn(machine)
+
+    def script(state: str, parameters: Any, attempt: int) -> tuple[float, Any]:
+        if state == "Charge":
+            return 1.0, Fails("Payment.Declined", "Card declined.")
+        return 0.5, {"Payload": "refunded"}
+
+    recorded = record(tmp_path, CATCH, {"order": 9}, script)
+    # Each event as Step Functions logs it for an Express execution (AWS's log format, as
+    # tests/aws/test_express.py writes it): ids and times as text, `details` for the details;
+    # moved to now, since CloudWatch Logs refuses events older than 14 days.
+    shift = time.time() * 1000 - recorded.events[0]["timestamp"].timestamp() * 1000
+    put_logs(
+        moto,
+        group,
+        [
+            {
+                "id": str(event["id"]),
+                "type": event["type"],
+                "details": next((v for k, v in event.items() if k.endswith("EventDetails")), {}),
+                "previous_event_id": str(event["previousEventId"]),
+                "event_timestamp": str(int(event["timestamp"].timestamp() * 1000 + shift)),
+                "execution_arn": execution,
+                "redrive_count": "0",
+            }
+            for event in recorded.events
+        ],
+    )
+
+    code = main(["replay", execution, "--endpoint-url", moto.url, "--batch", "--json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report["differences"]
+    assert (report["status"], report["error"]) == ("FAILED", "ChargeFailed")
+    assert report["matches"] is True
+
+
+def test_an_express_log_without_execution_data_is_named(
+    moto: Moto, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.aws.test_express import express_machine, express_run_arn, put_logs
+
+    machine, group = express_machine(moto)
+    execution = express_run_arn(machine)
+    put_logs(
+        moto,
+        group,
+        [
+            {
+                "id": "1",
+                "type": "ExecutionStarted",
+                "details": {"roleArn": "arn:aws:iam::123456789012:role/r"},
+                "previous_event_id": "0",
+                "event_timestamp": str(int(time.time() * 1000)),
+                "execution_arn": execution,
+                "redrive_count": "0",
+            }
+        ],
+    )
+
+    code = main(["replay", execution, "--endpoint-url", moto.url, "--batch", "--json"])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "holds no execution data" in captured.err
+    assert "includeExecutionData" in captured.err
