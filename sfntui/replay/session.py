@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfntui.asl import model as m
+from sfntui.asl.templates import Constant, ObjectTemplate
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
 from sfntui.engine.runner import RunSetup, prepare
-from sfntui.engine.tasks import ResolverChain
+from sfntui.engine.tasks import ResolverChain, Resource, read_resource, with_function_name
 from sfntui.replay.compare import differences
 from sfntui.replay.divergence import Divergence
 from sfntui.replay.recording import Recording, RecordingError
@@ -39,10 +40,37 @@ class ReplaySetup(RunSetup):
             return chain
         others = list(chain.resolvers)
         if others:
-            self.recorded.answered_elsewhere = lambda state, resource: any(
-                other.handles(state, resource) for other in others
-            )
+            named = _named_functions(machine)
+
+            def answered_elsewhere(state: str, resource: Resource) -> bool:
+                # A `lambda:invoke` Task names its function in Parameters: with it, handlers
+                # claim only the functions they have (the engine asks without it).
+                if resource.is_lambda_invoke and not resource.function_name:
+                    resource = named.get(state, resource)
+                return any(other.handles(state, resource) for other in others)
+
+            self.recorded.answered_elsewhere = answered_elsewhere
         return ResolverChain([self.recorded, *others])
+
+
+def _named_functions(machine: m.StateMachine) -> dict[str, Resource]:
+    """Each `lambda:invoke` Task whose Parameters write out FunctionName, with that name."""
+    found = {}
+    for state, _ in machine.walk():
+        if not isinstance(state, m.TaskState):
+            continue
+        resource = read_resource(state.resource)
+        template = state.parameters
+        function = None
+        if isinstance(template, Constant) and isinstance(template.value, dict):
+            function = template.value.get("FunctionName")
+        elif isinstance(template, ObjectTemplate):
+            for key, value in template.entries:
+                if key == "FunctionName" and isinstance(value, Constant):
+                    function = value.value
+        if resource.is_lambda_invoke and function is not None:
+            found[state.name] = with_function_name(resource, function)
+    return found
 
 
 @dataclass(repr=False)

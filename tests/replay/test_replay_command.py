@@ -274,3 +274,29 @@ def test_exported_mock_file_holds_each_tasks_recorded_answers_in_order(
             }
         },
     }
+
+
+def test_handlers_answer_their_lambdas_instead_of_the_recording(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded = record(tmp_path, PARALLEL, {"order": 2}, parallel_script)
+    (tmp_path / "mail_fixed.py").write_text("def notify(event, context):\n    return 'sent'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    code, report = _json(
+        capsys,
+        [
+            "replay",
+            str(recorded.history_file),
+            "--definition",
+            str(recorded.definition_file),
+            "--handlers",
+            "mail_fixed",
+            "--json",
+        ],
+    )
+
+    assert code == 1
+    assert report["status"] == "SUCCEEDED"
+    assert report["output"] == [{"value": {"invoice": 7}}, {"value": "sent"}]
+    assert report["divergence"]["state"] == "Notify"
