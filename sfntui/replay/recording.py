@@ -10,11 +10,15 @@ no part in the key: state names are unique in a whole state machine.
 A history with redrives holds every attempt; `attempt` picks one (the last by default). A
 redrive reruns only what failed, so for each key the calls of the latest attempt that made
 any there stand in for the earlier ones.
+
+A distributed Map's iterations are child executions with histories of their own; given them
+(`children`, by Map Run ARN), each is read the same way and found again by its input.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -112,6 +116,27 @@ class RecordedCall:
 
 
 @dataclass(repr=False)
+class ChildRecording:
+    """One child execution of a distributed Map: its input and its Task calls."""
+
+    input: Any
+    calls: dict[Key, list[RecordedCall]]
+    ended: datetime
+    #: Distributed Maps run inside this child (their children, grandchildren here, are not
+    #: part of the recording).
+    distributed_maps: frozenset[str] = frozenset()
+
+    @property
+    def input_key(self) -> str:
+        return canonical(self.input)
+
+
+def canonical(value: Any) -> str:
+    """A JSON value as text that is the same for equal values (keys sorted)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(repr=False)
 class Recording:
     """What an execution did, as its history tells it, ready to answer a local run."""
 
@@ -136,6 +161,8 @@ class Recording:
     end_id: int = 0
     #: Map states that ran as distributed Maps (their iterations are child executions).
     distributed_maps: frozenset[str] = frozenset()
+    #: Their child executions, when given, by Map state name (in no particular order).
+    children: dict[str, list[ChildRecording]] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short: a recording holds a whole history
         return f"<Recording {self.status} attempt={self.attempt} events={len(self.events)}>"
@@ -165,8 +192,12 @@ def read_recording(
     *,
     attempt: int | None = None,
     from_state: str | None = None,
+    children: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]] | None = None,
 ) -> Recording:
-    """The recording of a whole history (ids 1..N); RecordingError says what is missing."""
+    """The recording of a whole history (ids 1..N); RecordingError says what is missing.
+
+    `children`: the histories of distributed Maps' child executions, by Map Run ARN.
+    """
     ordered: list[dict[str, Any]] = sorted(events, key=_event_id)  # type: ignore[arg-type]
     if not ordered or ordered[0]["type"] != "ExecutionStarted":
         raise RecordingError(
@@ -228,7 +259,31 @@ def read_recording(
         recording.from_state = from_state
         from_id = recording.from_event["id"]
     recording.calls = _calls(projection, redrives, chosen, from_id, last_id)
+    for map_run_arn, histories in (children or {}).items():
+        state = next((r.name for r in projection.runs if r.map_run_arn == map_run_arn), None)
+        if state is None:
+            raise RecordingError(f"The history has no Map Run {map_run_arn}.")
+        kept = recording.children.setdefault(state, [])
+        kept.extend(_child(history, map_run_arn) for history in histories)
     return recording
+
+
+def _child(events: Sequence[Mapping[str, Any]], map_run_arn: str) -> ChildRecording:
+    ordered: list[dict[str, Any]] = sorted(events, key=_event_id)  # type: ignore[arg-type]
+    if not ordered or ordered[0]["type"] != "ExecutionStarted":
+        raise RecordingError(
+            f"A child execution of the Map Run {map_run_arn} has a history that does not begin "
+            "with ExecutionStarted."
+        )
+    found = details(ordered[0])
+    if "input" not in found:
+        raise RecordingError(
+            f"A child execution of the Map Run {map_run_arn} holds no execution data."
+        )
+    projection = Projection(ordered)
+    calls = _calls(projection, [], 0, 0, ordered[-1]["id"] + 1)
+    nested = frozenset(r.name for r in projection.runs if r.state_type == "Map" and r.map_run_arn)
+    return ChildRecording(payload_or_text(found["input"]), calls, event_time(ordered[-1]), nested)
 
 
 def _event_id(event: Mapping[str, Any]) -> int:

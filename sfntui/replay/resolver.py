@@ -14,13 +14,19 @@ than guessing an answer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 from sfntui.replay.divergence import Divergence, first_difference, ordinal, place
-from sfntui.replay.recording import Key, RecordedCall, Recording, Where
+from sfntui.replay.recording import (
+    ChildRecording,
+    RecordedCall,
+    Recording,
+    Where,
+    canonical,
+)
 
 #: The engine's event prefix for each kind of resource (tasks.read_resource's `kind`).
 _PREFIX_OF_KIND = {"lambda": "LambdaFunction", "activity": "Activity", "service": "Task"}
@@ -49,8 +55,11 @@ class RecordedResults:
         self.divergence: Divergence | None = None
         self.notes: list[str] = []
         self.answered: list[AnsweredCall] = []
-        self._used: dict[Key, int] = {}
+        self._used: dict[Any, int] = {}
         self._noted: set[tuple[str, str]] = set()
+        #: Which recorded child execution each local child run stands for (by the id of the
+        #: run's context Execution object, kept here so the id stays its own).
+        self._children: dict[int, tuple[Any, ChildRecording]] = {}
 
     def handles(self, state: str, resource: Resource) -> bool:
         return not self.answered_elsewhere(state, resource)
@@ -64,25 +73,24 @@ class RecordedResults:
                 "missing-result",
                 f"The Map state '{invocation.state}'{place(invocation.location)} reads its "
                 "items with an ItemReader, and a history does not hold what it read "
-                "(distributed Map runs are not replayed yet).",
+                "(replaying an ItemReader is not done yet).",
                 invocation.state,
                 where,
             )
-        distributed = next(
-            (name for name, _ in reversed(where) if name in self.recording.distributed_maps), None
-        )
         key = (where, invocation.state)
-        calls = self.recording.calls.get(key, ())
-        if not calls and distributed is not None:
-            await self._diverge(
-                "missing-result",
-                f"The Task state '{invocation.state}'{place(invocation.location)} runs in a "
-                f"child execution of the distributed Map '{distributed}', whose history is not "
-                "part of the recording (replaying distributed Map children is not done yet).",
-                invocation.state,
-                where,
-            )
-        used = self._used.get(key, 0)
+        calls: Sequence[RecordedCall] = self.recording.calls.get(key, ())
+        ended = self.recording.ended
+        split = next(
+            (n for n, (name, _) in enumerate(where) if name in self.recording.distributed_maps),
+            None,
+        )
+        counted: Any = key
+        if split is not None:
+            # In a distributed Map's child execution: its own recording, keyed from its top.
+            child = await self._child_of(invocation, where, split)
+            inner = (where[split + 1 :], invocation.state)
+            calls, ended, counted = child.calls.get(inner, ()), child.ended, (id(child), inner)
+        used = self._used.get(counted, 0)
         if used >= len(calls):
             await self._diverge(
                 "missing-result",
@@ -90,14 +98,14 @@ class RecordedResults:
                 invocation.state,
                 where,
             )
-        self._used[key] = used + 1
+        self._used[counted] = used + 1
         call = calls[used]
         self.answered.append(AnsweredCall(invocation.state, invocation.invocation, call))
         self._note_differences(call, invocation)
         if call.answer is None:
             # The recorded execution ended (a sibling failed, it was stopped) before this call
             # returned: wait as long as the recording lasted; the same ending stops it here.
-            left = (self.recording.ended - invocation.clock.now()).total_seconds()
+            left = (ended - invocation.clock.now()).total_seconds()
             await invocation.clock.sleep(max(left, 0.0) + 1.0)
             await self._diverge(
                 "no-answer",
@@ -117,6 +125,53 @@ class RecordedResults:
             return call.output
         error, cause = call.error_and_cause
         raise TaskFailure(error, cause)
+
+    async def _child_of(
+        self, invocation: TaskInvocation, where: Where, split: int
+    ) -> ChildRecording:
+        """The recorded child execution a local distributed Map iteration stands for: the
+        first one not yet taken whose input is this iteration's."""
+        name, index = where[split]
+        recorded = self.recording.children.get(name) or []
+        at = f"'{invocation.state}'{place(invocation.location)}"
+        if not recorded:
+            await self._diverge(
+                "missing-result",
+                f"The Task state {at} runs in a child execution of the distributed Map "
+                f"'{name}', whose history is not part of the recording.",
+                invocation.state,
+                where,
+            )
+        inner = {n for n, _ in where[split + 1 :]}
+        if any(inner & child.distributed_maps for child in recorded):
+            await self._diverge(
+                "missing-result",
+                f"The Task state {at} runs in a distributed Map inside a child execution of "
+                f"the distributed Map '{name}' (replaying such nested child executions is not "
+                "done yet).",
+                invocation.state,
+                where,
+            )
+        # The local child run, known by its context object's Execution part (one per run).
+        context = invocation.context if isinstance(invocation.context, dict) else {}
+        execution = context.get("Execution") or {}
+        found = self._children.get(id(execution))
+        if found is not None:
+            return found[1]
+        wanted = canonical(execution.get("Input"))
+        taken = {id(child) for _, child in self._children.values()}
+        for child in recorded:
+            if id(child) not in taken and child.input_key == wanted:
+                self._children[id(execution)] = (execution, child)
+                return child
+        await self._diverge(
+            "missing-result",
+            f"No recorded child execution of the distributed Map '{name}' had the input of "
+            f"its iteration {index} (the items changed): {at} has no recorded calls.",
+            invocation.state,
+            where,
+        )
+        raise AssertionError("unreachable: the run stops at a divergence")
 
     def _missing_sentence(self, invocation: TaskInvocation, where: Where, used: int) -> str:
         at = f"'{invocation.state}'{place(invocation.location)}"
