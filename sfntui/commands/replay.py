@@ -15,7 +15,7 @@ import asyncio
 import gc
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ class _Source:
     region: str = "us-east-1"
     account: str = _DEFAULT_ACCOUNT
     execution_type: str = "STANDARD"
+    #: Distributed Maps' child execution histories, by Map Run ARN.
+    children: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def replay_command(args: argparse.Namespace) -> int:
@@ -55,7 +57,12 @@ def replay_command(args: argparse.Namespace) -> int:
         source = _read_source(args)
         loaded, definition = _machine(args, source)
         machine_name = source.machine_name or loaded.name
-        recording = read_recording(source.events, attempt=args.attempt, from_state=args.from_state)
+        recording = read_recording(
+            source.events,
+            attempt=args.attempt,
+            from_state=args.from_state,
+            children=source.children,
+        )
         # The recording lives until the command ends: the garbage collector need not walk its
         # tens of thousands of events again and again while the replay allocates.
         gc.freeze()
@@ -132,14 +139,15 @@ def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
     if len(parts) < 8 or parts[5] not in ("execution", "express"):
         raise UsageError(f"{arn} is not an execution ARN")
 
-    async def fetch() -> tuple[Any, list[dict[str, Any]]]:
+    async def fetch() -> tuple[Any, list[dict[str, Any]], dict[str, list[list[dict[str, Any]]]]]:
         async with AwsSession(connection_options(args, arn)) as session:
             sfn = StepFunctions(session)
             machine = await sfn.describe_state_machine_for_execution(arn)
-            return machine, await sfn.get_history(arn)
+            events = await sfn.get_history(arn)
+            return machine, events, await _children(sfn, events)
 
     try:
-        machine, events = asyncio.run(fetch())
+        machine, events, children = asyncio.run(fetch())
     except AwsError as exc:
         raise UsageError(str(exc)) from None
     definition = None
@@ -156,7 +164,41 @@ def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
         region=parts[3],
         account=parts[4] or _DEFAULT_ACCOUNT,
         execution_type="EXPRESS" if parts[5] == "express" else "STANDARD",
+        children=children,
     )
+
+
+#: The most child executions a replay reads, over all the execution's distributed Maps.
+MAX_CHILD_EXECUTIONS = 1_000
+
+
+async def _children(
+    sfn: Any, events: list[dict[str, Any]]
+) -> dict[str, list[list[dict[str, Any]]]]:
+    """The histories of the child executions of every Map Run the execution started."""
+    runs = [
+        e["mapRunStartedEventDetails"]["mapRunArn"]
+        for e in events
+        if e["type"] == "MapRunStarted" and e.get("mapRunStartedEventDetails", {}).get("mapRunArn")
+    ]
+    listed = {run: await sfn.list_executions(map_run_arn=run) for run in runs}
+    total = sum(len(children) for children in listed.values())
+    if total > MAX_CHILD_EXECUTIONS:
+        raise UsageError(
+            f"the execution's distributed Maps started {total} child executions; a replay reads "
+            f"at most {MAX_CHILD_EXECUTIONS} of them (more is not done yet)"
+        )
+    limit = asyncio.Semaphore(8)
+
+    async def history(child_arn: str) -> list[dict[str, Any]]:
+        async with limit:
+            found: list[dict[str, Any]] = await sfn.get_history(child_arn)
+            return found
+
+    return {
+        run: list(await asyncio.gather(*(history(child.arn) for child in children)))
+        for run, children in listed.items()
+    }
 
 
 def _machine(args: argparse.Namespace, source: _Source) -> tuple[Any, Any]:

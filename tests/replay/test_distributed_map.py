@@ -8,13 +8,18 @@ MapRunStarted and the Map Run's end, not the children's events).
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+import pytest
+
 from sfntui.asl.parse import parse_state_machine
+from sfntui.cli import main
 from sfntui.engine.clock import VirtualClock
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.tasks import ResolverChain
 from sfntui.replay import read_recording, replay
+from tests.aws.endpoints import FakeEndpoint, Reply
 from tests.replay.recordings import START, Fails, ScriptedService, lambda_task, state_events
 
 DISTRIBUTED = {
@@ -112,4 +117,71 @@ def test_an_item_no_child_had_is_a_divergence_naming_the_iteration() -> None:
         "No recorded child execution of the distributed Map 'Fan' had the input of its "
         "iteration 2 (the items changed): 'Work' in iteration 2 of Map 'Fan' has no recorded "
         "calls."
+    )
+
+
+def test_sfntui_replay_reads_the_child_executions_of_an_arn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """moto cannot list a Map Run's child executions (ListExecutions with mapRunArn fails),
+    so this endpoint answers the four calls a replay makes, in the API's shapes, with the
+    recording above."""
+    recorded = _recorded()
+    region, account = "us-east-1", "123456789012"
+    arn = f"arn:aws:states:{region}:{account}:execution:Orders:exec-1"
+    run_arn = next(iter(_children(recorded)))
+    children = {
+        f"arn:aws:states:{region}:{account}:execution:Orders/Fan:child-{index}": child
+        for index, child in enumerate(recorded.child_runs)
+    }
+
+    def as_api(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**e, "timestamp": e["timestamp"].timestamp()} for e in events]
+
+    def history(body: dict[str, Any]) -> Reply:
+        if body["executionArn"] == arn:
+            return 200, {"events": as_api(recorded.history.events)}
+        return 200, {"events": as_api(children[body["executionArn"]].history.events)}
+
+    def listing(body: dict[str, Any]) -> Reply:
+        assert body["mapRunArn"] == run_arn
+        return 200, {
+            "executions": [
+                {
+                    "executionArn": child_arn,
+                    "stateMachineArn": f"arn:aws:states:{region}:{account}:stateMachine:Orders/Fan",
+                    "name": child_arn.rsplit(":", 1)[-1],
+                    "status": child.result.status if child.result else "RUNNING",
+                    "startDate": START.timestamp(),
+                    "mapRunArn": run_arn,
+                }
+                for child_arn, child in reversed(children.items())
+            ]
+        }
+
+    handlers = {
+        "DescribeStateMachineForExecution": lambda body: (
+            200,
+            {
+                "stateMachineArn": f"arn:aws:states:{region}:{account}:stateMachine:Orders",
+                "name": "Orders",
+                "definition": json.dumps(DISTRIBUTED),
+                "roleArn": f"arn:aws:iam::{account}:role/orders",
+                "updateDate": START.timestamp(),
+            },
+        ),
+        "GetExecutionHistory": history,
+        "ListExecutions": listing,
+    }
+    with FakeEndpoint(handlers) as fake:
+        code = main(["replay", arn, "--endpoint-url", fake.url, "--batch", "--json"])
+        fetched = len(fake.actions("GetExecutionHistory"))
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["matches"] is True, report["differences"]
+    assert code == 0
+    assert fetched == 1 + len(children)
+    assert (report["status"], report["error"]) == (
+        "FAILED",
+        "States.ExceedToleratedFailureThreshold",
     )
