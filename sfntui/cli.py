@@ -180,6 +180,80 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_connection_options(test)
 
+    replay = commands.add_parser(
+        "replay",
+        help="run a recorded execution (an ARN or a history file) again locally, and compare",
+        description=(
+            "Run a recorded execution again on the local engine: its definition and input, "
+            "each Task answered with its recorded result (retries included, in every Map "
+            "iteration and Parallel branch), Waits on the recording's clock. Prints the local "
+            "result as `sfntui run` does and whether it matches the recording, or where it "
+            "first differs (exit 0 matches, 1 differs, 2 bad input). The interactive debugger "
+            "screen is not there yet: without --batch the same result is printed."
+        ),
+    )
+    replay.add_argument(
+        "execution",
+        metavar="EXECUTION_ARN_OR_HISTORY_FILE",
+        help="an execution ARN, or a "
+        "history file as `sfntui history --json` or `aws stepfunctions get-execution-history` "
+        "write it",
+    )
+    replay.add_argument(
+        "--definition",
+        metavar="FILE",
+        help="the definition to run (required with a history "
+        "file; with an ARN, a changed definition to try instead of the one that ran)",
+    )
+    replay.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    replay_input = replay.add_mutually_exclusive_group()
+    replay_input.add_argument("--input", metavar="JSON", help="a changed input, as JSON text")
+    replay_input.add_argument("--input-file", metavar="FILE", help="a changed input, from FILE")
+    replay.add_argument(
+        "--from-state",
+        metavar="STATE",
+        help="start at this top-level state, with the input "
+        "it got in the recording (as a redrive does)",
+    )
+    replay.add_argument(
+        "--attempt",
+        type=int,
+        metavar="N",
+        help="with redrives: which attempt to replay "
+        "(0 the first run, 1 the first redrive; default: the last)",
+    )
+    replay.add_argument(
+        "--mock-config",
+        metavar="FILE",
+        help="a mock file whose test case answers its Tasks instead of the recording",
+    )
+    replay.add_argument("--test-case", metavar="NAME", help="the mock file's test case to use")
+    replay.add_argument(
+        "--handlers",
+        metavar="MODULE",
+        action="append",
+        default=[],
+        help="a Python module whose functions answer Lambda functions instead of the recording",
+    )
+    replay.add_argument(
+        "--handler",
+        metavar="NAME=MODULE:FUNCTION",
+        action="append",
+        default=[],
+        help="map one Lambda function name or ARN to a Python function",
+    )
+    replay.add_argument("--name", help="the execution's name (default: from the ARN or file)")
+    replay.add_argument(
+        "--export-mocks",
+        metavar="DIR",
+        help="also write DIR/MockConfigFile.json, its "
+        "expectations and the definition, for `sfntui test DIR/MockConfigFile.json`",
+    )
+    replay.add_argument("--batch", action="store_true", help="print the result and exit")
+    replay.add_argument("--json", action="store_true", help="print one JSON object")
+    replay.add_argument("--history", action="store_true", help="with --json: the local events")
+    add_connection_options(replay)
+
     from sfntui.commands.aws_arguments import add_aws_commands
 
     add_aws_commands(commands)
@@ -216,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sfntui.commands.debug import debug_command
 
             return debug_command(args)
+        if args.command == "replay":
+            from sfntui.commands.replay import replay_command
+
+            return replay_command(args)
         if getattr(args, "aws_command", None) is not None:
             from sfntui.commands.aws_commands import run_aws_command
 
