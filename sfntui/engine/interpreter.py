@@ -266,9 +266,10 @@ class LocalExecution:
         a Parallel branch or a Map iteration. Returns the last state's output."""
         name: str | None = machine.start_at
         data = branch_input
+        text = None  # a state's output text is the next state's input text
         states = machine.states
         while name is not None:
-            name, data = await self._run_state(states[name], data, frame)
+            name, data, text = await self._run_state(states[name], data, text, frame)
         return data
 
     def child_execution(
@@ -360,14 +361,21 @@ class LocalExecution:
         return context
 
     async def _run_state(
-        self, state: m.State, raw_input: Any, frame: ExecutionFrame
-    ) -> tuple[str | None, Any]:
+        self, state: m.State, raw_input: Any, input_text: str | None, frame: ExecutionFrame
+    ) -> tuple[str | None, Any, str]:
+        """Run one state on its input (`input_text`: its JSON, when the caller has it); give
+        the next state's name, the output and the output's JSON."""
         entered_at = self.clock.now()
         self.transitions += 1
         entered = self.history.emit(
             frame.thread,
             f"{state.type}StateEntered",
-            {"name": state.name, "input": to_json(raw_input), "inputDetails": {"truncated": False}},
+            {
+                "name": state.name,
+                "input": to_json(raw_input) if input_text is None else input_text,
+                "inputDetails": {"truncated": False},
+            },
+            entered_at,
         )
         inspection = Inspection(
             state.name, state.type, state.query_language, entered["id"], frame.location
@@ -406,7 +414,8 @@ class LocalExecution:
                 f"The state/task '{state.name}' returned a result with a size exceeding "
                 "the maximum number of bytes service limit.",
             )
-        run.commit_assignments()
+        if run.assigned:
+            run.commit_assignments()
         inspection.data["output"] = output
         inspection.next_state = next_state
         exited: dict[str, Any] = {
@@ -420,7 +429,7 @@ class LocalExecution:
         self.history.emit(frame.thread, f"{state.type}StateExited", exited)
         if debugger is not None:
             await debugger.gate("exit", run, output)
-        return next_state, output
+        return next_state, output, output_text
 
     def _state_failed(
         self,

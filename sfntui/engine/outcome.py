@@ -28,7 +28,7 @@ class ExecutionResult:
         return {"status": self.status, "error": self.error, "cause": self.cause}
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecutionFrame:
     """One thread of control: the execution itself, a Parallel branch or a Map iteration."""
 
