@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl import jsonata, paths
 from sfntui.asl.parse import parse_state_machine
 from sfntui.cli import main as sfntui_main
 from sfntui.engine.clock import VirtualClock
@@ -193,6 +194,10 @@ class Cli:
         return [str(file), "--input-file", str(input_file)]
 
     def run(self, arguments: list[str]) -> tuple[float, str]:
+        # Each `sfntui run` is a new process: nothing is compiled yet (the language layer
+        # keeps compiled paths and JSONata expressions by text, for validation and parsing).
+        paths._CACHE.clear()
+        jsonata._COMPILED.clear()
         with open(self.output, "w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
             started = time.perf_counter()
             code = sfntui_main(["run", *arguments])
@@ -284,7 +289,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    items = 100_000 // scale
+    items, length, per_branch = 100_000 // scale, 1000 // scale, 50 // scale
+    cases = [
+        (f"chain of {length:,} Pass states", chain_of_passes(length), {}),
+        (f"inline Map, {length:,} items of Pass->Choice->Pass", *inline_map(length)),
+        (f"Parallel, 10 branches of {per_branch} Pass states", parallel(10, per_branch), {}),
+    ]
+    jsonata_cases = [
+        (cases[0][0], jsonata_chain_of_passes(length), {}),
+        (cases[1][0], *jsonata_inline_map(length)),
+        (cases[2][0], jsonata_parallel(10, per_branch), {}),
+        (
+            "chain, an Output template instead of $merge",
+            jsonata_chain_of_passes(length, merge=False),
+            {"last": None},
+        ),
+    ]
     with tempfile.TemporaryDirectory() as root:
         folder = Path(root)
         cli = Cli(folder)
@@ -299,12 +319,7 @@ def main() -> None:
         print("sfntui run, ours alone:")
         report(f"distributed Map, {items:,} child runs", ours)
         print(f"  {'':<46} peak memory (RSS, before moto loads) {peak:,.0f} MB")
-        cases = [
-            ("chain of 1,000 Pass states", chain_of_passes(1000 // scale), {}),
-            ("inline Map, 1,000 items of Pass->Choice->Pass", *inline_map(1000 // scale)),
-            ("Parallel, 10 branches of 50 Pass states", parallel(10, 50 // scale), {}),
-        ]
-        print("sfntui run beside moto (same definitions, same process run):")
+        print("sfntui run beside moto (same definitions, same process run; target 30x):")
         moto_rates = []
         for name, definition, execution_input in cases:
             arguments = cli.write(definition, execution_input)
@@ -315,25 +330,27 @@ def main() -> None:
             print(f"  {name}: moto {rate(peer):,.0f}/s ({peer[1]:,} in {peer[0]:.2f} s)")
             report("sfntui run", plain, rate(peer))
             report("sfntui run --json --history", printed, rate(peer))
-        long_chain = cli.write(chain_of_passes(5000 // scale), {})
-        print(f"a chain of {5000 // scale:,} Pass states (moto's rate on the shorter chain):")
+        long_chain = cli.write(chain_of_passes(5 * length), {})
+        print(f"a chain of {5 * length:,} Pass states (against moto's rate on the shorter chain):")
         report("sfntui run", cli.measure(long_chain, history=False), moto_rates[0])
         report("sfntui run --json --history", cli.measure(long_chain, history=True), moto_rates[0])
-        print("the same shapes in JSONata, through sfntui run (target: at most 2x slower):")
-        jsonata_cases = [
-            (jsonata_chain_of_passes(1000 // scale), {}),
-            jsonata_inline_map(1000 // scale),
-            (jsonata_parallel(10, 50 // scale), {}),
-            (jsonata_chain_of_passes(1000 // scale, merge=False), {"last": None}),
-        ]
-        names = [name for name, _, _ in cases] + ["chain, an Output template instead of $merge"]
-        plain_cases = [*cases, cases[0]]
-        for name, (definition, execution_input), (_, plain_definition, plain_input) in zip(
-            names, jsonata_cases, plain_cases, strict=True
+        print(
+            "the same shapes in JSONata, how much slower than in JSONPath "
+            "(target: at most 2x, running):"
+        )
+        for (name, definition, execution_input), (_, plain_definition, plain_input) in zip(
+            jsonata_cases, [*cases, cases[0]], strict=True
         ):
-            plain = cli.measure(cli.write(plain_definition, plain_input), history=False)
-            other = cli.measure(cli.write(definition, execution_input), history=False)
-            print(f"  {name:<46} {rate(other):>9,.0f}/s = {rate(plain) / rate(other):.2f}x slower")
+            plain = best_of(3, lambda d=plain_definition, i=plain_input: run_ours(d, i))
+            other = best_of(3, lambda d=definition, i=execution_input: run_ours(d, i))
+            plain_cli = cli.measure(cli.write(plain_definition, plain_input), history=False)
+            other_cli = cli.measure(cli.write(definition, execution_input), history=False)
+            print(
+                f"  {name:<46} running {rate(other):>9,.0f}/s = "
+                f"{rate(plain) / rate(other):.2f}x slower; sfntui run (each expression "
+                f"compiled at load) {rate(other_cli):,.0f}/s = "
+                f"{rate(plain_cli) / rate(other_cli):.1f}x slower"
+            )
     print("debugger attached, no breakpoint, the engine's API (target: at least 80% of without):")
     for name, definition, execution_input in cases:
         plain = best_of(5, lambda d=definition, i=execution_input: run_ours(d, i))

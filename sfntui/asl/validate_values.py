@@ -93,24 +93,27 @@ def check_path(
     reference: bool = False,
     nullable: bool = False,
 ) -> None:
-    pointer = where.at(field) if pointer is None else pointer
     if value is None and nullable:
         return
     if not isinstance(value, str):
         kind = "reference path" if reference else "JSONPath"
         extra = " or null" if nullable else ""
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"{field} must be a {kind} such as '$.x'{extra}, not {describe(value)}",
         )
         return
     problem = compile_problem(compile_reference_path if reference else compile_path, value)
     if problem is not None:
-        report.error(pointer, where.state, f"{field} is invalid: {problem}")
+        report.error(
+            where.at(field) if pointer is None else pointer,
+            where.state,
+            f"{field} is invalid: {problem}",
+        )
     elif field == "ResultPath" and compile_path(value).root == "variable":
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"ResultPath cannot be a variable ({value}): it places the result in the state's "
             "output; set variables with Assign",

@@ -33,8 +33,8 @@ def _write(
 ) -> None:
     """Append `value`'s text; `newline` is a line break with the indent of `value`'s line.
 
-    The members of objects and arrays that are not containers are written in the loop over
-    them, not by a call each: a history has a few hundred thousand of them."""
+    The members of objects and arrays that are strings or integers are written in the loop
+    over them, not by a call each: a history has a few hundred thousand of them."""
     kind = type(value)
     if kind is dict or (kind is not list and isinstance(value, dict)):
         if not value:
@@ -43,20 +43,26 @@ def _write(
         inner = newline + _INDENT
         separator = "{" + inner
         for key, item in value.items():
-            key_text = keys.get(key) if type(key) is str else None
+            key_text = keys.get(key)
             if key_text is None:
                 key_text = encode_basestring(_key(key)) + ": "
                 if type(key) is str:
                     keys[key] = key_text
-            text = _leaf(item, default)
-            if text is None:
-                parts.append(separator + key_text)
-                _write(item, inner, parts, keys, default)
+            kind = type(item)
+            if kind is str:
+                parts.append(separator + key_text + encode_basestring(item))
+            elif kind is int:
+                parts.append(separator + key_text + int.__repr__(item))
             else:
-                parts.append(separator + key_text + text)
+                text = _leaf(item, default)
+                if text is None:
+                    parts.append(separator + key_text)
+                    _write(item, inner, parts, keys, default)
+                else:
+                    parts.append(separator + key_text + text)
             separator = "," + inner
         parts.append(newline + "}")
-    elif kind is list or kind is tuple or isinstance(value, list | tuple):
+    elif kind is list or kind is tuple or isinstance(value, _ARRAYS):
         if not value:
             parts.append("[]")
             return
@@ -80,6 +86,10 @@ def _write(
             parts.append(text)
 
 
+_ARRAYS = (list, tuple)
+_CONTAINERS = (dict, list, tuple)
+
+
 def _leaf(value: Any, default: Callable[[Any], Any] | None) -> str | None:
     """The text of a value that is not an object or an array (after `default`), else None."""
     kind = type(value)
@@ -90,12 +100,12 @@ def _leaf(value: Any, default: Callable[[Any], Any] | None) -> str | None:
     if kind is dict or kind is list:
         return None
     text = _scalar(value)
-    if text is not None or isinstance(value, dict | list | tuple):
+    if text is not None or isinstance(value, _CONTAINERS):
         return text
     if default is None:
         raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
     made = default(value)
-    return _leaf(made, default) if not isinstance(made, dict | list | tuple) else None
+    return None if isinstance(made, _CONTAINERS) else _leaf(made, default)
 
 
 def _scalar(value: Any) -> str | None:
