@@ -313,7 +313,7 @@ class Debugger:
             or self.break_on_error
             or bool(self._holding)
             or self.paused
-            or any(b.enabled for b in self.breakpoints.values())
+            or (bool(self.breakpoints) and any(b.enabled for b in self.breakpoints.values()))
         )
 
     def thread_done(self, location: Location) -> None:

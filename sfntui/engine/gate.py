@@ -49,6 +49,11 @@ class GatedState(Protocol):
 class Gate(Protocol):
     """What the engine awaits and tells; with no gate attached the engine skips all of it."""
 
+    @property
+    def active(self) -> bool:
+        """False while no gate could stop (no breakpoint, not stepping or pausing): the
+        engine then does not await the gates, which would return at once."""
+
     async def gate(self, moment: Moment, run: GatedState, data: Any = None) -> None:
         """Returns when the thread may go on; raises ExecutionStopped to end the run."""
 

@@ -386,7 +386,8 @@ class LocalExecution:
         debugger = self.debugger
         try:
             if debugger is not None:
-                await debugger.gate("enter", run, raw_input)
+                if debugger.active:
+                    await debugger.gate("enter", run, raw_input)
                 edited, value = debugger.take_input_edit()
                 if edited:
                     raw_input = inspection.data["input"] = value
@@ -427,7 +428,7 @@ class LocalExecution:
             exited["assignedVariables"] = run.assigned_texts
             exited["assignedVariablesDetails"] = {"truncated": False}
         self.history.emit(frame.thread, f"{state.type}StateExited", exited)
-        if debugger is not None:
+        if debugger is not None and debugger.active:
             await debugger.gate("exit", run, output)
         return next_state, output, output_text
 

@@ -194,7 +194,8 @@ class StateExecution:
             return
         self.error_gated = True
         self.inspection.error, self.inspection.cause = error, cause
-        await debugger.gate("error", self, {"Error": error, "Cause": cause})
+        if debugger.active:
+            await debugger.gate("error", self, {"Error": error, "Cause": cause})
 
     async def result_gate(self, result: Any) -> Any:
         """A stop on a work state's result, before ResultSelector: the result may be edited."""
@@ -202,7 +203,8 @@ class StateExecution:
         if debugger is None:
             return result
         self.inspection.data["result"] = result
-        await debugger.gate("result", self, result)
+        if debugger.active:
+            await debugger.gate("result", self, result)
         edited, value = debugger.take_result_edit()
         return value if edited else result
 
