@@ -2,7 +2,8 @@
 
 `AwsSession` holds the connection (profile, region, endpoint URL) and the request budget all
 polls share; `StepFunctions` lists, describes, reads and tails histories, and acts (start,
-stop, redrive, each confirmed first). Failures are `AwsError`s with a one-sentence `message`.
+stop, redrive, each confirmed first). Failures are `AwsError`s with a one-sentence `message`;
+faults that may clear by themselves are retried first, and a live tail rides them out.
 This package never imports textual, and the engine never imports it: the real-AWS task
 resolver (`sfntui.aws.task_resolver`) is handed to the engine at run time.
 """
@@ -10,7 +11,14 @@ resolver (`sfntui.aws.task_resolver`) is handed to the engine at run time.
 from sfntui.aws.actions import Action, Confirm, always
 from sfntui.aws.budget import AWS_QUOTAS, Quota, RequestBudget, TokenBucket
 from sfntui.aws.connection import AwsSession, ConnectionOptions
-from sfntui.aws.errors import ActionDeclined, AwsError, ReadOnlyError, ThrottledError
+from sfntui.aws.errors import (
+    ActionDeclined,
+    AwsError,
+    IncompleteHistoryError,
+    ReadOnlyError,
+    ThrottledError,
+    TransientError,
+)
 from sfntui.aws.models import (
     EXECUTION_STATUSES,
     ExecutionDescription,
@@ -20,6 +28,7 @@ from sfntui.aws.models import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.aws.reconnect import ConnectionTrouble, Reconnector
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import ExecutionsWatch, HistoryTail, PollInterval, PollStats
 
@@ -32,21 +41,25 @@ __all__ = [
     "AwsSession",
     "Confirm",
     "ConnectionOptions",
+    "ConnectionTrouble",
     "ExecutionDescription",
     "ExecutionSummary",
     "ExecutionsWatch",
     "HistoryTail",
+    "IncompleteHistoryError",
     "MapRunDescription",
     "MapRunSummary",
     "PollInterval",
     "PollStats",
     "Quota",
     "ReadOnlyError",
+    "Reconnector",
     "RequestBudget",
     "StateMachineDescription",
     "StateMachineSummary",
     "StepFunctions",
     "ThrottledError",
     "TokenBucket",
+    "TransientError",
     "always",
 ]
