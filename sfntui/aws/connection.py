@@ -51,14 +51,15 @@ LOCAL_ENDPOINT_REGION = "us-east-1"
 logging.getLogger("aiobotocore").addHandler(logging.NullHandler())
 
 
-def _from_environment(name: str, default: float) -> Any:
-    """A default that the environment may change (`SFNTUI_AWS_READ_TIMEOUT=2`, ...)."""
+def _from_environment(name: str, default: float, kind: type = float) -> Any:
+    """A default that the environment may change (`SFNTUI_AWS_READ_TIMEOUT=2`, ...): for
+    tests that must not wait long, and for a network slower than usual."""
 
-    def read() -> float:
+    def read() -> Any:
         text = os.environ.get(name)
         if text:
             try:
-                value = float(text)
+                value = kind(text)
             except ValueError:
                 return default
             if value > 0:
@@ -83,7 +84,7 @@ class ConnectionOptions:
     throttle_delay: float = _from_environment("SFNTUI_AWS_RETRY_DELAY", 0.5)
     #: Tries of one request for a transient fault (botocore's standard retry mode), and of
     #: one call whose answer did not parse.
-    max_attempts: int = 3
+    max_attempts: int = _from_environment("SFNTUI_AWS_MAX_ATTEMPTS", 3, int)
     #: The first pause before trying again what botocore does not retry itself (an answer
     #: that did not parse, a history page with a gap, a tail reconnecting); it doubles after.
     retry_delay: float = _from_environment("SFNTUI_AWS_RETRY_DELAY", 0.5)
@@ -200,7 +201,10 @@ class AwsSession:
             config = AioConfig(
                 connect_timeout=self.options.connect_timeout,
                 read_timeout=self.options.read_timeout,
-                retries={"mode": "standard", "max_attempts": max(1, self.options.max_attempts)},
+                retries={
+                    "mode": "standard",
+                    "total_max_attempts": max(1, self.options.max_attempts),
+                },
             )
             try:
                 creator = self._session.create_client(

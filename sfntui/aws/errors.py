@@ -9,6 +9,7 @@ throttle) are `TransientError`s, so that what follows an execution live knows to
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from botocore import exceptions as boto
@@ -189,7 +190,7 @@ def explain(
             f"AWS credentials could not be obtained for {profile_hint}: {_short(str(error))}."
         )
     target = endpoint_url or getattr(error, "kwargs", {}).get("endpoint_url") or "AWS"
-    if isinstance(error, boto.ConnectionClosedError):
+    if isinstance(error, boto.ConnectionClosedError) or _was_reset(error):
         return TransientError(
             f"The connection to {target} was dropped during{call or ' a call'}, again on "
             "every retry: check your network and try again.",
@@ -291,6 +292,17 @@ def explain(
             reason="a network fault",
         )
     return AwsError(f"The AWS call{call} failed: {type(error).__name__}: {_short(str(error))}.")
+
+
+def _was_reset(error: BaseException) -> bool:
+    """A connection made, then reset or broken by the other end (not one never made)."""
+    cause = (
+        getattr(error, "kwargs", {}).get("error") if isinstance(error, boto.BotoCoreError) else None
+    )
+    return isinstance(cause, OSError) and cause.errno in _BROKEN_CONNECTION_ERRNOS
+
+
+_BROKEN_CONNECTION_ERRNOS = frozenset({errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE})
 
 
 def _service(iam_prefix: str, endpoint_url: str | None) -> str:

@@ -36,10 +36,15 @@ class ConnectionTrouble:
     attempt: int
 
     def sentence(self) -> str:
+        """`reconnecting in 4 s, last update 12 s ago: the service is unavailable (HTTP 503)`"""
         return (
-            f"reconnecting in {self.retry_in:.0f} s, last update "
-            f"{self.last_update_ago:.0f} s ago: {self.reason}"
+            f"reconnecting in {_seconds(self.retry_in)} s, last update "
+            f"{_seconds(self.last_update_ago)} s ago: {self.reason}"
         )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
 TroubleReport = Callable[[ConnectionTrouble | None], Any]

@@ -68,6 +68,8 @@ def continuation_problem(events: Sequence[Event], page: Sequence[Event]) -> str 
             return f"event {found} came twice"
         if expected == 1:
             return f"it started at event {found}, not 1"
+        if found == expected + 1:
+            return f"event {expected} was missing"
         return f"events {expected} to {found - 1} were missing"
     return None
 
