@@ -35,7 +35,6 @@ def run_command(args: argparse.Namespace) -> int:
     except (UsageError, NoResolverError) as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
-
     async def run_and_close() -> ExecutionResult:
         try:
             return await execution.run()

@@ -19,7 +19,6 @@ Event = dict[str, Any]
 #: A Standard execution's history holds at most this many events.
 MAX_EVENTS = 25_000
 
-
 class Thread:
     """A thread of control in the history: the execution, a branch or an iteration."""
 

@@ -61,7 +61,9 @@ class RunDialog(ModalScreen[RunRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog"):
             yield Label(f"Run [b]{escape(self.machine_name)}[/b]", id="run-title")
-            yield Input(self.execution_name, placeholder="execution name (optional)", id="run-name")
+            yield Input(
+                self.execution_name, placeholder="execution name (optional)", id="run-name"
+            )
             note = "Input (JSON)"
             if self.source:
                 note = f"Input (JSON, from {PurePath(self.source).name})"
