@@ -11,6 +11,7 @@ fail the same way every time. Every request is recorded with the fault it met.
 
 Faults: "unavailable" (HTTP 503, an HTML page), "internal" (HTTP 500, InternalFailure),
 "throttle" (HTTP 400 ThrottlingException), "expired" (HTTP 400 ExpiredTokenException),
+"denied" (HTTP 400 AccessDeniedException),
 "reset" (the connection reset without an answer), "stall" (no answer for `stall_seconds`,
 then the connection closed), "cut" (the body cut short of its Content-Length), "malformed"
 (HTTP 200 and a body that is not JSON), "gap" (a page with an event left out), "repeat" (a
@@ -200,6 +201,8 @@ class FaultyStepFunctions:
             return error(
                 "ExpiredTokenException", "The security token included in the request is expired"
             )
+        if fault == "denied":
+            return error("AccessDeniedException", "not authorized")
         if fault == "internal":
             return error("InternalFailure", "", status=500)
         if fault == "unavailable":
