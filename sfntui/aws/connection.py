@@ -1,13 +1,18 @@
 """The connection to AWS: an aiobotocore session, its clients, and every call going through
 the shared request budget, with faults retried and errors said in a sentence.
 
-Retries come in two layers. botocore's standard retry mode retries each request that meets a
-transient fault (HTTP 500/502/503/504, a connection refused, reset or cut short, a read
+Retries come in two layers. botocore's standard retry mode retries each read (`is_read`) that
+meets a transient fault (HTTP 500/502/503/504, a connection refused, reset or cut short, a read
 timeout) with capped, jittered back-off, `max_attempts` times in all; every attempt it makes
-spends the shared budget (a `before-send` hook). Throttles are left to `AwsSession.call`: each
-one slows the shared budget down (a `needs-retry` hook), and the call is tried again, paced by
-that budget, until `throttle_patience` runs out. `call` also retries an answer botocore took for
-a good one but is not (a body that did not parse: botocore reads it as an empty answer).
+spends the shared budget (a `before-send` hook). An action that changes something is sent
+once. Throttles are left to `AwsSession.call`: each one slows the shared budget down (a
+`needs-retry` hook), and the call is tried again, paced by that budget, until
+`throttle_patience` runs out. `call` also retries a read whose answer botocore took for a
+good one but is not (a body that did not parse: botocore reads it as an empty answer).
+
+The environment may set `SFNTUI_AWS_CONNECT_TIMEOUT`, `SFNTUI_AWS_READ_TIMEOUT` (seconds),
+`SFNTUI_AWS_MAX_ATTEMPTS` and `SFNTUI_AWS_RETRY_DELAY` (the first pause of sfntui's own
+retries, in seconds): for a network slower than usual, and for tests that must not wait long.
 
 Settings come from the user's usual AWS setup, as botocore resolves it: `--profile` or
 `AWS_PROFILE` (SSO and assumed-role profiles included), `--region`, `AWS_REGION` or
@@ -237,9 +242,12 @@ class AwsSession:
         decides, and False means "do not retry". (botocore's handler still runs after this one
         and takes a little of its retry quota, which successful calls give back.)
         """
+        operation = event_name.rsplit(".", 1)[-1]
         if response is not None and error_code_of(response[1]) in THROTTLING_CODES:
-            self.budget.throttled(event_name.rsplit(".", 1)[-1])
+            self.budget.throttled(operation)
             return False
+        if not is_read(operation):
+            return False  # sent once: see `is_read`
         return None
 
     def available_services(self) -> list[str]:
@@ -297,7 +305,7 @@ class AwsSession:
             missing = _missing_member(client, operation, response, expect)
             if missing:
                 garbled += 1
-                if garbled >= max(1, self.options.max_attempts):
+                if garbled >= max(1, self.options.max_attempts) or not is_read(operation):
                     raise TransientError(
                         f"{self._where(client)} answered {operation} with something that is not "
                         f"a valid answer (no {missing}), {garbled} times: try again in a minute.",
@@ -335,6 +343,16 @@ class AwsSession:
             resource=resource,
             iam_prefix=iam_prefix,
         )
+
+
+#: Operations that only read: tried again after a fault. Any other (StartExecution, a task's
+#: Lambda Invoke, ...) is sent once, but after a throttle (which refused it): if its answer is
+#: lost, a second try could start a second execution or invoke a function twice.
+_READ_PREFIXES = ("Describe", "List", "Get", "Filter")
+
+
+def is_read(operation: str) -> bool:
+    return operation.startswith(_READ_PREFIXES)
 
 
 def error_code_of(parsed: Any) -> str | None:
