@@ -305,9 +305,9 @@ class AwsSession:
             missing = _missing_member(client, operation, response, expect)
             if missing:
                 garbled += 1
-                if garbled >= max(1, self.options.max_attempts) or not is_read(operation):
+                if garbled >= max(1, self.options.max_attempts):
                     raise TransientError(
-                        f"{self._where(client)} answered {operation} with something that is not "
+                        f"{self._where()} answered {operation} with something that is not "
                         f"a valid answer (no {missing}), {garbled} times: try again in a minute.",
                         reason="an answer that did not parse",
                     )
@@ -317,7 +317,7 @@ class AwsSession:
             response.pop("ResponseMetadata", None)
             return response
 
-    def _where(self, client: Any) -> str:
+    def _where(self) -> str:
         if self.options.endpoint_url:
             return f"The endpoint {self.options.endpoint_url}"
         return "AWS"
@@ -367,14 +367,18 @@ def error_code_of(parsed: Any) -> str | None:
 def _missing_member(
     client: Any, operation: str, response: dict[str, Any], expect: str | None
 ) -> str | None:
-    """What shows that `response` is not an answer: `expect` missing, or every member the API
-    always returns (botocore reads a body that is not JSON as an empty answer; on a page of a
-    listing that would end the listing early). None when it is an answer.
+    """What shows that the answer to a read is not one: `expect` missing, or every member the
+    API always returns (botocore reads a body that is not JSON as an empty answer; on a page of
+    a listing that would end the listing early). None when it is an answer.
 
-    An answer that lacks only some of them is taken: moto and LocalStack leave some out.
+    An answer that lacks only some of them is taken: moto and LocalStack leave some out. An
+    action's answer is taken as it is (moto answers StopExecution with nothing at all), and it
+    is not sent again anyway (`is_read`).
     """
     if expect is not None:
         return None if expect in response else expect
+    if not is_read(operation):
+        return None
     shape = client.meta.service_model.operation_model(operation).output_shape
     required = list(shape.required_members) if shape is not None else []
     if required and not any(name in response for name in required):

@@ -372,7 +372,12 @@ class StepFunctions:
         if name:
             params["name"] = name
         response = await self._call("StartExecution", machine_arn, **params)
-        arn = response["executionArn"]
+        arn = response.get("executionArn")
+        if not isinstance(arn, str):
+            raise AwsError(
+                f"The answer to StartExecution of {machine_arn} did not name the new execution: "
+                "`sfntui executions` shows whether it started."
+            )
         return ExecutionSummary(
             arn=arn,
             name=name or execution_name_of(arn),
