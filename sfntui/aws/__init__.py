@@ -18,6 +18,7 @@ from sfntui.aws.errors import (
     ReadOnlyError,
     ThrottledError,
     TransientError,
+    UnreachableError,
 )
 from sfntui.aws.models import (
     EXECUTION_STATUSES,
@@ -61,5 +62,6 @@ __all__ = [
     "ThrottledError",
     "TokenBucket",
     "TransientError",
+    "UnreachableError",
     "always",
 ]

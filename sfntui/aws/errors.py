@@ -88,6 +88,10 @@ class TransientError(AwsError):
         self.reason = reason or "a network fault"
 
 
+class UnreachableError(TransientError):
+    """No connection could be made at all: the network is down, or the endpoint is wrong."""
+
+
 class ThrottledError(TransientError):
     """AWS kept answering ThrottlingException for longer than the caller was willing to wait."""
 
@@ -203,7 +207,7 @@ def explain(
             reason="no answer in time",
         )
     if isinstance(error, boto.EndpointConnectionError):
-        return TransientError(
+        return UnreachableError(
             f"Could not connect to {target}: check your network, or that the endpoint is "
             "running if you passed --endpoint-url.",
             reason=f"cannot connect to {target}",

@@ -7,6 +7,9 @@ answer late or garbled, a throttle that outlasted its retries) or an expired ses
 fault lasts (or `patience`, if given), and says so through `on_trouble`: a `ConnectionTrouble`
 on each failed try ("reconnecting in 4 s, last update 12 s ago: ..."), None once a read
 succeeds again. The read itself resumes where the follower was: nothing is lost or repeated.
+
+Until a first read has succeeded, an endpoint that cannot be reached at all, or an expired
+token, is raised at once: that is a wrong `--endpoint-url` or a login to do, not an outage.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sfntui.aws.backoff import MAX_PAUSE, pause
-from sfntui.aws.errors import EXPIRED_CODES, AwsError, TransientError, worth_retrying
+from sfntui.aws.errors import (
+    EXPIRED_CODES,
+    AwsError,
+    TransientError,
+    UnreachableError,
+    worth_retrying,
+)
 
 _T = TypeVar("_T")
 
@@ -85,6 +94,7 @@ class Reconnector:
         #: Every trouble met, in order: for tests and benchmarks.
         self.troubles: list[ConnectionTrouble] = []
         self._in_trouble = False
+        self._answered = False
 
     async def run(self, read: Callable[[], Awaitable[_T]]) -> _T:
         failures = 0
@@ -93,8 +103,10 @@ class Reconnector:
                 result = await read()
             except AwsError as error:
                 outage = self.clock() - self.last_update
-                if not worth_retrying(error) or (
-                    self.patience is not None and outage > self.patience
+                if (
+                    not worth_retrying(error)
+                    or (self.patience is not None and outage > self.patience)
+                    or (not self._answered and _not_an_outage(error))
                 ):
                     raise
                 failures += 1
@@ -109,6 +121,7 @@ class Reconnector:
                 await self.sleep(trouble.retry_in)
                 continue
             self.last_update = self.clock()
+            self._answered = True
             if self._in_trouble:
                 self._in_trouble = False
                 self._report(None)
@@ -117,3 +130,8 @@ class Reconnector:
     def _report(self, trouble: ConnectionTrouble | None) -> None:
         if self.on_trouble is not None:
             self.on_trouble(trouble)
+
+
+def _not_an_outage(error: AwsError) -> bool:
+    """Met before anything answered: a wrong endpoint or a login to do, not an outage."""
+    return isinstance(error, UnreachableError) or error.code in EXPIRED_CODES

@@ -291,7 +291,7 @@ class StepFunctions:
         It rides out faults (see `sfntui.aws.reconnect`), telling `on_trouble` about each.
         """
         reconnect = self.reconnector(on_trouble)
-        reader = await reconnect.run(lambda: self.history_reader(execution_arn))
+        reader = await self.history_reader(execution_arn)
         budget = self.session.budget
         return HistoryTail(
             reader,

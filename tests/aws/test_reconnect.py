@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from sfntui.aws import AwsError, ConnectionTrouble, Reconnector, ThrottledError, TransientError
+from sfntui.aws import (
+    AwsError,
+    ConnectionTrouble,
+    Reconnector,
+    ThrottledError,
+    TransientError,
+    UnreachableError,
+)
 from sfntui.aws.backoff import pause
 
 
@@ -44,6 +51,7 @@ async def test_a_read_is_tried_again_until_it_succeeds_saying_so() -> None:
     clock = FakeClock()
     said: list[ConnectionTrouble | None] = []
     reconnect = Reconnector(base_delay=1.0, sleep=clock.sleep, clock=clock, on_trouble=said.append)
+    await reconnect.run(Flaky())  # following, until the faults begin
     read = Flaky(unavailable(), ThrottledError("throttled."), AwsError("expired.", "ExpiredToken"))
 
     assert await reconnect.run(read) == "ok"
@@ -68,10 +76,27 @@ async def test_an_expired_token_makes_the_session_read_its_credentials_again() -
     reconnect = Reconnector(
         sleep=clock.sleep, clock=clock, forget_credentials=lambda: forgotten.append(True)
     )
+    await reconnect.run(Flaky())  # following, until the token expires
 
     await reconnect.run(Flaky(AwsError("expired.", "ExpiredTokenException"), unavailable()))
 
     assert forgotten == [True]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [UnreachableError("Could not connect."), AwsError("expired.", "ExpiredTokenException")],
+)
+async def test_before_anything_answered_a_wrong_endpoint_or_a_login_is_raised(
+    error: AwsError,
+) -> None:
+    clock = FakeClock()
+    reconnect = Reconnector(sleep=clock.sleep, clock=clock)
+
+    with pytest.raises(AwsError):
+        await reconnect.run(Flaky(error))
+
+    assert clock.slept == []
 
 
 async def test_a_fault_that_cannot_clear_by_itself_is_raised_at_once() -> None:

@@ -5,6 +5,8 @@ or it exits non-zero saying why."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from sfntui.aws import (
@@ -156,6 +158,22 @@ def test_a_gap_that_never_fills_ends_the_tail_with_an_error(
     assert code == 2
     assert "sfntui: The history has no event 25, though it has event 26" in captured.err
     assert [int(line.split()[0]) for line in captured.out.splitlines()] == list(range(1, 25))
+
+
+def test_a_tail_that_never_connected_does_not_wait_for_ever(
+    quick_environment: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    arn = f"arn:aws:states:{REGION}:123456789012:execution:orders:run-1"
+
+    code = main(["tail", arn, "--endpoint-url", url])
+    captured = capsys.readouterr()
+
+    assert code == 2
+    assert captured.err.startswith(f"sfntui: Could not connect to {url}")
+    assert "reconnecting" not in captured.err
 
 
 async def test_a_tail_that_cannot_start_says_why() -> None:
