@@ -2,10 +2,12 @@
 
 A history is whole when its event ids run 1..N with no gap and no repeat. The pages of
 `GetExecutionHistory` are read oldest first and each is checked to carry on from the one
-before; a page that does not (a gap, a repeat, an event without an id) is asked for again with
-the same token, and if it never comes right the read fails with `IncompleteHistoryError`: a
-shorter history is never handed on as if it were the whole one. A page chain that does not end
-(the same token again, or more pages than AWS's 25,000-event quota allows) fails too.
+before; a page that does not (a gap, a repeat, something that is not an event) is asked for
+again with the same token, and should that not help, the whole chain is read once more from
+the start (the page before may have been the short one). If it never comes right the read
+fails with `IncompleteHistoryError`: a shorter history is never handed on as if it were the
+whole one. A page chain that does not end (the same token again, or more pages than AWS's
+25,000-event quota allows) fails too.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ async def read_whole_history(
     seen_tokens: set[str] = set()
     pages = tries = 0
     limit = max_pages(page_size)
+    restarted = False
     while True:
         params: dict[str, Any] = {"executionArn": execution_arn, "maxResults": page_size}
         if token:
@@ -94,10 +97,20 @@ async def read_whole_history(
             expect="events",
             **params,
         )
-        page = page_events(response["events"])
-        problem = continuation_problem(events, page)
+        problem: str | None
+        try:
+            page = page_events(response["events"])
+        except TransientError:
+            page, problem = [], "it held something that is not a history event"
+        else:
+            problem = continuation_problem(events, page)
         if problem:
             tries += 1
+            if tries >= max(1, session.options.max_attempts) and pages and not restarted:
+                # the page before may be the short one: read the chain again from the start
+                events, token, pages, tries, restarted = [], None, 0, 0, True
+                seen_tokens.clear()
+                continue
             if tries >= max(1, session.options.max_attempts):
                 raise IncompleteHistoryError(
                     f"The history of {execution_arn} could not be read whole: on page "

@@ -14,7 +14,8 @@ Faults: "unavailable" (HTTP 503, an HTML page), "internal" (HTTP 500, InternalFa
 "denied" (HTTP 400 AccessDeniedException),
 "reset" (the connection reset without an answer), "stall" (no answer for `stall_seconds`,
 then the connection closed), "cut" (the body cut short of its Content-Length), "malformed"
-(HTTP 200 and a body that is not JSON), "gap" (a page with an event left out), "repeat" (a
+(HTTP 200 and a body that is not JSON), "gap" (a page with an event left out), "short" (a
+page that is not the last, without its last event), "repeat" (a
 page with an event twice), "loop" (a page whose nextToken is the token it was asked with),
 "endless" (a nextToken on every page, past the end too: empty pages for ever),
 "oversized" (a page three times longer than maxResults).
@@ -181,7 +182,7 @@ class FaultyStepFunctions:
             planned = self.script.get(action) or []
             fault = self.always.get(action) or (planned.pop(0) if planned else None)
             self.log.append((action, fault))
-            if fault in ("gap", "repeat", "loop", "endless", "oversized", None):
+            if fault in ("gap", "short", "repeat", "loop", "endless", "oversized", None):
                 reply = answer(body, fault)
                 return reply
             return self._fault(fault, action, body, answer)
@@ -275,6 +276,8 @@ def _page(items: list[dict[str, Any]], key: str, body: dict[str, Any], fault: st
         reply["nextToken"] = f"page-{start + size}"
     elif fault == "gap" and len(page) > 2:
         del page[len(page) // 2]
+    elif fault == "short" and page and "nextToken" in reply:
+        del page[-1]
     elif fault == "repeat" and len(page) > 2:
         page.insert(len(page) // 2, page[len(page) // 2])
     return reply

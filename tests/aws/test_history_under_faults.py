@@ -97,8 +97,9 @@ def test_a_25000_event_history_with_a_malformed_page_comes_whole_as_json(
         ("reset", "was dropped during GetExecutionHistory"),
         ("stall", "did not answer GetExecutionHistory in time"),
         ("cut", "was dropped during GetExecutionHistory"),
-        ("gap", "could not be read whole: on page 2, event 1501 was missing, on each of 2 tries"),
-        ("repeat", "could not be read whole: on page 2, event 1501 came twice"),
+        # (the page is asked for again, then the whole chain: where page 1 fails too)
+        ("gap", "could not be read whole: on page 1, event 501 was missing, on each of 2 tries"),
+        ("repeat", "could not be read whole: on page 1, event 501 came twice"),
     ],
 )
 def test_a_page_that_keeps_failing_is_an_error_and_nothing_is_printed(
@@ -152,8 +153,22 @@ def test_a_page_chain_that_never_ends_is_an_error(
     assert fake.requests("GetExecutionHistory") <= 36
 
 
+async def test_a_short_page_is_found_by_reading_the_chain_again() -> None:
+    # page 1 lacks its last event: page 2 shows the gap, and reading it again does not help
+    fake, arn = endpoint_with(3000, script={"GetExecutionHistory": ["short"]})
+    options = ConnectionOptions(endpoint_url=fake.url, region=REGION, retry_delay=0.01)
+
+    with fake:
+        async with AwsSession(options) as session:
+            whole = await StepFunctions(session).get_history(arn)
+
+    assert [event["id"] for event in whole] == list(range(1, 3001))
+    assert fake.requests("GetExecutionHistory") == 1 + 2 + 3  # page 1, page 2 twice, pages 1-3
+
+
 async def test_the_reads_the_app_and_replay_make_are_whole_or_fail() -> None:
-    fake, arn = endpoint_with(3000, script={"GetExecutionHistory": [None, "gap", "gap"]})
+    script = [None, "gap", "gap", "gap", "gap"]  # page 2 twice, then page 1 twice
+    fake, arn = endpoint_with(3000, script={"GetExecutionHistory": script})
     options = ConnectionOptions(endpoint_url=fake.url, region=REGION, retry_delay=0.01)
 
     with fake:
@@ -162,5 +177,5 @@ async def test_the_reads_the_app_and_replay_make_are_whole_or_fail() -> None:
                 await StepFunctions(session).get_history(arn)
             whole = await StepFunctions(session).get_history(arn)  # the faults are over
 
-    assert "event 1501 was missing" in raised.value.message
+    assert "on page 1, event 501 was missing" in raised.value.message
     assert [event["id"] for event in whole] == list(range(1, 3001))
