@@ -36,10 +36,11 @@ PAGE_FAULTS = [
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two tries a request, short pauses, and a short read timeout (a stall is noticed in
-    0.3 s, not 30): botocore's own back-off still runs between the two."""
+    1 s, not 30; and not so soon that a loaded machine's answers count): botocore's own
+    back-off still runs between the two tries."""
     monkeypatch.setenv("SFNTUI_AWS_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("SFNTUI_AWS_RETRY_DELAY", "0.01")
-    monkeypatch.setenv("SFNTUI_AWS_READ_TIMEOUT", "0.3")
+    monkeypatch.setenv("SFNTUI_AWS_READ_TIMEOUT", "1")
 
 
 def endpoint_with(events: int, **faults: object) -> tuple[FaultyStepFunctions, str]:

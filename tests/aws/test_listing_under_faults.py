@@ -15,7 +15,6 @@ from .fault_endpoint import FaultyStepFunctions, history
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SFNTUI_AWS_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("SFNTUI_AWS_RETRY_DELAY", "0.01")
-    monkeypatch.setenv("SFNTUI_AWS_READ_TIMEOUT", "0.3")
 
 
 def with_executions(count: int, **faults: object) -> tuple[FaultyStepFunctions, str]:
