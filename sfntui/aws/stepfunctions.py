@@ -34,10 +34,9 @@ from sfntui.aws.tail import (
     StandardHistoryReader,
 )
 from sfntui.aws.whole_history import endless_pages, read_whole_history
-from sfntui.history.events import details
+from sfntui.history.events import EXECUTION_END_STATUS, ExecutionStatus, details
 from sfntui.history.records import (
     EXECUTION_STATUSES,
-    TERMINAL_STATUS_OF_EVENT,
     ExecutionDescription,
     ExecutionSummary,
     MapRunDescription,
@@ -238,14 +237,14 @@ class StepFunctions:
 
     async def _describe_express_execution(self, arn: str) -> ExecutionDescription:
         events = await self.get_history(arn)
-        status, error, cause, output = "RUNNING", None, None, None
+        status, error, cause, output = ExecutionStatus.RUNNING, None, None, None
         started = stopped = None
         for event in events:
             kind = event["type"]
             if kind == "ExecutionStarted":
                 started = event["timestamp"]
-            if kind in TERMINAL_STATUS_OF_EVENT:
-                status, stopped = TERMINAL_STATUS_OF_EVENT[kind], event["timestamp"]
+            if kind in EXECUTION_END_STATUS:
+                status, stopped = EXECUTION_END_STATUS[kind], event["timestamp"]
                 found = details(event)
                 error, cause, output = found.get("error"), found.get("cause"), found.get("output")
         return ExecutionDescription(
@@ -382,7 +381,7 @@ class StepFunctions:
             arn=arn,
             name=name or execution_name_of(arn),
             machine_arn=machine_arn,
-            status="RUNNING",
+            status=ExecutionStatus.RUNNING,
             started=response.get("startDate"),
             raw=response,
         )

@@ -32,9 +32,9 @@ from sfntui.aws.connection import AwsSession
 from sfntui.aws.errors import IncompleteHistoryError
 from sfntui.aws.reconnect import Reconnector
 from sfntui.aws.whole_history import endless_pages, max_pages, page_events
-from sfntui.history.records import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
+from sfntui.history.events import EXECUTION_END_STATUS, Event
+from sfntui.history.records import ExecutionSummary
 
-Event = dict[str, Any]
 #: AWS's largest GetExecutionHistory page.
 MAX_PAGE = 1000
 MIN_PAGE = 20
@@ -244,7 +244,7 @@ class HistoryTail:
             self._held_polls = 0
         self.events.extend(released)
         for event in released:
-            status = TERMINAL_STATUS_OF_EVENT.get(event["type"])
+            status = EXECUTION_END_STATUS.get(event["type"])
             if status is not None:
                 self.status = status
             elif event["type"] == "ExecutionRedriven":

@@ -19,8 +19,8 @@ from typing import Any
 from sfntui.aws.backoff import pause
 from sfntui.aws.connection import AwsSession
 from sfntui.aws.errors import AwsError, IncompleteHistoryError, TransientError
+from sfntui.history.events import Event
 
-Event = dict[str, Any]
 #: AWS's hard quota: "Maximum execution history size: 25,000 events".
 MAX_HISTORY_EVENTS = 25_000
 #: Pages with no events that a chain may hold (AWS may answer one now and then) beyond those

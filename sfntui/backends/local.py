@@ -27,6 +27,7 @@ from sfntui.engine.recorder import Thread
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError
 from sfntui.history.actions import Action, BackendError, Confirm, require_confirmation
+from sfntui.history.events import ExecutionStatus
 from sfntui.history.records import (
     ExecutionDescription,
     ExecutionSummary,
@@ -34,6 +35,7 @@ from sfntui.history.records import (
     MapRunSummary,
     StateMachineDescription,
     StateMachineSummary,
+    execution_status,
 )
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
@@ -68,11 +70,11 @@ class _LocalRun:
         return self.execution.execution_arn
 
     @property
-    def status(self) -> str:
+    def status(self) -> ExecutionStatus:
         if self.aborted is not None:
-            return "ABORTED"
+            return ExecutionStatus.ABORTED
         result = self.execution.result
-        return result.status if result is not None else "RUNNING"
+        return execution_status(result.status) if result is not None else ExecutionStatus.RUNNING
 
     def on_event(self, event: Event) -> None:
         for queue in self.subscribers:
@@ -189,7 +191,7 @@ class LocalBackend:
         output = None
         if result is not None and run.aborted is None:
             error, cause = result.error, result.cause
-            if result.status == "SUCCEEDED":
+            if result.status == ExecutionStatus.SUCCEEDED:
                 output = json.dumps(result.output)
         return ExecutionDescription(
             arn=run.arn,

@@ -26,6 +26,7 @@ from sfntui.aws import (
     StepFunctions,
 )
 from sfntui.history.events import (
+    EXECUTION_END_STATUS,
     HistoryFileError,
     details,
     dump_history,
@@ -33,7 +34,6 @@ from sfntui.history.events import (
     load_history_file,
     state_name,
 )
-from sfntui.history.records import TERMINAL_STATUS_OF_EVENT
 
 
 def run_aws_command(args: argparse.Namespace) -> int:
@@ -211,7 +211,7 @@ def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:
 def _final_status(events: list[dict[str, Any]]) -> str | None:
     status = None
     for event in events:
-        status = TERMINAL_STATUS_OF_EVENT.get(event["type"], status)
+        status = EXECUTION_END_STATUS.get(event["type"], status)
     return status
 
 

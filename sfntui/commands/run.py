@@ -17,7 +17,7 @@ from sfntui.commands.local_options import (
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
 from sfntui.engine.runner import prepare
 from sfntui.engine.tasks import NoResolverError
-from sfntui.history.events import json_default
+from sfntui.history.events import ExecutionStatus, json_default
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -50,8 +50,8 @@ def run_command(args: argparse.Namespace) -> int:
         if args.history:
             report["events"] = execution.history.events
         print(dumps_indented(report, json_default))
-    elif result.status == "SUCCEEDED":
+    elif result.status == ExecutionStatus.SUCCEEDED:
         print(dumps_indented(result.output))
     else:
         print(f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else ""))
-    return 0 if result.status == "SUCCEEDED" else 1
+    return 0 if result.status == ExecutionStatus.SUCCEEDED else 1

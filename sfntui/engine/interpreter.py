@@ -46,6 +46,7 @@ from sfntui.engine.recorder import HistoryLimitExceeded, HistoryRecorder, Thread
 from sfntui.engine.state_execution import MAX_VARIABLES_TOTAL_BYTES, StateExecution, StateRunner
 from sfntui.engine.task_state import run_task
 from sfntui.engine.tasks import ResolverChain, TaskFailure
+from sfntui.history.events import ExecutionStatus
 
 #: How each type of state runs. Task, Parallel and Map do work that can fail, be retried and
 #: be caught; the others move data and control.
@@ -162,7 +163,9 @@ class LocalExecution:
             self.history.emit(
                 root.thread, "ExecutionAborted", {"error": "Debugger.Stopped", "cause": "Stopped"}
             )
-            self.result = ExecutionResult("ABORTED", error="Debugger.Stopped", cause="Stopped")
+            self.result = ExecutionResult(
+                ExecutionStatus.ABORTED, error="Debugger.Stopped", cause="Stopped"
+            )
             return self.result
         except asyncio.CancelledError:
             # Stopped from outside (`stop`, or a distributed Map's child when the Map is
@@ -170,11 +173,11 @@ class LocalExecution:
             error, cause = self._stopped_with
             details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
             self.history.emit(root.thread, "ExecutionAborted", details)
-            self.result = ExecutionResult("ABORTED", error=error, cause=cause)
+            self.result = ExecutionResult(ExecutionStatus.ABORTED, error=error, cause=cause)
             raise
         except _ExecutionTimedOut:
             self.history.emit(root.thread, "ExecutionTimedOut", {})
-            self.result = ExecutionResult("TIMED_OUT")
+            self.result = ExecutionResult(ExecutionStatus.TIMED_OUT)
             return self.result
         except StateFailed as failure:
             return self._fail_execution(root, failure)
@@ -185,12 +188,14 @@ class LocalExecution:
             "ExecutionSucceeded",
             {"output": to_json(output), "outputDetails": {"truncated": False}},
         )
-        self.result = ExecutionResult("SUCCEEDED", output=output)
+        self.result = ExecutionResult(ExecutionStatus.SUCCEEDED, output=output)
         return self.result
 
     def _fail_execution(self, root: ExecutionFrame, failure: StateFailed) -> ExecutionResult:
         self.history.emit(root.thread, "ExecutionFailed", error_details(failure))
-        self.result = ExecutionResult("FAILED", error=failure.error, cause=failure.cause or None)
+        self.result = ExecutionResult(
+            ExecutionStatus.FAILED, error=failure.error, cause=failure.cause or None
+        )
         return self.result
 
     def stop(self, error: str | None = None, cause: str | None = None) -> bool:

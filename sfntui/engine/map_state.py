@@ -19,6 +19,7 @@ from sfntui.asl.templates import Bindings, compile_template, to_json
 from sfntui.engine.outcome import ExecutionFrame, StateFailed
 from sfntui.engine.state_execution import StateExecution, expression_text, json_type
 from sfntui.engine.tasks import TaskFailure, TaskInvocation, read_resource
+from sfntui.history.events import ExecutionStatus
 
 #: AWS runs at most this many child executions of a distributed Map at once by default.
 DISTRIBUTED_DEFAULT_CONCURRENCY = 1000
@@ -339,7 +340,7 @@ async def _run_distributed(
             seed_offset=index + 1,
         )
         outcome = await execution.run_child(child_run)
-        if outcome.status == "SUCCEEDED":
+        if outcome.status == ExecutionStatus.SUCCEEDED:
             results[index] = outcome.output
         else:
             # AWS counts failed items: a failed batch fails every item in it.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sfntui.engine.recorder import Thread
+from sfntui.history.events import ExecutionStatus
 
 #: AWS's payload quota for a state's input, output and a task's result, in UTF-8 bytes.
 MAX_PAYLOAD_BYTES = 256 * 1024
@@ -17,13 +18,13 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 
 @dataclass
 class ExecutionResult:
-    status: str  # SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+    status: ExecutionStatus  # SUCCEEDED | FAILED | TIMED_OUT | ABORTED
     output: Any = None
     error: str | None = None
     cause: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        if self.status == "SUCCEEDED":
+        if self.status == ExecutionStatus.SUCCEEDED:
             return {"status": self.status, "output": self.output}
         return {"status": self.status, "error": self.error, "cause": self.cause}
 

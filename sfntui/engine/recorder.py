@@ -12,9 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sfntui.asl.errors import StatesError
-from sfntui.history.events import EVENT_DETAILS_KEY
-
-Event = dict[str, Any]
+from sfntui.history.events import EVENT_DETAILS_KEY, EXECUTION_END_STATUS, Event
 
 #: A Standard execution's history holds at most this many events.
 MAX_EVENTS = 25_000
@@ -55,7 +53,7 @@ class HistoryRecorder:
         if (
             limit is not None
             and event_id >= limit
-            and (event_id > limit or event_type not in _EXECUTION_ENDS)
+            and (event_id > limit or event_type not in EXECUTION_END_STATUS)
         ):
             # The last event a history can hold is kept for the execution's end (AWS's rule).
             raise HistoryLimitExceeded(limit)
@@ -78,9 +76,6 @@ class HistoryRecorder:
         return event
 
 
-_EXECUTION_ENDS = frozenset(
-    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
-)
 
 
 class HistoryLimitExceeded(StatesError):

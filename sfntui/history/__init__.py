@@ -2,6 +2,7 @@
 
 from sfntui.history.events import (
     EVENT_DETAILS_KEY,
+    ExecutionStatus,
     HistoryFileError,
     details,
     dump_history,
@@ -11,7 +12,7 @@ from sfntui.history.events import (
     state_name,
 )
 from sfntui.history.projection import Projection, state_runs
-from sfntui.history.runs import ExecutionStatus, Frame, FrameKind, RunStatus, StateRun
+from sfntui.history.runs import Frame, FrameKind, RunStatus, StateRun
 
 __all__ = [
     "EVENT_DETAILS_KEY",
