@@ -8,6 +8,7 @@ line on stderr with a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -186,37 +187,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["app"])
     try:
-        if args.command == "app":
-            from sfntui.commands.app import app_command
-
-            return app_command(args)
-        if args.command == "validate":
-            from sfntui.commands.validate import validate_command
-
-            return validate_command(args)
-        if args.command == "run":
-            from sfntui.commands.run import run_command
-
-            return run_command(args)
-        if args.command == "test":
-            from sfntui.commands.test import test_command
-
-            return test_command(args)
-        if args.command == "graph":
-            from sfntui.commands.graph import graph_command
-
-            return graph_command(args)
-        if args.command == "debug":
-            from sfntui.commands.debug import debug_command
-
-            return debug_command(args)
-        if getattr(args, "aws_command", None) is not None:
-            from sfntui.commands.aws_commands import run_aws_command
-
-            return run_aws_command(args)
+        code = _dispatch(parser, args)
+        sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
+        return code
     except KeyboardInterrupt:
         print("sfntui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `sfntui run ... | head -2`: the reader has gone. End quietly with the status a Unix
+        # tool killed by SIGPIPE shows (128 + 13), and point stdout at /dev/null so that
+        # Python's own flush at exit finds nothing to complain about.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; its module is imported only now, so each command loads
+    only what it uses (`benchmarks/startup.py` measures it, tests/test_import_hygiene.py
+    keeps it so)."""
+    if args.command == "app":
+        from sfntui.commands.app import app_command
+
+        return app_command(args)
+    if args.command == "validate":
+        from sfntui.commands.validate import validate_command
+
+        return validate_command(args)
+    if args.command == "run":
+        from sfntui.commands.run import run_command
+
+        return run_command(args)
+    if args.command == "test":
+        from sfntui.commands.test import test_command
+
+        return test_command(args)
+    if args.command == "graph":
+        from sfntui.commands.graph import graph_command
+
+        return graph_command(args)
+    if args.command == "debug":
+        from sfntui.commands.debug import debug_command
+
+        return debug_command(args)
+    if getattr(args, "aws_command", None) is not None:
+        from sfntui.commands.aws_commands import run_aws_command
+
+        return run_aws_command(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

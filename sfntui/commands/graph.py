@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sfntui.commands.local_options import UsageError, load_machine
+from sfntui.commands.definition_argument import UsageError, load_machine
 
 
 def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -1,44 +1,21 @@
-"""The options `run`, `test` and `debug` share: the definition, the input, mocks, handlers.
+"""The options `run`, `test` and `debug` share: the input, mocks, handlers, AWS calls.
 
 Anything wrong with them raises `UsageError` with one sentence; the command prints it and
-exits 2. A definition with errors raises it too, after its findings are printed.
+exits 2. The definition itself is read by `definition_argument`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from sfntui.asl.definition import (
-    DefinitionLoadError,
-    InvalidDefinitionError,
-    LoadedStateMachine,
-    format_diagnostic,
-    load_state_machine,
-)
+from sfntui.asl.definition import LoadedStateMachine
+from sfntui.commands.definition_argument import UsageError
 from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
 from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
-
-
-def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMachine:
-    try:
-        return load_state_machine(file, state_machine)
-    except DefinitionLoadError as exc:
-        raise UsageError(str(exc)) from None
-    except InvalidDefinitionError as exc:
-        file_name = exc.loaded.file if exc.loaded else file
-        for diagnostic in exc.diagnostics:
-            print(format_diagnostic(diagnostic, file_name), file=sys.stderr)
-        errors = sum(d.severity == "error" for d in exc.diagnostics)
-        raise UsageError(f"{file}: the definition has {errors} error(s) and was not run") from None
 
 
 def parse_json_text(text: str, what: str) -> Any:
