@@ -85,6 +85,7 @@ def _commands(definition: Path) -> dict[str, list[str]]:
         "sfntui validate": [*sfntui, "validate", file],
         "sfntui run": [*sfntui, "run", file],
         "sfntui graph": [*sfntui, "graph", file],
+        "sfntui graph, colour": [*sfntui, "graph", "--color", "always", file],
         "app: first frame": [sys.executable, "-c", APP_PROBE, "frame"],
         "app: examples listed": [sys.executable, "-c", APP_PROBE, "listed"],
     }

@@ -21,13 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sfntui.asl.cfn_templates import (
-    SERVERLESS_STATE_MACHINE,
-    STEP_FUNCTIONS_STATE_MACHINE,
-    extract_definition,
-    is_template,
-    state_machine_resources,
-)
 from sfntui.asl.json_positions import parse_json
 from sfntui.asl.parsed_source import ParsedSource, SourceError
 
@@ -262,9 +255,11 @@ def _source_candidates(
     source: ParsedSource, file: str | None, folder: str, name: str
 ) -> list[_Candidate]:
     """The definitions a parsed file holds: itself, or a template's state machines."""
-    if not is_template(source.value):
+    if not _is_template(source.value):
         loaded = LoadedDefinition(source.value, file, name, source.positions)
         return [_Candidate(name, lambda: loaded)]
+    from sfntui.asl.cfn_templates import extract_definition, state_machine_resources
+
     try:
         machines = state_machine_resources(source.value, source)
     except SourceError as error:
@@ -291,6 +286,13 @@ def _source_candidates(
         _Candidate(machine.logical_id, builder(machine), (machine.logical_id,))
         for machine in machines
     ]
+
+
+def _is_template(document: Any) -> bool:
+    """A CloudFormation or SAM template, read by `cfn_templates` (loaded only for one)."""
+    return isinstance(document, dict) and any(
+        key in document for key in ("Resources", "AWSTemplateFormatVersion", "Transform")
+    )
 
 
 def _read_definition_file(path: str) -> ParsedSource:
@@ -325,6 +327,8 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
 
 
 def _no_machine_error(file: str | None) -> DefinitionLoadError:
+    from sfntui.asl.cfn_templates import SERVERLESS_STATE_MACHINE, STEP_FUNCTIONS_STATE_MACHINE
+
     return DefinitionLoadError(
         f"the template has no state machine (no {STEP_FUNCTIONS_STATE_MACHINE} or "
         f"{SERVERLESS_STATE_MACHINE} resource)",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sfntui.asl.choice import COMBINATORS, COMPARISON_OPERATORS, compile_choice_rule
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.validate_fields import (
     ITEM_BATCHER_FIELDS,
@@ -278,6 +277,8 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
         check_string(report, where, "Comment", rule["Comment"], child(here, "Comment"))
     if "Assign" in rule:
         check_assign(report, where, rule["Assign"], child(here, "Assign"))
+    from sfntui.asl.choice import compile_choice_rule  # only for definitions with a Choice
+
     try:
         compile_choice_rule(rule, here)
     except ExpressionSyntaxError as exc:
@@ -290,6 +291,8 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
 
 
 def _check_jsonata_rule(report: Report, where: Where, rule: Mapping[str, Any], here: str) -> None:
+    from sfntui.asl.choice import COMBINATORS, COMPARISON_OPERATORS
+
     operators = [field for field in rule if field in COMPARISON_OPERATORS or field in COMBINATORS]
     for field in operators:
         report.error(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.commands.definition_argument import UsageError, load_machine
+
+if TYPE_CHECKING:
+    from sfntui.history.projection import Projection
 
 
 def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -26,13 +29,18 @@ def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError(str(exc)) from None
 
 
+def _projection(source: str, args: argparse.Namespace) -> Projection:
+    from sfntui.history.projection import Projection
+
+    return Projection(_history(source, args))
+
+
 def graph_command(args: argparse.Namespace) -> int:
     from sfntui.graph import render_text
-    from sfntui.history.projection import Projection
 
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        projection = Projection(_history(args.execution, args)) if args.execution else None
+        projection = _projection(args.execution, args) if args.execution else None
     except UsageError as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
