@@ -14,10 +14,13 @@ from collections.abc import Sequence
 
 from sfntui import __version__
 
+DEFINITION_HELP = "ASL JSON/YAML file, CloudFormation/SAM template, or a folder holding one"
+STATE_MACHINE_HELP = "which machine of a template (or definition of a folder: its name)"
+
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
-    parser.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    parser.add_argument("definition", help=DEFINITION_HELP)
+    parser.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON", help="the execution input, as JSON text")
     source.add_argument("--input-file", metavar="FILE", help="read the execution input from FILE")
@@ -90,10 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="check definitions like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
         description="Check ASL definitions (JSON, YAML, CloudFormation/SAM/CDK templates).",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
     validate.add_argument(
-        "--state-machine", metavar="LOGICAL_ID", help="which machine of a template"
+        "files", nargs="+", metavar="PATH", help="definition files, templates or folders"
     )
+    validate.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     validate.add_argument("--json", action="store_true", help="print the findings as a JSON list")
 
     run = commands.add_parser(
@@ -144,8 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
             "file, or an execution ARN read from AWS) each state shows what its run did."
         ),
     )
-    graph.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
-    graph.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    graph.add_argument("definition", help=DEFINITION_HELP)
+    graph.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
     graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")

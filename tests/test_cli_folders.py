@@ -1,7 +1,7 @@
 """A folder wherever the CLI takes a definition file, as `sfntui app FOLDER` takes it.
 
-`validate` checks every definition in it; `run`, `debug` and `graph` take a folder that holds
-exactly one, and name them when it holds several; `test` matches each to the mock file.
+`validate` checks every definition in it; `run`, `debug`, `graph` and `test` take a folder
+that holds exactly one, and name them when it holds several (`--state-machine` picks one).
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def test_run_a_folder_that_does_not_exist_exits_2_with_one_line(capsys, tmp_path
     assert "nowhere" in one_line(err)
 
 
-# -- test: every definition of the folder, matched to the mock file ------------------------
+# -- test: the folder's definition, matched to the mock file -------------------------------
 
 
 def test_test_takes_a_folder_of_definitions(capsys, tmp_path: Path) -> None:

@@ -8,8 +8,13 @@ import json
 import sys
 
 from sfntui.asl.errors import ExpressionSyntaxError
-from sfntui.commands.definition_argument import UsageError, load_machine
-from sfntui.commands.local_options import close_resolvers, read_input, run_setup
+from sfntui.commands.local_options import (
+    UsageError,
+    close_resolvers,
+    load_machine,
+    read_input,
+    run_setup,
+)
 from sfntui.engine.debugger import MOMENTS, DebugSession
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup, prepare

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sfntui.commands.definition_argument import UsageError, load_machine
-
-if TYPE_CHECKING:
-    from sfntui.history.projection import Projection
+from sfntui.commands.local_options import UsageError, load_machine
 
 
 def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -29,18 +26,13 @@ def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError(str(exc)) from None
 
 
-def _projection(source: str, args: argparse.Namespace) -> Projection:
-    from sfntui.history.projection import Projection
-
-    return Projection(_history(source, args))
-
-
 def graph_command(args: argparse.Namespace) -> int:
     from sfntui.graph import render_text
+    from sfntui.history.projection import Projection
 
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        projection = _projection(args.execution, args) if args.execution else None
+        projection = Projection(_history(args.execution, args)) if args.execution else None
     except UsageError as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2

@@ -1,21 +1,54 @@
-"""The options `run`, `test` and `debug` share: the input, mocks, handlers, AWS calls.
+"""The options `run`, `test`, `debug` and `graph` share: the definition, the input, mocks,
+handlers.
 
 Anything wrong with them raises `UsageError` with one sentence; the command prints it and
-exits 2. The definition itself is read by `definition_argument`.
+exits 2. A definition with errors raises it too, after its findings are printed. The
+definition may be a file, a template (`--state-machine` picks its machine) or a folder that
+holds one definition (or several, `--state-machine` naming one), as the loader reads them.
+
+The engine is imported by the functions that set a run up, not here: `sfntui graph` reads
+its definition with this module and draws it without loading the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sfntui.asl.definition import LoadedStateMachine
-from sfntui.commands.definition_argument import UsageError
-from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
-from sfntui.engine.mock_config import MockConfig, MockConfigError
-from sfntui.engine.runner import RunSetup
+from sfntui.asl.definition import (
+    DefinitionLoadError,
+    InvalidDefinitionError,
+    LoadedStateMachine,
+    format_diagnostic,
+    load_state_machine,
+)
+
+if TYPE_CHECKING:
+    from sfntui.engine.handlers import Handler
+    from sfntui.engine.mock_config import MockConfig
+    from sfntui.engine.runner import RunSetup
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMachine:
+    try:
+        return load_state_machine(file, state_machine)
+    except DefinitionLoadError as exc:
+        raise UsageError(str(exc)) from None
+    except InvalidDefinitionError as exc:
+        file_name = exc.loaded.file if exc.loaded else file
+        for diagnostic in exc.diagnostics:
+            print(format_diagnostic(diagnostic, file_name), file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        raise UsageError(
+            f"{file_name}: the definition has {errors} error(s) and was not run"
+        ) from None
 
 
 def parse_json_text(text: str, what: str) -> Any:
@@ -40,6 +73,8 @@ def read_input(args: argparse.Namespace) -> Any:
 
 
 def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
+    from sfntui.engine.handlers import HandlerImportError, load_handler, load_handler_module
+
     handlers: dict[str, Handler] = {}
     try:
         for module in args.handlers:
@@ -55,6 +90,8 @@ def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
 
 
 def read_mock_config(file: str) -> MockConfig:
+    from sfntui.engine.mock_config import MockConfig, MockConfigError
+
     try:
         return MockConfig.load(file)
     except MockConfigError as exc:
@@ -62,6 +99,9 @@ def read_mock_config(file: str) -> MockConfig:
 
 
 def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
+    from sfntui.engine.mock_config import MockConfigError
+    from sfntui.engine.runner import RunSetup
+
     setup = RunSetup(
         handlers=read_handlers(args),
         virtual_clock=args.virtual_clock,

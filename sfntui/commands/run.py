@@ -7,8 +7,13 @@ import asyncio
 import json
 import sys
 
-from sfntui.commands.definition_argument import UsageError, load_machine
-from sfntui.commands.local_options import close_resolvers, read_input, run_setup
+from sfntui.commands.local_options import (
+    UsageError,
+    close_resolvers,
+    load_machine,
+    read_input,
+    run_setup,
+)
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
 from sfntui.engine.runner import prepare
 from sfntui.engine.tasks import NoResolverError

@@ -29,8 +29,12 @@ from typing import Any
 from xml.etree import ElementTree
 
 from sfntui.asl.definition import LoadedStateMachine
-from sfntui.commands.definition_argument import UsageError, load_machine, load_machines
-from sfntui.commands.local_options import read_handlers, read_mock_config
+from sfntui.commands.local_options import (
+    UsageError,
+    load_machine,
+    read_handlers,
+    read_mock_config,
+)
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup, prepare
@@ -85,12 +89,11 @@ def _expectations_file(mock_file: Path, explicit: str | None) -> Path | None:
 def _definitions(
     files: list[str], config: MockConfig, mock_file: Path
 ) -> dict[str, LoadedStateMachine]:
-    """Each mock-file machine's definition: the files (or folders) given, else
-    `<name>.asl.json|yaml` beside the mock file."""
+    """Each mock-file machine's definition: the files given, else `<name>.asl.json|yaml` beside."""
     found: dict[str, LoadedStateMachine] = {}
     for file in files:
-        for loaded in load_machines(file):
-            found[loaded.name] = loaded
+        loaded = load_machine(file)
+        found[loaded.name] = loaded
     for machine in config.machines():
         if machine in found:
             continue
