@@ -62,9 +62,10 @@ def _run_to_first_frame(self, *args, **kwargs):
 
 
 textual.app.App.run = _run_to_first_frame
+sys.argv = ["sfntui"]
 from sfntui.cli import main
 
-sys.exit(main([]))
+sys.exit(main())
 """
 
 

@@ -8,6 +8,7 @@ line on stderr with a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -185,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `sfntui` command; `argv` None means this process is the command (sys.argv)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -192,6 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _dispatch(parser, args)
         sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
+        if argv is None:
+            # The process ends now, and its memory with it: Python's last garbage collection
+            # over every object the command made (~15 ms after a run) would find nothing
+            # worth doing. Frozen, they are skipped; exit handlers still run.
+            gc.freeze()
         return code
     except KeyboardInterrupt:
         print("sfntui: interrupted", file=sys.stderr)

@@ -73,9 +73,11 @@ def read_input(args: argparse.Namespace) -> Any:
 
 
 def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+    if not args.handlers and not args.handler:
+        return handlers
     from sfntui.engine.handlers import HandlerImportError, load_handler, load_handler_module
 
-    handlers: dict[str, Handler] = {}
     try:
         for module in args.handlers:
             handlers.update(load_handler_module(module))
@@ -99,7 +101,6 @@ def read_mock_config(file: str) -> MockConfig:
 
 
 def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
-    from sfntui.engine.mock_config import MockConfigError
     from sfntui.engine.runner import RunSetup
 
     setup = RunSetup(
@@ -110,6 +111,8 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
     if args.mock_config:
         if not args.test_case:
             raise UsageError("--mock-config needs --test-case to say which test case to use")
+        from sfntui.engine.mock_config import MockConfigError
+
         setup.mock_config = read_mock_config(args.mock_config)
         setup.machine_name = args.name or loaded.name
         setup.test_case = args.test_case
