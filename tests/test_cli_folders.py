@@ -116,7 +116,8 @@ def test_run_a_folder_with_several_definitions_names_them_and_exits_2(capsys) ->
     assert out == ""
     assert one_line(err) == (
         f"sfntui: {EXAMPLES}: the folder holds 2 definitions (mocks/OrderFlow.asl.json, "
-        "order.asl.json); name the file of the one to use"
+        "order.asl.json); name the file of the one to use, or choose one with --state-machine "
+        "NAME"
     )
 
 

@@ -308,7 +308,7 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
             files = ", ".join(candidate.file or "" for candidate in candidates)
             raise DefinitionLoadError(
                 f"the folder holds {len(candidates)} definitions ({files}); name the file of "
-                "the one to use",
+                "the one to use, or choose one with --state-machine NAME",
                 file,
             )
         raise DefinitionLoadError(

@@ -149,7 +149,7 @@ def test_folder_with_several_definitions_names_them_and_asks_for_one(tmp_path: P
 
     assert load_error(tmp_path) == (
         f"{tmp_path}: the folder holds 2 definitions (a.asl.json, b.asl.json); name the file "
-        "of the one to use"
+        "of the one to use, or choose one with --state-machine NAME"
     )
     assert load_definition(tmp_path, "b").file == str(tmp_path / "b.asl.json")
     assert "there is no state machine 'c'" in load_error(tmp_path, "c")
