@@ -103,6 +103,7 @@ def test_run_loads_the_engine_but_no_heavy_library(one_pass) -> None:
 
     assert not loaded & HEAVY
     assert not loaded & {"sfntui.graph", "rich", "sfntui.aws", "botocore"}
+    assert not loaded & {"sfntui.history.projection", "sfntui.engine.mock_config"}
     assert "sfntui.engine.interpreter" in loaded
 
 
