@@ -111,7 +111,7 @@ def test_graph_loads_neither_the_engine_nor_a_heavy_library(one_pass) -> None:
     loaded = _loaded_by_command("graph", one_pass)
 
     assert not loaded & HEAVY
-    assert not loaded & {"sfntui.engine", "sfntui.aws", "asyncio"}
+    assert not loaded & {"sfntui.engine", "sfntui.aws", "asyncio", "sfntui.history.projection"}
     assert "sfntui.graph.render" in loaded
 
 

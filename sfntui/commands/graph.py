@@ -28,11 +28,14 @@ def _history(source: str, args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def graph_command(args: argparse.Namespace) -> int:
     from sfntui.graph import render_text
-    from sfntui.history.projection import Projection
 
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        projection = Projection(_history(args.execution, args)) if args.execution else None
+        projection = None
+        if args.execution:  # the projection is loaded only to colour a run
+            from sfntui.history.projection import Projection
+
+            projection = Projection(_history(args.execution, args))
     except UsageError as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
