@@ -90,6 +90,24 @@ def test_graph_into_head_ends_quietly(chain: Path) -> None:
     assert code == SIGPIPE_STATUS
 
 
+def test_history_of_an_exported_file_into_head_ends_quietly(chain: Path, tmp_path: Path) -> None:
+    run = subprocess.run(
+        [*SFNTUI, "run", str(chain), "--json", "--history"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    exported = tmp_path / "history.json"
+    exported.write_text(json.dumps({"events": json.loads(run.stdout)["events"]}))
+
+    code, lines, stderr = read_two_lines_then_close("history", str(exported))
+
+    assert "ExecutionStarted" in lines[0]
+    assert stderr == ""
+    assert code == SIGPIPE_STATUS
+
+
 def test_a_short_output_into_a_closed_pipe_ends_quietly_too(tmp_path: Path) -> None:
     # Short output waits in Python's buffer until exit, where a closed pipe would otherwise
     # print "Exception ignored ... BrokenPipeError" and exit 120.
