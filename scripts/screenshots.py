@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from sfntui.asl.definition import load_state_machine
-from sfntui.backends import LocalBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup, run_local
 from sfntui.graph import status_from_projection

@@ -73,15 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     app = commands.add_parser(
         "app",
-        help="open the app (the default with no command): local definitions, or AWS with --aws",
+        help="open the app (the default with no command): local definitions, and AWS with --aws",
         description=(
-            "Open the terminal app. Without sources it shows the built-in examples; with "
-            "files or folders, those definitions, run on the local engine; with --aws, the "
-            "state machines of an AWS account and region."
+            "Open the terminal app. With files or folders, it shows those definitions, run on "
+            "the local engine (without any, the built-in examples, unless --aws is given); "
+            "with --aws, beside them, the state machines of an AWS account and region."
         ),
     )
     app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
-    app.add_argument("--aws", action="store_true", help="show AWS instead of local files")
+    app.add_argument("--aws", action="store_true", help="show AWS too, beside the local files")
     app.add_argument(
         "--virtual-clock", action="store_true", help="local runs: Waits take no real time"
     )
@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("definition", help=DEFINITION_HELP)
     graph.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
+    graph.add_argument("--all", action="store_true", help="draw every machine of a template")
     graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
     graph.add_argument("--width", type=int, metavar="N", help="fit the drawing in N columns")
@@ -172,12 +173,91 @@ def build_parser() -> argparse.ArgumentParser:
         "definitions",
         nargs="*",
         metavar="DEFINITION",
-        help="definition files; each is matched to the mock file's machine of the same name",
+        help="definitions or templates, matched to the mock file's machines by name (one "
+        "definition for a mock file of one machine is its machine)",
     )
     test.add_argument("--expectations", metavar="FILE", help="the expectations file to use")
     test.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     test.add_argument("--handlers", metavar="MODULE", action="append", default=[])
     test.add_argument("--handler", metavar="NAME=MODULE:FUNCTION", action="append", default=[])
+    test.add_argument(
+        "--aws", action="store_true", help="make the real AWS call for Tasks a case does not mock"
+    )
+    add_connection_options(test)
+
+    replay = commands.add_parser(
+        "replay",
+        help="run a recorded execution (an ARN or a history file) again locally, and compare",
+        description=(
+            "Run a recorded execution again on the local engine: its definition and input, "
+            "each Task answered with its recorded result (retries included, in every Map "
+            "iteration and Parallel branch), Waits on the recording's clock. Prints the local "
+            "result as `sfntui run` does and whether it matches the recording, or where it "
+            "first differs (exit 0 matches, 1 differs, 2 bad input). The interactive debugger "
+            "screen is not there yet: without --batch the same result is printed."
+        ),
+    )
+    replay.add_argument(
+        "execution",
+        metavar="EXECUTION_ARN_OR_HISTORY_FILE",
+        help="an execution ARN, or a "
+        "history file as `sfntui history --json` or `aws stepfunctions get-execution-history` "
+        "write it",
+    )
+    replay.add_argument(
+        "--definition",
+        metavar="FILE",
+        help="the definition to run (required with a history "
+        "file; with an ARN, a changed definition to try instead of the one that ran)",
+    )
+    replay.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    replay_input = replay.add_mutually_exclusive_group()
+    replay_input.add_argument("--input", metavar="JSON", help="a changed input, as JSON text")
+    replay_input.add_argument("--input-file", metavar="FILE", help="a changed input, from FILE")
+    replay.add_argument(
+        "--from-state",
+        metavar="STATE",
+        help="start at this top-level state, with the input "
+        "it got in the recording (as a redrive does)",
+    )
+    replay.add_argument(
+        "--attempt",
+        type=int,
+        metavar="N",
+        help="with redrives: which attempt to replay "
+        "(0 the first run, 1 the first redrive; default: the last)",
+    )
+    replay.add_argument(
+        "--mock-config",
+        metavar="FILE",
+        help="a mock file whose test case answers its Tasks instead of the recording",
+    )
+    replay.add_argument("--test-case", metavar="NAME", help="the mock file's test case to use")
+    replay.add_argument(
+        "--handlers",
+        metavar="MODULE",
+        action="append",
+        default=[],
+        help="a Python module whose functions answer Lambda functions instead of the recording",
+    )
+    replay.add_argument(
+        "--handler",
+        metavar="NAME=MODULE:FUNCTION",
+        action="append",
+        default=[],
+        help="map one Lambda function name or ARN to a Python function",
+    )
+    replay.add_argument("--name", help="the execution's name (default: from the ARN or file)")
+    replay.add_argument(
+        "--export-mocks",
+        metavar="DIR",
+        help="also write DIR/MockConfigFile.json, its "
+        "expectations and the definition, for `sfntui test DIR/MockConfigFile.json`",
+    )
+    replay.add_argument("--batch", action="store_true", help="print the result and exit")
+    replay.add_argument("--json", action="store_true", help="print one JSON object")
+    replay.add_argument("--history", action="store_true", help="with --json: the local events")
+    add_connection_options(replay)
 
     from sfntui.commands.aws_arguments import add_aws_commands
 
@@ -241,6 +321,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from sfntui.commands.debug import debug_command
 
         return debug_command(args)
+    if args.command == "replay":
+        from sfntui.commands.replay import replay_command
+
+        return replay_command(args)
     if getattr(args, "aws_command", None) is not None:
         from sfntui.commands.aws_commands import run_aws_command
 

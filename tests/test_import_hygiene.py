@@ -44,6 +44,12 @@ def test_language_and_engine_do_not_load_aws_clients(module: str) -> None:
     assert "sfntui.aws" not in loaded
 
 
+@pytest.mark.parametrize("module", ["sfntui.backends", "sfntui.backends.local", "sfntui.tui.app"])
+def test_the_app_on_local_files_does_not_load_aws_clients(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert not loaded & {"aiobotocore", "botocore", "sfntui.aws", "sfntui.backends.aws"}
+
+
 def test_cli_help_imports_nothing_heavy() -> None:
     code = (
         "import sys; from sfntui.cli import build_parser; build_parser(); "

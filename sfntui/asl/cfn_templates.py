@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sfntui.asl.json_positions import parse_json
 from sfntui.asl.parsed_source import BlockScalar, ParsedSource, Position, SourceError, pointer_token
+from sfntui.asl.placeholders import BarePlaceholder, filled, parse_json_with_placeholders
 
 STEP_FUNCTIONS_STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine"
@@ -141,7 +141,7 @@ def _from_definition_string(
     text = resolver.substitute(resolver.text(value))
     block = _literal_block(value, pointer, source.block_scalars)
     try:
-        parsed = parse_json(text)
+        parsed = parse_json_with_placeholders(text)
     except SourceError as error:
         problem = error.message.removeprefix("not valid JSON: ")
         message = f"{machine.logical_id}: DefinitionString is not valid JSON after substitution"
@@ -218,6 +218,8 @@ class _Resolver:
             position = self.positions.get(source)
             if position is not None:
                 self.out_positions.setdefault(target, position)
+        if isinstance(value, BarePlaceholder):  # `${Name}` unquoted: a number, usually
+            return filled(value, self.substitute(value))
         if isinstance(value, str):
             return self.substitute(value)
         if isinstance(value, list):

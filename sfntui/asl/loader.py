@@ -17,12 +17,12 @@ import codecs
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from sfntui.asl.json_positions import parse_json
 from sfntui.asl.parsed_source import ParsedSource, SourceError
+from sfntui.asl.placeholders import parse_json_with_placeholders
 
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml")
 #: What a definition file is called, when a folder that is not a CDK or SAM project is searched.
@@ -42,6 +42,8 @@ class LoadedDefinition:
     file: str | None
     name: str  # the logical id for a template's machine, else the file name without `.asl.json`
     positions: Mapping[str, tuple[int, int]]
+    #: The name the template deploys the machine under (StateMachineName, or SAM's Name).
+    deployed_name: str | None = None
 
     def position(self, pointer: str) -> tuple[int, int] | None:
         """The position of `pointer`, or of its nearest ancestor that has one."""
@@ -246,7 +248,7 @@ def _file_candidate(file: str, directory: str) -> _Candidate:
 def _renamed(build: Callable[[], LoadedDefinition], name: str) -> Callable[[], LoadedDefinition]:
     def build_renamed() -> LoadedDefinition:
         loaded = build()
-        return LoadedDefinition(loaded.definition, loaded.file, name, loaded.positions)
+        return replace(loaded, name=name)
 
     return build_renamed
 
@@ -278,14 +280,26 @@ def _source_candidates(
                 extracted.file if extracted.file is not None else file,
                 machine.logical_id,
                 extracted.positions,
+                _deployed_name(machine.properties),
             )
 
         return build
 
-    return [
-        _Candidate(machine.logical_id, builder(machine), (machine.logical_id,))
-        for machine in machines
-    ]
+    candidates = []
+    for machine in machines:
+        deployed = _deployed_name(machine.properties)
+        aliases = (machine.logical_id,) + ((deployed,) if deployed else ())
+        candidates.append(_Candidate(machine.logical_id, builder(machine), aliases))
+    return candidates
+
+
+def _deployed_name(properties: Mapping[str, Any]) -> str | None:
+    """StateMachineName (CloudFormation) or Name (SAM), when the template writes it out."""
+    for key in ("StateMachineName", "Name"):
+        value = properties.get(key)
+        if isinstance(value, str) and value and "${" not in value:
+            return value
+    return None
 
 
 def _is_template(document: Any) -> bool:
@@ -312,7 +326,8 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
                 file,
             )
         raise DefinitionLoadError(
-            f"there are {len(candidates)} state machines ({names}); choose one by its logical id",
+            f"there are {len(candidates)} state machines ({names}); "
+            "choose one with --state-machine LOGICAL_ID",
             file,
         )
     matches = [c for c in candidates if wanted == c.name or wanted in c.aliases]
@@ -372,13 +387,13 @@ def _parse(text: str, file: str | None, fmt: Literal["json", "yaml"] | None) -> 
         if fmt is None:
             fmt = _format_of(file)
         if fmt == "json":
-            return parse_json(text)
+            return parse_json_with_placeholders(text)
         if fmt == "yaml":
             return _parse_yaml(text)
         if text.lstrip()[0] not in "{[":
             return _parse_yaml(text)
         try:
-            return parse_json(text)
+            return parse_json_with_placeholders(text)
         except SourceError as json_error:
             try:
                 return _parse_yaml(text)

@@ -28,6 +28,8 @@ _SIMPLE_STEP = re.compile(
     r"""|\[\s*"(?P<dq>(?:[^"\\]|\\.)*)"\s*\]"""
     r"""|\[\s*(?P<idx>-?\d+)\s*\]"""
 )
+#: A single `.` right before `[` (not the `..[` of a deep scan).
+_JAYWAY_DOT_BRACKET = re.compile(r"(?<!\.)\.(?=\[)")
 _VARIABLE_ROOT = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -177,6 +179,12 @@ def _parse_jsonpath(jsonpath_text: str, original: str) -> Any:
     try:
         return parse(jsonpath_text)
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
+        jayway = _JAYWAY_DOT_BRACKET.sub("", jsonpath_text)
+        if jayway != jsonpath_text:  # `$.[?(@.n > 0)]`: Jayway, which AWS follows, reads `$[...]`
+            try:
+                return parse(jayway)
+            except (JsonPathLexerError, JsonPathParserError, Exception):
+                pass
         raise ExpressionSyntaxError(
             original, f"'{original}' is not a valid JSONPath: {exc}"
         ) from None

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from sfntui.asl.placeholders import placeholder_names
 from sfntui.asl.validate_fields import (
     ITEM_PROCESSOR_FIELDS,
     NESTED_MACHINE_FIELDS,
@@ -42,6 +43,7 @@ __all__ = ["Diagnostic", "has_errors", "validate"]
 
 MAX_STATE_NAME = 80
 _TERMINAL_TYPES = ("Succeed", "Fail")
+_PLACEHOLDERS_SHOWN = 8
 _SCOPE_WORDS = {
     "top": "state machine",
     "branch": "Parallel branch",
@@ -109,8 +111,25 @@ class _Validator:
                     None,
                     f"QueryLanguage must be JSONPath or JSONata, not {_shown(language)}",
                 )
-        _collect_names(definition, "", self.names)
+        _collect_names(definition, "", self.names, self.report.thrown)
         self.check_machine(definition, "", self.top_language, "top", None)
+        self._note_placeholders(definition)
+
+    def _note_placeholders(self, definition: Mapping[str, Any]) -> None:
+        """One note for every `${...}` left in: each is read as a valid value of its field."""
+        names = placeholder_names(definition)
+        if not names:
+            return
+        shown = ", ".join(names[:_PLACEHOLDERS_SHOWN])
+        if len(names) > _PLACEHOLDERS_SHOWN:
+            shown += f" and {len(names) - _PLACEHOLDERS_SHOWN} more"
+        self.report.note(
+            "",
+            None,
+            f"Template placeholders are left in the definition ({shown}): each is taken as a "
+            "valid value of the field it stands in, as the template's DefinitionSubstitutions "
+            "fill it when it is deployed",
+        )
 
     # --- scopes ---------------------------------------------------------------------------------
 
@@ -360,16 +379,22 @@ def _nested_machines(raw: Any, pointer: str) -> Iterator[tuple[Any, str]]:
             yield raw[field], child(pointer, field)
 
 
-def _collect_names(machine: Any, pointer: str, names: dict[str, list[str]]) -> None:
-    """Every state name of the machine and its nested machines, in document order."""
+def _collect_names(
+    machine: Any, pointer: str, names: dict[str, list[str]], thrown: set[str]
+) -> None:
+    """Every state name of the machine and its nested machines, in document order, and the
+    Error names its Fail states throw."""
     states = machine.get("States") if isinstance(machine, dict) else None
     if not isinstance(states, dict):
         return
     for name, raw in states.items():
         state_pointer = child(pointer, "States", name)
         names.setdefault(name, []).append(state_pointer)
+        error = raw.get("Error") if isinstance(raw, dict) and raw.get("Type") == "Fail" else None
+        if isinstance(error, str):
+            thrown.add(error)
         for nested, nested_pointer in _nested_machines(raw, state_pointer):
-            _collect_names(nested, nested_pointer, names)
+            _collect_names(nested, nested_pointer, names, thrown)
 
 
 def _shown(value: Any) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One finding: an error (AWS would refuse the definition) or a warning (it would run)."""
+    """One finding: an error (AWS would refuse the definition), a warning (AWS would deploy
+    it, but it is likely a mistake) or a note (how the definition was read)."""
 
     severity: Severity
     pointer: str
@@ -64,12 +65,17 @@ class Report:
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        #: The Error names the machine's Fail states throw (custom `States.` names are theirs).
+        self.thrown: set[str] = set()
 
     def error(self, pointer: str, state: str | None, message: str) -> None:
         self.diagnostics.append(Diagnostic("error", pointer, state, message))
 
     def warning(self, pointer: str, state: str | None, message: str) -> None:
         self.diagnostics.append(Diagnostic("warning", pointer, state, message))
+
+    def note(self, pointer: str, state: str | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("note", pointer, state, message))
 
 
 def describe(value: Any) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError
+from sfntui.asl.placeholders import is_placeholder
 from sfntui.asl.validate_fields import (
     ITEM_BATCHER_FIELDS,
     ITEM_READER_FIELDS,
@@ -122,6 +123,8 @@ def check_state_values(
 
 
 def _check_field(report: Report, where: Where, field: str, value: Any) -> None:
+    if is_placeholder(value):
+        return  # `${Name}`: the template fills in a valid value when it is deployed
     if field == "Comment":
         check_string(report, where, field, value)
     elif field in _NULLABLE_PATHS:
@@ -129,13 +132,16 @@ def _check_field(report: Report, where: Where, field: str, value: Any) -> None:
     elif field == "ResultPath":
         check_path(report, where, field, value, reference=True, nullable=True)
     elif field == "ItemsPath":
-        check_path(report, where, field, value, reference=True)
+        check_path(report, where, field, value, reference=True, context_allowed=True)
     elif field in _PLAIN_PATHS:
         check_path(report, where, field, value)
     elif field in ("ErrorPath", "CausePath"):
         check_path_or_intrinsic(report, where, field, value)
     elif field in ("Error", "Cause"):
         check_string(report, where, field, value)
+    elif field == "Parameters" and isinstance(value, list):
+        # AWS deploys an array (asl-validator accepts it too): its `.$` keys are evaluated.
+        check_payload_template(report, where, field, value, array_allowed=True)
     elif field in _TEMPLATES or (field == "ItemSelector" and not where.jsonata):
         check_payload_template(report, where, field, value)
     elif field == "Credentials":
@@ -280,7 +286,7 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
     from sfntui.asl.choice import compile_choice_rule  # only for definitions with a Choice
 
     try:
-        compile_choice_rule(rule, here)
+        compile_choice_rule(_placeholders_filled(rule), here)
     except ExpressionSyntaxError as exc:
         pointer = getattr(exc, "pointer", here)
         report.error(
@@ -288,6 +294,32 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
         )
     except RecursionError:
         report.error(here, where.state, "The Choice rule is nested too deeply to check")
+
+
+#: A value of each comparison's type, standing in for a `${...}` placeholder while a rule compiles.
+_STAND_INS = {"Numeric": 0, "Boolean": True, "Timestamp": "2000-01-01T00:00:00Z", "String": ""}
+
+
+def _placeholders_filled(rule: Any) -> Any:
+    """The rule with each whole `${...}` operand replaced by a value of its comparison's type."""
+    from sfntui.asl.choice import COMPARISON_OPERATORS
+
+    if isinstance(rule, list):
+        return [_placeholders_filled(item) for item in rule]
+    if not isinstance(rule, dict):
+        return rule
+    filled = {}
+    for field, value in rule.items():
+        if is_placeholder(value) and (field in COMPARISON_OPERATORS or field == "Variable"):
+            if field.endswith("Path") or field == "Variable":
+                value = "$"
+            else:
+                kind = next((k for k in _STAND_INS if field.startswith(k)), None)
+                value = _STAND_INS[kind] if kind else value
+        elif isinstance(value, dict | list):
+            value = _placeholders_filled(value)
+        filled[field] = value
+    return filled
 
 
 def _check_jsonata_rule(report: Report, where: Where, rule: Mapping[str, Any], here: str) -> None:

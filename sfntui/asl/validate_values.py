@@ -14,6 +14,7 @@ from typing import Any
 from sfntui.asl.errors import ALL, PREDEFINED, ExpressionSyntaxError
 from sfntui.asl.jsonata_delimiters import is_jsonata_template, jsonata_text
 from sfntui.asl.paths import compile_path, compile_reference_path
+from sfntui.asl.placeholders import is_placeholder
 from sfntui.asl.timestamps import parse_timestamp
 from sfntui.asl.validate_fields import CATCHER_FIELDS, RETRIER_FIELDS, check_object_fields
 from sfntui.asl.validate_report import (
@@ -55,12 +56,17 @@ _PATH_TWINS = frozenset(
 _LOOKS_LIKE_PATH = re.compile(r"\$\$?(\.|\[|$)|States\.[A-Za-z0-9]+\(")
 _WHOLE_SUBSTITUTION = re.compile(r"\$\{[^{}]+\}")
 _SUBSTITUTION = re.compile(r"\$\{[^{}]*\}")
+#: What a `${...}` placeholder becomes while an ARN is checked: a stand-in for any valid slot.
+_SLOT = "\x00"
 _ARN = re.compile(
-    r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*)"
-    r":(?P<account>\d*):(?P<resource>.+)",
+    r"arn:(?P<partition>[a-z\x00-]+):(?P<service>[a-z0-9\x00-]+):(?P<region>[a-z0-9\x00-]*)"
+    r":(?P<account>[\d\x00]*):(?P<resource>.+)",
     re.ASCII | re.DOTALL,
 )
-_LAMBDA_FUNCTION = re.compile(r"function:[A-Za-z0-9_-]+(?::(?:\$LATEST|[A-Za-z0-9_-]+))?", re.ASCII)
+_PARTITION = re.compile(r"aws[a-z-]*", re.ASCII)
+_LAMBDA_FUNCTION = re.compile(
+    r"function:[A-Za-z0-9_\x00-]+(?::(?:\$LATEST|[A-Za-z0-9_\x00-]+))?", re.ASCII
+)
 
 
 def sentence(message: str) -> str:
@@ -91,9 +97,10 @@ def check_path(
     *,
     reference: bool = False,
     nullable: bool = False,
+    context_allowed: bool = False,
 ) -> None:
     pointer = where.at(field) if pointer is None else pointer
-    if value is None and nullable:
+    if (value is None and nullable) or is_placeholder(value):
         return
     if not isinstance(value, str):
         kind = "reference path" if reference else "JSONPath"
@@ -104,7 +111,10 @@ def check_path(
             f"{field} must be a {kind} such as '$.x'{extra}, not {describe(value)}",
         )
         return
-    problem = compile_problem(compile_reference_path if reference else compile_path, value)
+    compile_ = compile_reference_path if reference else compile_path
+    if reference and context_allowed and value.startswith("$$"):
+        compile_ = _compile_context_reference  # ItemsPath may read the context object
+    problem = compile_problem(compile_, value)
     if problem is not None:
         report.error(pointer, where.state, f"{field} is invalid: {problem}")
     elif field == "ResultPath" and compile_path(value).root == "variable":
@@ -114,6 +124,13 @@ def check_path(
             f"ResultPath cannot be a variable ({value}): it places the result in the state's "
             "output; set variables with Assign",
         )
+
+
+def _compile_context_reference(text: str) -> Any:
+    path = compile_path(text)
+    if not path.is_reference:
+        raise ExpressionSyntaxError(text, f"'{text}' is not a valid reference path")
+    return path
 
 
 def check_path_or_intrinsic(
@@ -150,12 +167,18 @@ def _is_intrinsic(text: str) -> bool:
 
 
 def check_payload_template(
-    report: Report, where: Where, field: str, value: Any, pointer: str | None = None
+    report: Report,
+    where: Where,
+    field: str,
+    value: Any,
+    pointer: str | None = None,
+    *,
+    array_allowed: bool = False,
 ) -> None:
     """Parameters, ResultSelector, ItemSelector and the like under JSONPath: an object whose
     `.$` keys hold paths or intrinsic calls, at any depth."""
     pointer = where.at(field) if pointer is None else pointer
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) and not (array_allowed and isinstance(value, list)):
         report.error(pointer, where.state, f"{field} must be an object, not {describe(value)}")
         return
     _walk_payload(report, where, field, value, pointer)
@@ -286,7 +309,7 @@ def check_integer(
 ) -> None:
     """An integer in range; under JSONata (when the field takes one) a `{% %}` expression too."""
     pointer = where.at(field) if pointer is None else pointer
-    if expression_allowed and where.jsonata and is_expression(value):
+    if (expression_allowed and where.jsonata and is_expression(value)) or is_placeholder(value):
         return
     in_range = is_int(value) and value >= minimum and (maximum is None or value <= maximum)
     if in_range:
@@ -349,12 +372,17 @@ def check_resource(report: Report, where: Where, value: Any, pointer: str) -> No
         return
     if _WHOLE_SUBSTITUTION.fullmatch(value):
         return
-    text = _SUBSTITUTION.sub("0", value)
+    # A placeholder stands for any valid value of the slot it is in (`arn:${AWS::Partition}:`).
+    text = _SUBSTITUTION.sub(_SLOT, value)
     problem = None
     if "${" in text:
         problem = "it has a '${' substitution that is not closed with '}'"
+    elif text.startswith(_SLOT):
+        return  # the placeholder holds the ARN's start: `${FunctionArn}:$LATEST`
     elif (arn := _ARN.fullmatch(text)) is None:
         problem = "it must look like arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE"
+    elif _SLOT not in arn["partition"] and not _PARTITION.fullmatch(arn["partition"]):
+        problem = f"{quoted(arn['partition'])} is not a partition such as aws or aws-cn"
     elif arn["resource"].endswith((":", "/")):
         problem = f"it ends with {quoted(arn['resource'][-1])}"
     elif arn["service"] == "lambda" and not _LAMBDA_FUNCTION.fullmatch(arn["resource"]):
@@ -406,7 +434,7 @@ def check_retry(report: Report, where: Where, value: Any) -> None:
                 )
         if "BackoffRate" in usable:
             rate = retrier["BackoffRate"]
-            if not is_number(rate) or rate < 1.0:
+            if not is_placeholder(rate) and (not is_number(rate) or rate < 1.0):
                 got = str(rate) if is_number(rate) else describe(rate)
                 report.error(
                     child(here, "BackoffRate"),
@@ -482,12 +510,13 @@ def check_error_equals(
                 where.state,
                 f"An error name must be a string, not {describe(name)}",
             )
-        elif name.startswith("States.") and name not in PREDEFINED:
-            report.error(
+        elif name.startswith("States.") and name not in PREDEFINED and name not in report.thrown:
+            # AWS deploys it: a Task or a Fail elsewhere may throw it; it is only suspicious.
+            report.warning(
                 child(here, index),
                 where.state,
-                f"{quoted(name)} is not a predefined error name; names starting with 'States.' "
-                "are reserved for Step Functions' own errors",
+                f"{quoted(name)} is not one of Step Functions' own error names, and no Fail "
+                "state of this machine throws it: check its spelling",
             )
     if ALL in names:
         if len(names) > 1:

@@ -2,7 +2,9 @@
 
 `AwsSession` holds the connection (profile, region, endpoint URL) and the request budget all
 polls share; `StepFunctions` lists, describes, reads and tails histories, and acts (start,
-stop, redrive, each confirmed first). Failures are `AwsError`s with a one-sentence `message`.
+stop, redrive, each confirmed first). Failures are `AwsError`s with a one-sentence `message`,
+a kind of the neutral `sfntui.history.actions.BackendError`; the records handed out are the
+neutral ones of `sfntui.history.records`.
 This package never imports textual, and the engine never imports it: the real-AWS task
 resolver (`sfntui.aws.task_resolver`) is handed to the engine at run time.
 """
@@ -11,7 +13,9 @@ from sfntui.aws.actions import Action, Confirm, always
 from sfntui.aws.budget import AWS_QUOTAS, Quota, RequestBudget, TokenBucket
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import ActionDeclined, AwsError, ReadOnlyError, ThrottledError
-from sfntui.aws.models import (
+from sfntui.aws.stepfunctions import StepFunctions
+from sfntui.aws.tail import ExecutionsWatch, HistoryTail, PollInterval, PollStats
+from sfntui.history.records import (
     EXECUTION_STATUSES,
     ExecutionDescription,
     ExecutionSummary,
@@ -20,8 +24,6 @@ from sfntui.aws.models import (
     StateMachineDescription,
     StateMachineSummary,
 )
-from sfntui.aws.stepfunctions import StepFunctions
-from sfntui.aws.tail import ExecutionsWatch, HistoryTail, PollInterval, PollStats
 
 __all__ = [
     "AWS_QUOTAS",

@@ -11,6 +11,8 @@ from typing import Any
 
 from botocore import exceptions as boto
 
+from sfntui.history.actions import ActionCancelled, BackendError
+
 #: Error codes that mean the credentials themselves are no good.
 _BAD_CREDENTIAL_CODES = frozenset(
     {
@@ -53,23 +55,22 @@ THROTTLING_CODES = frozenset(
 )
 
 
-class AwsError(Exception):
-    """Something went wrong talking to AWS; `message` is one sentence for a person."""
+class AwsError(BackendError):
+    """Something went wrong talking to AWS; `message` is one sentence for a person.
+
+    A kind of the neutral `BackendError`, so the app catches one kind from either source.
+    """
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
-    def __str__(self) -> str:
-        return self.message
 
-
-class ReadOnlyError(AwsError):
+class ReadOnlyError(AwsError, ActionCancelled):
     """An action (start, stop, redrive) asked for while connected read-only."""
 
 
-class ActionDeclined(AwsError):
+class ActionDeclined(AwsError, ActionCancelled):
     """The person asked to confirm an action said no; nothing was sent to AWS."""
 
 

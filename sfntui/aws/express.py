@@ -20,8 +20,8 @@ from typing import Any
 
 from sfntui.aws.connection import AwsSession
 from sfntui.aws.errors import AwsError
-from sfntui.aws.models import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
 from sfntui.history.events import EVENT_DETAILS_KEY
+from sfntui.history.records import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
 
 #: An Express execution runs at most 5 minutes; with some slack for late log delivery.
 EXPRESS_MAX_DURATION = timedelta(minutes=6)

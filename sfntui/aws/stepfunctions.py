@@ -24,16 +24,6 @@ from sfntui.aws.express import (
     list_express_executions,
     machine_arn_of_execution,
 )
-from sfntui.aws.models import (
-    EXECUTION_STATUSES,
-    TERMINAL_STATUS_OF_EVENT,
-    ExecutionDescription,
-    ExecutionSummary,
-    MapRunDescription,
-    MapRunSummary,
-    StateMachineDescription,
-    StateMachineSummary,
-)
 from sfntui.aws.tail import (
     Event,
     ExecutionsWatch,
@@ -43,6 +33,16 @@ from sfntui.aws.tail import (
     StandardHistoryReader,
 )
 from sfntui.history.events import details
+from sfntui.history.records import (
+    EXECUTION_STATUSES,
+    TERMINAL_STATUS_OF_EVENT,
+    ExecutionDescription,
+    ExecutionSummary,
+    MapRunDescription,
+    MapRunSummary,
+    StateMachineDescription,
+    StateMachineSummary,
+)
 
 _SFN = "stepfunctions"
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sfntui.aws.connection import AwsSession
-from sfntui.aws.models import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
+from sfntui.history.records import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
 
 Event = dict[str, Any]
 #: AWS's largest GetExecutionHistory page.

@@ -1,4 +1,8 @@
-"""`sfntui` / `sfntui app [PATH...] [--aws]`: the terminal app over local files or AWS."""
+"""`sfntui` / `sfntui app [PATH...] [--aws]`: the terminal app over local files, and AWS.
+
+The app always holds the local engine: over the given files and folders, or the built-in
+examples when none are given (none at all with `--aws`, which adds an AWS account beside it).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,18 @@ from pathlib import Path
 
 
 def app_command(args: argparse.Namespace) -> int:
-    from sfntui.backends import AwsBackend, Backend, LocalBackend
+    from sfntui.backends import Backend
+    from sfntui.backends.local import LocalBackend
     from sfntui.builtin_examples import EXAMPLES_DIR
     from sfntui.engine.runner import RunSetup
     from sfntui.tui.app import run_app
 
-    backend: Backend
+    aws: Backend | None = None
     if args.aws:
         from sfntui.aws import ConnectionOptions
+        from sfntui.backends.aws import AwsBackend
 
-        backend = AwsBackend(
+        aws = AwsBackend(
             ConnectionOptions(
                 profile=args.profile,
                 region=args.region,
@@ -25,13 +31,16 @@ def app_command(args: argparse.Namespace) -> int:
                 read_only=args.read_only,
             )
         )
-        return run_app(backend)
-    sources = [Path(source) for source in args.sources] or [EXAMPLES_DIR]
+    sources = [Path(source) for source in args.sources]
+    if not sources and aws is None:
+        sources = [EXAMPLES_DIR]
     missing = [str(source) for source in sources if not source.exists()]
     if missing:
         print(f"sfntui: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     clock = args.virtual_clock
-    backend = LocalBackend(sources, setup=lambda _name: RunSetup(virtual_clock=clock))
+    local = LocalBackend(sources, setup=lambda _name: RunSetup(virtual_clock=clock))
+    if not sources:
+        return run_app(local, aws=aws)
     folder = sources[0] if sources[0].is_dir() else sources[0].parent
-    return run_app(backend, examples_dir=folder)
+    return run_app(local, aws=aws, examples_dir=folder)

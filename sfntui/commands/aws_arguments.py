@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-#: The statuses ListExecutions filters on (sfntui.aws.models.EXECUTION_STATUSES, repeated
+#: The statuses ListExecutions filters on (sfntui.history.records.EXECUTION_STATUSES, repeated
 #: here so that parsing arguments loads no AWS code).
 _STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from sfntui.aws import AwsError, AwsSession, ConnectionOptions, PollInterval, StepFunctions
-from sfntui.aws.models import TERMINAL_STATUS_OF_EVENT
 from sfntui.history.events import (
     HistoryFileError,
     details,
@@ -25,6 +24,7 @@ from sfntui.history.events import (
     load_history_file,
     state_name,
 )
+from sfntui.history.records import TERMINAL_STATUS_OF_EVENT
 
 
 def run_aws_command(args: argparse.Namespace) -> int:

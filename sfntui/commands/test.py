@@ -7,7 +7,7 @@ expectations file beside it (`<mock stem>.expectations.json|yaml`, or `--expecta
       OrderFlow:
         TestCases:
           HappyPath:
-            input: {"order": 1}
+            input: {"order": 1}        # or input_file: orders/one.json (beside this file)
             status: SUCCEEDED          # or FAILED / TIMED_OUT
             output: {...}              # compared as JSON, when given
             error: Some.Error          # and cause, when the case must fail
@@ -15,6 +15,12 @@ expectations file beside it (`<mock stem>.expectations.json|yaml`, or `--expecta
             not_entered: [Refund]      # states that must not be
 
 A case with no expectation passes when it succeeds.
+
+As in Step Functions Local, a case mocks only the Task states it reaches; a Task it reaches
+that nothing answers (no mock, no `--handlers`, no `--aws`) fails that case, named. A mock
+file's state machine is paired with its definition by name (`<Name>.asl.json` beside the
+mock file, a file of that name, or a template's machine of that logical id or deployed
+name), or, when one definition is given for a mock file of one machine, with that one.
 """
 
 from __future__ import annotations
@@ -28,17 +34,24 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from sfntui.asl.definition import LoadedStateMachine
+from sfntui.asl.definition import (
+    DefinitionLoadError,
+    InvalidDefinitionError,
+    LoadedStateMachine,
+    build_state_machine,
+    format_diagnostic,
+)
+from sfntui.asl.loader import LoadedDefinition, load_definitions
 from sfntui.commands.local_options import (
     UsageError,
-    load_machine,
+    close_resolvers,
     read_handlers,
     read_mock_config,
 )
-from sfntui.engine.interpreter import RunOptions
+from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.mock_config import MockConfig, MockConfigError
-from sfntui.engine.runner import RunSetup, prepare
-from sfntui.engine.tasks import NoResolverError
+from sfntui.engine.runner import RunSetup
+from sfntui.engine.tasks import ResolverChain, Resource, TaskResolver
 
 
 @dataclass
@@ -47,6 +60,8 @@ class CaseOutcome:
     case: str
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The states the run entered, in order (printed when the case fails).
+    entered: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -89,25 +104,91 @@ def _expectations_file(mock_file: Path, explicit: str | None) -> Path | None:
 def _definitions(
     files: list[str], config: MockConfig, mock_file: Path
 ) -> dict[str, LoadedStateMachine]:
-    """Each mock-file machine's definition: the files given, else `<name>.asl.json|yaml` beside."""
-    found: dict[str, LoadedStateMachine] = {}
+    """Each mock-file machine's definition: by name among the files given (a file's name, a
+    template machine's logical id or deployed name), else the one definition given when the mock
+    file has one machine, else `<Name>.asl.json|yaml` beside the mock file."""
+    given: list[LoadedDefinition] = []
     for file in files:
-        loaded = load_machine(file)
-        found[loaded.name] = loaded
-    for machine in config.machines():
-        if machine in found:
-            continue
-        for suffix in (".asl.json", ".json", ".asl.yaml", ".asl.yml", ".yaml"):
-            candidate = mock_file.with_name(machine + suffix)
-            if candidate.exists() and candidate != mock_file:
-                found[machine] = load_machine(str(candidate))
-                break
+        try:
+            given.extend(load_definitions(file))
+        except DefinitionLoadError as exc:
+            raise UsageError(str(exc)) from None
+    found: dict[str, LoadedStateMachine] = {}
+    machines = config.machines()
+    for machine in machines:
+        named = [d for d in given if machine in (d.name, d.deployed_name)]
+        if len(named) > 1:
+            files_named = ", ".join(str(d.file) for d in named)
+            raise UsageError(f"several definitions are named '{machine}': {files_named}")
+        if named:
+            found[machine] = _built(named[0])
+        elif len(given) == 1 and len(machines) == 1:
+            found[machine] = _built(given[0])  # one definition for a mock file of one machine
         else:
-            raise UsageError(
-                f"no definition for the mock file's state machine '{machine}': pass its file, "
-                f"or put {machine}.asl.json beside the mock file"
-            )
+            found[machine] = _beside(machine, mock_file, given)
     return found
+
+
+def _beside(machine: str, mock_file: Path, given: list[LoadedDefinition]) -> LoadedStateMachine:
+    for suffix in (".asl.json", ".json", ".asl.yaml", ".asl.yml", ".yaml"):
+        candidate = mock_file.with_name(machine + suffix)
+        if candidate.exists() and candidate != mock_file:
+            try:
+                (loaded,) = load_definitions(candidate)[:1]
+            except DefinitionLoadError as exc:
+                raise UsageError(str(exc)) from None
+            return _built(loaded)
+    names = ", ".join(f"'{d.name}'" for d in given)
+    hint = f" (the definitions given are {names})" if given else ""
+    raise UsageError(
+        f"no definition for the mock file's state machine '{machine}'{hint}: pass its file, "
+        f"or put {machine}.asl.json beside the mock file"
+    )
+
+
+def _built(source: LoadedDefinition) -> LoadedStateMachine:
+    try:
+        machine, diagnostics = build_state_machine(source.definition, source)
+    except InvalidDefinitionError as exc:
+        for diagnostic in exc.diagnostics:
+            print(format_diagnostic(diagnostic, source.file), file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        raise UsageError(
+            f"{source.file}: the definition has {errors} error(s) and was not run"
+        ) from None
+    return LoadedStateMachine(source, machine, diagnostics)
+
+
+def _read_input_file(base: Path, name: Any, case: str) -> Any:
+    import json
+
+    if not isinstance(name, str):
+        raise UsageError(f"the test case '{case}': input_file must be a file name")
+    path = base / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{path}: cannot read the input file of test case '{case}': {exc}"
+        ) from None
+    except ValueError as exc:
+        raise UsageError(
+            f"{path}: the input of test case '{case}' is not valid JSON: {exc}"
+        ) from None
+
+
+class _AnsweredChain(ResolverChain):
+    """The run's resolvers, remembering the Task states nothing answered."""
+
+    def __init__(self, resolvers: list[TaskResolver]) -> None:
+        super().__init__(resolvers)
+        self.unanswered: list[str] = []
+
+    def find(self, state: str, resource: Resource) -> TaskResolver | None:
+        found = super().find(state, resource)
+        if found is None and state not in self.unanswered:
+            self.unanswered.append(state)
+        return found
 
 
 def _same(expected: Any, actual: Any) -> bool:
@@ -141,40 +222,44 @@ def _problems(expect: dict[str, Any], result: Any, entered: set[str]) -> list[st
     return problems
 
 
-def _run_case(
+async def _run_case(
     loaded: LoadedStateMachine,
     config: MockConfig,
     machine: str,
     case: str,
     expect: dict[str, Any],
-    handlers: dict[str, Any],
+    execution_input: Any,
+    setup: RunSetup,
 ) -> CaseOutcome:
     outcome = CaseOutcome(machine, case)
     started = time.perf_counter()
-    setup = RunSetup(
-        mock_config=config,
-        machine_name=machine,
-        test_case=case,
-        handlers=handlers,
-        virtual_clock=True,
-    )
+    setup.mock_config, setup.machine_name, setup.test_case = config, machine, case
     try:
-        execution = prepare(
-            loaded.machine,
-            expect.get("input", {}),
-            setup,
-            RunOptions(name=case, state_machine_name=machine),
-        )
-    except (MockConfigError, NoResolverError) as exc:
+        chain = _AnsweredChain(setup.resolvers(loaded.machine).resolvers)
+    except MockConfigError as exc:
         outcome.problems.append(str(exc))
         return outcome
-    result = asyncio.run(execution.run())
-    entered = {
+    execution = LocalExecution(
+        loaded.machine,
+        execution_input,
+        clock=setup.clock(),
+        resolvers=chain,
+        options=RunOptions(name=case, state_machine_name=machine),
+    )
+    result = await execution.run()
+    outcome.entered = [
         e["stateEnteredEventDetails"]["name"]
         for e in execution.history.events
         if "stateEnteredEventDetails" in e
-    }
-    outcome.problems = _problems(expect, result, entered)
+    ]
+    if chain.unanswered:
+        names = ", ".join(f"'{name}'" for name in chain.unanswered)
+        outcome.problems.append(
+            f"the run reached the Task state(s) {names}, which the test case does not mock "
+            "(and no --handlers or --aws answers)"
+        )
+    else:
+        outcome.problems = _problems(expect, result, set(outcome.entered))
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -204,6 +289,17 @@ def _write_junit(path: str, outcomes: list[CaseOutcome]) -> None:
         raise UsageError(f"{path}: cannot write the JUnit report: {exc}") from None
 
 
+def _print_outcome(outcome: CaseOutcome) -> None:
+    mark = "PASS" if outcome.passed else "FAIL"
+    line = f"{mark} {outcome.machine}.{outcome.case} ({outcome.seconds * 1000:.0f} ms)"
+    if outcome.problems:
+        line += ": " + "; ".join(outcome.problems)
+    print(line)
+    if not outcome.passed:
+        path = " -> ".join(outcome.entered) if outcome.entered else "none"
+        print(f"     states entered: {path}")
+
+
 def test_command(args: argparse.Namespace) -> int:
     try:
         mock_file = Path(args.mock_config)
@@ -211,23 +307,44 @@ def test_command(args: argparse.Namespace) -> int:
         definitions = _definitions(args.definitions, config, mock_file)
         expectations_path = _expectations_file(mock_file, args.expectations)
         expectations = _read_expectations(expectations_path) if expectations_path else {}
-        handlers = read_handlers(args)
+        base = expectations_path.parent if expectations_path else mock_file.parent
+        setup = RunSetup(handlers=read_handlers(args), virtual_clock=True)
+        if getattr(args, "aws", False):
+            from sfntui.aws import ConnectionOptions
+            from sfntui.aws.task_resolver import AwsTaskResolver
+
+            options = ConnectionOptions(
+                profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+            )
+            setup.extra_resolvers.append(AwsTaskResolver(options=options))
+        cases = []
+        machines = expectations.get("StateMachines", {})
+        for machine in config.machines():
+            expected_cases = (machines.get(machine) or {}).get("TestCases") or {}
+            for case in config.test_cases(machine):
+                expect = expected_cases.get(case) or {}
+                if "input_file" in expect:
+                    execution_input = _read_input_file(base, expect["input_file"], case)
+                else:
+                    execution_input = expect.get("input", {})
+                cases.append((machine, case, expect, execution_input))
     except UsageError as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
-    outcomes = []
-    machines = expectations.get("StateMachines", {})
-    for machine in config.machines():
-        cases = (machines.get(machine) or {}).get("TestCases") or {}
-        for case in config.test_cases(machine):
-            expect = cases.get(case) or {}
-            outcome = _run_case(definitions[machine], config, machine, case, expect, handlers)
-            outcomes.append(outcome)
-            mark = "PASS" if outcome.passed else "FAIL"
-            line = f"{mark} {machine}.{case} ({outcome.seconds * 1000:.0f} ms)"
-            if outcome.problems:
-                line += ": " + "; ".join(outcome.problems)
-            print(line)
+    async def run_all() -> list[CaseOutcome]:
+        outcomes = []
+        try:
+            for machine, case, expect, execution_input in cases:
+                outcome = await _run_case(
+                    definitions[machine], config, machine, case, expect, execution_input, setup
+                )
+                outcomes.append(outcome)
+                _print_outcome(outcome)
+        finally:
+            await close_resolvers(setup)
+        return outcomes
+
+    outcomes = asyncio.run(run_all())
     passed = sum(o.passed for o in outcomes)
     print(f"{passed} passed, {len(outcomes) - passed} failed")
     if args.junit:

@@ -349,6 +349,7 @@ class StateRun:
             context=self.context,
             execution_name=self.execution.options.name,
             state_machine_name=self.execution.options.state_machine_name,
+            location=self.frame.location,
         )
 
 

@@ -80,6 +80,9 @@ class TaskInvocation:
     state_machine_name: str = ""
     credentials: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Where the call is made: the Map iterations and Parallel branches above the state,
+    #: outermost first, as (kind, state name, index); empty at the top level.
+    location: tuple[tuple[str, str, int], ...] = ()
 
 
 class TaskFailure(Exception):

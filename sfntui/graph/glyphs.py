@@ -44,6 +44,8 @@ class Glyphs:
     #: Between the branches of a Parallel.
     divider: str
     breakpoint: str
+    #: On the top border of a state that holds validator findings.
+    finding: str
     ellipsis: str
     #: Between the parts of a box's second line: "Task · retry".
     joiner: str
@@ -88,6 +90,7 @@ UNICODE = Glyphs(
     port="┬",
     divider="╎",
     breakpoint="●",
+    finding="!",
     ellipsis="…",
     joiner=" · ",
     status=MappingProxyType(
@@ -116,7 +119,8 @@ ASCII = Glyphs(
     port="+",
     divider=":",
     breakpoint="*",
-    ellipsis="~",
+    finding="!",
+    ellipsis="..",
     joiner=" - ",
     status=MappingProxyType(
         {

@@ -25,6 +25,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from sfntui.asl.model import ChoiceState, MapState, ParallelState, State, StateMachine
+from sfntui.graph.labels import kept_whole
 from sfntui.graph.layers import Link, Node, corners, place
 from sfntui.graph.shapes import END_KEY, START_KEY, Box, Edge, EdgeKind, GraphLayout, Point
 
@@ -46,12 +47,22 @@ def lay_out(
     *,
     max_label: int = DEFAULT_MAX_LABEL,
     collapsed: Collection[str] = (),
+    stack_depth: int = 0,
 ) -> GraphLayout:
     """Lay out `machine`. `collapsed` names Parallel and Map states to draw as one box.
+    Parallels nested less than `stack_depth` deep stack their branches one above the other
+    instead of side by side: narrower, so names keep their room in a narrow terminal.
 
     The result is cached: by the machine object (instant), and by the definition's JSON,
     so the same definition parsed again (a reload) is not laid out again either."""
-    options: _Options = (max(4, max_label), frozenset(collapsed))
+    from sfntui.graph.drawable import marked_states
+
+    options: _Options = (
+        max(4, max_label),
+        frozenset(collapsed),
+        marked_states(machine),
+        max(0, stack_depth),
+    )
     key = (id(machine), options)
     hit = _by_machine.get(key)
     if hit is not None and hit[0]() is machine:
@@ -61,7 +72,8 @@ def lay_out(
         result = _by_content[content]
         _by_content.move_to_end(content)
     else:
-        block = _Builder(options[0], options[1]).block(machine, top=True)
+        builder = _Builder(options[0], options[1], machine, options[2], options[3])
+        block = builder.block(machine, top=True)
         result = GraphLayout(block.width, block.height, block.boxes, block.edges, options[0])
         if content is not None:
             _by_content[content] = result
@@ -73,7 +85,8 @@ def lay_out(
     return result
 
 
-_Options = tuple[int, frozenset[str]]
+#: (max_label, collapsed, states marked as holding findings, stack_depth)
+_Options = tuple[int, frozenset[str], frozenset[str], int]
 _by_machine: dict[tuple[int, _Options], tuple[weakref.ref, GraphLayout]] = {}
 _by_content: OrderedDict[tuple[str, _Options], GraphLayout] = OrderedDict()
 
@@ -147,9 +160,26 @@ class _Graph:
 
 
 class _Builder:
-    def __init__(self, max_label: int, collapsed: frozenset[str]) -> None:
+    def __init__(
+        self,
+        max_label: int,
+        collapsed: frozenset[str],
+        machine: StateMachine,
+        marked: frozenset[str] = frozenset(),
+        stack_depth: int = 0,
+    ) -> None:
         self.max_label = max_label
         self.collapsed = collapsed
+        self.marked = marked
+        self.stack_depth = stack_depth
+        #: How many Parallel or Map frames enclose the machine being laid out.
+        self.depth = 0
+        states = [state for state, _ in machine.walk()]
+        labels = [text for state in states for text, _ in _edge_labels(state)]
+        #: Names and labels that would read like another once cut: they are drawn whole.
+        self.whole = kept_whole((state.name for state in states), max_label) | kept_whole(
+            labels, max_label
+        )
 
     def block(self, machine: StateMachine, *, top: bool) -> _Block:
         states = machine.states
@@ -259,14 +289,16 @@ class _Builder:
             state.type,
             collapsed=nested and not is_open,
             has_retry=has_retry,
+            has_findings=state.name in self.marked,
         )
         if not is_open:
             return box, None
         return self._frame(state, box, text_width)
 
     def _text_width(self, title: str, subtitle: str) -> int:
+        limit = cell_len(title) if title in self.whole else self.max_label
         return max(
-            min(cell_len(title), self.max_label) + 2,  # room for a status symbol
+            min(cell_len(title), limit) + 2,  # room for a status symbol
             min(cell_len(subtitle), self.max_label + _SUBTITLE_EXTRA),
         )
 
@@ -277,7 +309,13 @@ class _Builder:
         else:
             assert isinstance(state, MapState)
             machines = [state.processor]
-        blocks = [self.block(machine, top=False) for machine in machines]
+        self.depth += 1
+        try:
+            blocks = [self.block(machine, top=False) for machine in machines]
+        finally:
+            self.depth -= 1
+        if len(blocks) > 1 and self.depth < self.stack_depth:
+            return self._stacked_frame(box, text_width, blocks)
         inner_width = sum(b.width for b in blocks) + 3 * max(0, len(blocks) - 1)
         inner_height = max((b.height for b in blocks), default=0)
         width = _odd(max(inner_width, text_width) + 4)
@@ -297,26 +335,65 @@ class _Builder:
         )
         return framed, _Frame(blocks, offsets)
 
+    def _stacked_frame(
+        self, box: Box, text_width: int, blocks: list[_Block]
+    ) -> tuple[Box, _Frame]:
+        """A Parallel's branches one above the other, a dashed line between each two."""
+        inner_width = max(b.width for b in blocks)
+        width = _odd(max(inner_width, text_width) + 4)
+        offsets: list[Point] = []
+        rows: list[int] = []
+        y = FRAME_HEADER + 1
+        for i, block in enumerate(blocks):
+            offsets.append(((width - block.width) // 2, y))
+            y += block.height
+            if i < len(blocks) - 1:
+                rows.append(y + 1)
+                y += 3
+        height = y + 1 + 1  # a blank row, the bottom border
+        framed = replace(
+            box,
+            width=width,
+            height=height,
+            header_height=FRAME_HEADER,
+            row_dividers=tuple(rows),
+        )
+        return framed, _Frame(blocks, offsets)
+
     # --- transitions as edges ---
 
     def _connect_state(self, graph: _Graph, state: State, states: Mapping[str, State]) -> None:
         name = state.name
-        if isinstance(state, ChoiceState):
-            for i, branch in enumerate(state.choices):
-                if branch.next in states:
-                    text = _condition_text(branch.text) or f"rule {i + 1}"
-                    graph.connect(name, branch.next, "choice", text, self._label_width(text))
-            if state.default and state.default in states:
-                graph.connect(name, state.default, "default", "Default", cell_len("Default"))
+        labelled = _edge_labels(state)
+        for text, (kind, target) in labelled[: len(labelled) - len(getattr(state, "catch", ()))]:
+            if target in states:
+                graph.connect(name, target, kind, text, self._label_width(text))
         if state.next and state.next in states:
             graph.connect(name, state.next, "next")
-        for catcher in getattr(state, "catch", ()):
-            if catcher.next in states:
-                text = ", ".join(catcher.error_equals) or "catch"
-                graph.connect(name, catcher.next, "catch", text, self._label_width(text))
+        for text, (kind, target) in labelled[len(labelled) - len(getattr(state, "catch", ())) :]:
+            if target in states:
+                graph.connect(name, target, kind, text, self._label_width(text))
 
     def _label_width(self, text: str) -> int:
+        if text in self.whole:
+            return cell_len(text)
         return min(cell_len(text), self.max_label)
+
+
+def _edge_labels(state: State) -> list[tuple[str, tuple[EdgeKind, str]]]:
+    """(label, (kind, target)) of a state's labelled edges: Choice rules and Default, then
+    catchers, in that order."""
+    labelled: list[tuple[str, tuple[EdgeKind, str]]] = []
+    if isinstance(state, ChoiceState):
+        for i, branch in enumerate(state.choices):
+            text = _condition_text(branch.text) or f"rule {i + 1}"
+            labelled.append((text, ("choice", branch.next)))
+        if state.default:
+            labelled.append(("Default", ("default", state.default)))
+    for catcher in getattr(state, "catch", ()):
+        text = ", ".join(catcher.error_equals) or "catch"
+        labelled.append((text, ("catch", catcher.next)))
+    return labelled
 
 
 def _map_details(raw: Mapping[str, Any]) -> list[str]:
@@ -361,6 +438,7 @@ def _moved_box(box: Box, dx: int, dy: int, parent: str | None) -> Box:
         y=box.y + dy,
         parent=box.parent if box.parent is not None else parent,
         dividers=tuple(d + dx for d in box.dividers),
+        row_dividers=tuple(r + dy for r in box.row_dividers),
     )
 
 

@@ -29,6 +29,7 @@ from sfntui.graph.glyphs import (
     UP,
     Glyphs,
 )
+from sfntui.graph.labels import cut_middle
 from sfntui.graph.layout import DEFAULT_MAX_LABEL, lay_out
 from sfntui.graph.shapes import Box, GraphLayout
 from sfntui.graph.status import STATUSES, GraphStatus, status_from_projection
@@ -36,9 +37,19 @@ from sfntui.graph.status import STATUSES, GraphStatus, status_from_projection
 if TYPE_CHECKING:
     from sfntui.history.projection import Projection
 
-#: Narrower and narrower labels tried, in turn, to make a graph fit a `width`.
-_FITTING_LABELS = (DEFAULT_MAX_LABEL, 18, 14, 10, 6)
+#: Names and labels are drawn whole unless the drawing must fit a width.
+_UNCUT = 1_000
+#: What is tried, in turn, to make a graph fit a `width`: (the widest name or label, how deep
+#: Parallels stack their branches). Names stay readable (24 cells) before branches stack, and
+#: branches stack before names shrink further.
+_FITTING = (
+    *((label, 0) for label in (_UNCUT, 48, 40, 32, DEFAULT_MAX_LABEL)),
+    *((label, 1) for label in (_UNCUT, 40, DEFAULT_MAX_LABEL)),
+    *((label, 99) for label in (_UNCUT, 40, DEFAULT_MAX_LABEL)),
+    *((label, 99) for label in (18, 14, 10, 6)),
+)
 _BREAKPOINT_STYLE = "bold red"
+_FINDING_STYLE = "bold yellow"
 
 
 @dataclass
@@ -85,6 +96,7 @@ def render_text(
     color: bool = False,
     collapsed: Collection[str] = (),
     legend: bool = True,
+    findings: Collection[str] = (),
 ) -> str:
     """The graph of `machine` as text, for `sfntui graph`.
 
@@ -94,9 +106,11 @@ def render_text(
     draws with plain ASCII instead of box-drawing characters. `width` (columns) makes the
     graph fit: names and labels are shortened further, then, if it is still too wide, lines
     are cut. `color` adds ANSI colour codes (for a terminal; leave it off in a pipe).
+    `findings` names states that hold validator findings: their boxes are marked.
     """
     drawing = _drawing(
-        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
+        findings,
     )
     if not color:
         text = drawing.plain()
@@ -120,11 +134,13 @@ def render_rich(
     width: int | None = None,
     collapsed: Collection[str] = (),
     legend: bool = True,
+    findings: Collection[str] = (),
 ) -> Text:
     """The graph of `machine` as Rich Text (one Text, rows joined by newlines); the options
     are `render_text`'s. Print it with `Console.print(text, crop=False)` or in a Static."""
     drawing = _drawing(
-        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
+        findings,
     )
     rich = drawing.rich()
     if width is not None and drawing.width > width:
@@ -136,11 +152,13 @@ def fitted_layout(
     machine: StateMachine, width: int | None, collapsed: Collection[str] = ()
 ) -> GraphLayout:
     """The layout of `machine` with the widest labels that keep it within `width` columns
-    (the narrowest tried if none does)."""
+    (the narrowest tried if none does); with no `width`, names and labels are whole."""
     if width is None:
-        return lay_out(machine, collapsed=collapsed)
-    for max_label in _FITTING_LABELS:
-        laid_out = lay_out(machine, max_label=max_label, collapsed=collapsed)
+        return lay_out(machine, max_label=_UNCUT, collapsed=collapsed)
+    for max_label, stack_depth in _FITTING:
+        laid_out = lay_out(
+            machine, max_label=max_label, collapsed=collapsed, stack_depth=stack_depth
+        )
         if laid_out.width <= width:
             break
     return laid_out
@@ -151,18 +169,20 @@ def as_status(
     status: GraphStatus | Mapping[str, str] | None = None,
     current: str | None = None,
     breakpoints: Collection[str] = (),
+    findings: Collection[str] = (),
 ) -> GraphStatus:
     """One GraphStatus from the ways a caller may give it."""
     if status is None:
-        return status_from_projection(projection, current=current, breakpoints=breakpoints)
-    if not isinstance(status, GraphStatus):
+        status = status_from_projection(projection, current=current, breakpoints=breakpoints)
+    elif not isinstance(status, GraphStatus):
         status = GraphStatus(states=dict(status))
-    if current is not None or breakpoints:
+    if current is not None or breakpoints or findings:
         status = GraphStatus(
             status.states,
             status.map_iterations,
             current if current is not None else status.current,
             status.breakpoints | frozenset(breakpoints),
+            status.findings | frozenset(findings),
         )
     return status
 
@@ -177,9 +197,10 @@ def _drawing(
     width: int | None,
     collapsed: Collection[str],
     legend: bool,
+    findings: Collection[str] = (),
 ) -> Drawing:
     laid_out = fitted_layout(machine, width, collapsed)
-    graph_status = as_status(projection, status, current, breakpoints)
+    graph_status = as_status(projection, status, current, breakpoints, findings)
     return draw(laid_out, graph_status, ascii=ascii, legend=legend, width=width)
 
 
@@ -309,6 +330,8 @@ def _draw_state(
         for column in box.dividers:
             for y in range(box.y + box.header_height, box.bottom - 1):
                 canvas.set(column, y, glyphs.divider, "dim")
+        for row in box.row_dividers:
+            canvas.put(box.x + 2, row, glyphs.dashed_horizontal * (box.width - 4), "dim")
     inner = box.width - 4
     if state_status is not None:
         symbol = glyphs.status[state_status]
@@ -321,6 +344,8 @@ def _draw_state(
     _centered(canvas, box, box.y + 2, _fit(subtitle, inner, glyphs.ellipsis), subtitle_style)
     if box.key in status.breakpoints:
         canvas.set(box.x, box.y + 1, glyphs.breakpoint, _BREAKPOINT_STYLE)
+    if (box.has_findings or box.key in status.findings) and box.width >= 5:
+        canvas.put(box.x + 1, box.y, f" {glyphs.finding} ", _FINDING_STYLE)
     bottom = box.bottom - 1
     for x in range(box.x + 1, box.right - 1):
         if (x, bottom) in ports:
@@ -377,7 +402,7 @@ def _statuses_drawn(laid_out: GraphLayout, status: GraphStatus) -> tuple[str, ..
 def _legend_items(
     laid_out: GraphLayout, status: GraphStatus, shown: tuple[str, ...], glyphs: Glyphs
 ) -> list[tuple[str, str | None]]:
-    if not status.marks_anything:
+    if not status.marks_anything and not any(box.has_findings for box in laid_out.boxes):
         return []
     items: list[tuple[str, str | None]] = [
         (f"{glyphs.status[name]} {STATUS_WORDS[name]}", STATUS_STYLES[name]) for name in shown
@@ -388,6 +413,8 @@ def _legend_items(
         items.append((f"{corners} stopped here", "bold"))
     if status.breakpoints & keys:
         items.append((f"{glyphs.breakpoint} breakpoint", _BREAKPOINT_STYLE))
+    if status.findings & keys or any(box.has_findings for box in laid_out.boxes):
+        items.append((f"{glyphs.finding} has findings (sfntui validate)", _FINDING_STYLE))
     if any(edge.dashed for edge in laid_out.edges):
         items.append((f"{glyphs.dashed_horizontal * 2} catch", "dim"))
     return items
@@ -412,20 +439,10 @@ def _wrap(items: list[tuple[str, str | None]], width: int) -> list[list[tuple[st
 
 
 def _fit(text: str, width: int, ellipsis: str) -> str:
-    """`text` in at most `width` cells, its end replaced by `ellipsis` when cut."""
-    if cell_len(text) <= width:
-        return text
+    """`text` in at most `width` cells, cut in the middle (see `labels.cut_middle`)."""
     if width <= 0:
         return ""
-    kept: list[str] = []
-    used = 0
-    for char in text:
-        size = get_character_cell_size(char)
-        if used + size > width - 1:
-            break
-        kept.append(char)
-        used += size
-    return "".join(kept) + ellipsis
+    return cut_middle(text, width, ellipsis)
 
 
 def _cut(line: str, width: int) -> str:

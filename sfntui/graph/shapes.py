@@ -46,9 +46,13 @@ class Box:
     header_height: int = 0
     #: Parallel frames: the columns of the lines between branches.
     dividers: tuple[int, ...] = ()
+    #: Parallel frames whose branches are stacked (to fit a width): the rows between them.
+    row_dividers: tuple[int, ...] = ()
     #: A Parallel or Map drawn as one box.
     collapsed: bool = False
     has_retry: bool = False
+    #: The state holds validator findings (the definition was drawn despite them).
+    has_findings: bool = False
 
     @property
     def subtitle(self) -> str:

@@ -41,6 +41,8 @@ class GraphStatus:
     #: The state the debugger is stopped at.
     current: str | None = None
     breakpoints: frozenset[str] = frozenset()
+    #: States that hold a validator finding (an error or a warning): marked on their border.
+    findings: frozenset[str] = frozenset()
 
     @property
     def shows_run(self) -> bool:
@@ -58,7 +60,12 @@ class GraphStatus:
 
     @property
     def marks_anything(self) -> bool:
-        return self.states is not None or self.current is not None or bool(self.breakpoints)
+        return (
+            self.states is not None
+            or self.current is not None
+            or bool(self.breakpoints)
+            or bool(self.findings)
+        )
 
 
 def status_from_projection(

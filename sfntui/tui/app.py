@@ -1,7 +1,10 @@
-"""The sfntui app, and the factory that builds it around a backend.
+"""The sfntui app, and the factory that builds it around its backends.
 
-`make_app()` with no backend opens the built-in examples on the local engine; tests and the
-CLI hand in the backend they want (`make_app(LocalBackend(...))`, an `AwsBackend`).
+The app always holds the local engine (`local`), and beside it an AWS account (`aws`) when
+one is given: both are listed in the sidebar, so an AWS execution and a local run of its
+machine sit in the same window. `make_app()` with no backend opens the built-in examples on
+the local engine; tests and the CLI hand in the backends they want
+(`make_app(LocalBackend(...), aws=AwsBackend(...))`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sfntui.backends import Backend, LocalBackend
+from sfntui.backends import Backend
+from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
@@ -36,16 +40,27 @@ class SfntuiApp(App[None]):
     #: Below 120 columns the panes stack tighter (see app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    def __init__(self, backend: Backend, *, input_folders: Iterable[Path] = ()) -> None:
+    def __init__(
+        self, local: Backend, *, aws: Backend | None = None, input_folders: Iterable[Path] = ()
+    ) -> None:
         super().__init__()
-        self.backend = backend
+        #: The local engine: always there, to run, debug and replay on this machine.
+        self.local = local
+        #: The AWS account, when one was given.
+        self.aws = aws
         self.input_folders = list(input_folders)
 
+    @property
+    def backends(self) -> list[Backend]:
+        """Every backend, in the sidebar's order: the local engine first."""
+        return [self.local] if self.aws is None else [self.local, self.aws]
+
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.backend, input_folders=self.input_folders)
+        return MainScreen(self.backends, input_folders=self.input_folders)
 
     async def on_unmount(self) -> None:
-        await self.backend.aclose()
+        for backend in self.backends:
+            await backend.aclose()
 
     # -- help ----------------------------------------------------------------------------
 
@@ -75,19 +90,30 @@ class SfntuiApp(App[None]):
         yield SystemCommand("Keys", "Every key and what it does", self.action_help)
 
 
-def make_app(backend: Backend | None = None, *, examples_dir: Path | None = None) -> SfntuiApp:
-    """The app over `backend`; without one, the local engine over the examples folder.
+def make_app(
+    local: Backend | None = None,
+    *,
+    aws: Backend | None = None,
+    examples_dir: Path | None = None,
+) -> SfntuiApp:
+    """The app over the local backend `local` (by default, the engine over the examples
+    folder) and, beside it, `aws` if given.
 
     `examples_dir` is also where the run dialog looks for `<machine>.input.json`.
     """
     folder = examples_dir if examples_dir is not None else EXAMPLES_DIR
-    if backend is None:
-        backend = LocalBackend([folder])
-    return SfntuiApp(backend, input_folders=[folder])
+    if local is None:
+        local = LocalBackend([folder])
+    return SfntuiApp(local, aws=aws, input_folders=[folder])
 
 
-def run_app(backend: Backend | None = None, *, examples_dir: Path | None = None) -> int:
+def run_app(
+    local: Backend | None = None,
+    *,
+    aws: Backend | None = None,
+    examples_dir: Path | None = None,
+) -> int:
     """Run the app in the terminal until the person quits; the exit code."""
-    app = make_app(backend, examples_dir=examples_dir)
+    app = make_app(local, aws=aws, examples_dir=examples_dir)
     app.run()
     return app.return_code or 0

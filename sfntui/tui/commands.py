@@ -16,7 +16,7 @@ Command = tuple[str, str, Callable[[], object]]
 
 
 def main_screen_commands(screen: MainScreen, *, with_items: bool) -> Iterator[Command]:
-    if screen.machine is not None and not screen.backend.read_only:
+    if screen.machine is not None and screen.can_run:
         yield (
             f"Run {screen.machine.name}",
             "Start an execution of the selected state machine (r)",
@@ -29,15 +29,20 @@ def main_screen_commands(screen: MainScreen, *, with_items: bool) -> Iterator[Co
     )
     show_keys = partial(screen.run_action, "app.help")
     yield ("Show the keys", "Every key and what it does (?)", show_keys)
-    yield ("Reload the state machines", "Ask the backend for the list again", screen.load_machines)
+    yield (
+        "Reload the state machines",
+        "List them again (local definition files are read again)",
+        screen.load_machines,
+    )
     if not with_items:
         return
-    for machine in screen.sidebar.machines:
-        yield (
-            f"Open state machine {machine.name}",
-            "Show its graph and list its executions",
-            partial(screen.open_machine, machine),
-        )
+    for group, backend in enumerate(screen.backends):
+        for machine in screen.sidebar.machines_in(group):
+            yield (
+                f"Open state machine {machine.name}",
+                f"Show its graph and list its executions ({backend.label})",
+                partial(screen.open_machine, machine, backend),
+            )
     if screen.machine is not None:
         for execution in screen.sidebar.executions_of(screen.machine.arn):
             yield (

@@ -1,13 +1,14 @@
 """A state machine's definition text, as a backend hands it out, turned into the model the
-graph draws; parsed once per distinct text."""
+graph draws; parsed once per distinct text. A definition with findings is drawn all the same,
+its states that hold them marked (`sfntui.graph.drawable`)."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 
-from sfntui.asl.definition import InvalidDefinitionError, build_state_machine
 from sfntui.asl.model import StateMachine
+from sfntui.graph.drawable import CannotDraw, drawable_machine
 
 
 class UnreadableDefinition(Exception):
@@ -20,13 +21,13 @@ class UnreadableDefinition(Exception):
 
 @lru_cache(maxsize=64)
 def machine_from_definition(text: str) -> StateMachine:
-    """The parsed model of an ASL JSON text; UnreadableDefinition if it is not valid."""
+    """The model of an ASL JSON text, as far as it can be drawn; UnreadableDefinition if it
+    does not parse or has no states."""
     try:
         definition = json.loads(text)
     except ValueError as error:
         raise UnreadableDefinition(f"The definition is not valid JSON: {error}.") from None
     try:
-        machine, _diagnostics = build_state_machine(definition)
-    except InvalidDefinitionError as error:
-        raise UnreadableDefinition(f"The definition is not valid: {error}") from None
-    return machine
+        return drawable_machine(definition).machine
+    except CannotDraw as error:
+        raise UnreadableDefinition(f"The definition cannot be drawn: {error.message}.") from None

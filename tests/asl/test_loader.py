@@ -205,7 +205,7 @@ def test_several_machines_and_no_choice_lists_the_logical_ids() -> None:
 
     assert message == (
         f"{FIXTURES / 'sam_template.yaml'}: there are 2 state machines "
-        "(CheckoutMachine, OrderMachine); choose one by its logical id"
+        "(CheckoutMachine, OrderMachine); choose one with --state-machine LOGICAL_ID"
     )
 
 
@@ -571,8 +571,9 @@ def test_definition_string_not_json_after_substitution_points_into_the_block(
         "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
         "      DefinitionString: !Sub |\n"
         '        {"StartAt": "A",\n'
-        '         "States": {"A": {"Type": "Pass", "Result": ${Missing}, "End": true}}}\n',
+        '         "States": {"A": {"Type": "Pass", "Result": ${Missing} @, "End": true}}}\n',
     )
+    # `${Missing}` alone would be read as a placeholder for a value; the stray `@` is not JSON
     assert load_error(path) == (
         f"{path}:7:53: M: DefinitionString is not valid JSON after substitution: Expecting value"
     )
@@ -584,7 +585,7 @@ def test_joined_definition_string_not_json_points_at_the_key(tmp_path: Path) -> 
             "M": {
                 "Type": "AWS::StepFunctions::StateMachine",
                 "Properties": {
-                    "DefinitionString": {"Fn::Join": ["", ['{"StartAt": ', {"Ref": "X"}, "}"]]}
+                    "DefinitionString": {"Fn::Join": ["", ['{"StartAt": ', {"Ref": "X"}, " @}"]]}
                 },
             }
         }

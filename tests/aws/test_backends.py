@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from sfntui.aws import ConnectionOptions, PollInterval, always
-from sfntui.backends import ActionCancelled, AwsBackend, Backend, BackendError, LocalBackend
+from sfntui.backends import ActionCancelled, Backend, BackendError
+from sfntui.backends.aws import AwsBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.runner import RunSetup
 
 from .conftest import REGION, Moto, unique
@@ -222,3 +224,70 @@ async def test_a_stopped_local_execution_ends_its_history_once(
 
     assert [e["type"] for e in history].count("ExecutionAborted") == 1
     assert history[-1]["executionAbortedEventDetails"] == {"error": "Ops.Stop", "cause": "by hand"}
+
+
+async def test_each_backend_says_what_it_can_do(moto: Moto) -> None:
+    local = LocalBackend([])
+    aws = AwsBackend(ConnectionOptions(endpoint_url=moto.url, region=REGION))
+    read_only = AwsBackend(ConnectionOptions(endpoint_url=moto.url, region=REGION, read_only=True))
+    try:
+        assert (local.capabilities.start, local.capabilities.debug) == (True, True)
+        assert (local.capabilities.redrive, local.capabilities.map_runs) == (False, False)
+        assert (aws.capabilities.start, aws.capabilities.redrive) == (True, True)
+        assert (aws.capabilities.replay, aws.capabilities.map_runs) == (True, True)
+        assert not aws.capabilities.debug  # the app debugs an AWS machine on the local engine
+        refused = read_only.capabilities
+        assert not (refused.start or refused.stop or refused.redrive)
+    finally:
+        await aws.aclose()
+        await read_only.aclose()
+
+
+async def test_a_read_only_refusal_is_an_action_cancelled_with_no_translation(moto: Moto) -> None:
+    machine = moto.create_machine(GREETING)
+    backend = AwsBackend(ConnectionOptions(endpoint_url=moto.url, region=REGION, read_only=True))
+    try:
+        with pytest.raises(ActionCancelled, match="connected read-only") as raised:
+            await backend.start_execution(machine, confirm=always)
+    finally:
+        await backend.aclose()
+
+    assert isinstance(raised.value, BackendError)
+    assert "\n" not in raised.value.message
+
+
+async def test_a_local_listing_sees_new_and_edited_definition_files(tmp_path: Path) -> None:
+    write_definition(tmp_path, "greeting", GREETING)
+    backend = LocalBackend([tmp_path])
+    [before] = await backend.list_state_machines()
+    started = await backend.start_execution(
+        before.arn, execution_input={"who": "a"}, confirm=always
+    )
+    await _collect(backend.follow(started.arn))
+
+    edited = {"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}
+    write_definition(tmp_path, "greeting", edited)
+    write_definition(tmp_path, "added", GREETING)
+    after = {m.name: m.arn for m in await backend.list_state_machines()}
+    described = await backend.describe_state_machine(before.arn)
+    ran = await backend.definition_for_execution(started.arn)
+
+    assert sorted(after) == ["added", "greeting"]
+    assert after["greeting"] == before.arn  # the same machine, read again
+    assert json.loads(described.definition) == edited
+    assert json.loads(ran.definition) == GREETING  # what the earlier run ran
+    assert [e.arn for e in await backend.list_executions(before.arn)] == [started.arn]
+
+
+async def test_a_local_listing_drops_a_deleted_definition_file(tmp_path: Path) -> None:
+    write_definition(tmp_path, "greeting", GREETING)
+    write_definition(tmp_path, "doomed", GREETING)
+    backend = LocalBackend([tmp_path])
+    doomed = {m.name: m.arn for m in await backend.list_state_machines()}["doomed"]
+
+    (tmp_path / "doomed.asl.json").unlink()
+    names = [m.name for m in await backend.list_state_machines()]
+
+    assert names == ["greeting"]
+    with pytest.raises(BackendError, match="no local state machine"):
+        await backend.describe_state_machine(doomed)

@@ -335,3 +335,32 @@ def test_a_handlers_mapping_in_the_module_wins(module_dir: Path) -> None:
     )
 
     assert list(load_handler_module(name)) == ["charge-card-prod"]
+
+
+async def test_the_error_document_is_the_one_lambdas_python_runtime_writes() -> None:
+    # AWS (recorded in ../shared/conformance/): {"errorMessage", "errorType", "requestId",
+    # "stackTrace": ['  File "/var/task/handler.py", line 2, in handler\n    raise ...\n']}
+    request_ids: list[str] = []
+
+    def check_quantity(quantity: int) -> None:
+        if quantity < 0:
+            raise ValueError("quantity must be positive")
+
+    def orders(event: Any, context: Any) -> Any:
+        request_ids.append(context.aws_request_id)
+        check_quantity(event["qty"])
+
+    _, result = await run(plain_lambda(), {"orders": orders}, {"qty": -1})
+
+    document = json.loads(result.cause or "")
+    assert list(document) == ["errorMessage", "errorType", "requestId", "stackTrace"]
+    assert document["requestId"] == request_ids[0]
+    frames = document["stackTrace"]
+    assert len(frames) == 2  # the handler, then what it called: nothing of sfntui's own
+    for frame, function, line in zip(
+        frames, ("orders", "check_quantity"), ("check_quantity(event", "raise ValueError"),
+        strict=True,
+    ):
+        assert frame.startswith(f'  File "{__file__}", line ')
+        assert f", in {function}\n    {line}" in frame
+        assert frame.endswith("\n")

@@ -175,7 +175,7 @@ $.kind == "book"  $.total > 100     Default
 """)
 
 
-def test_a_catch_is_dashed_and_names_its_errors_shortened() -> None:
+def test_a_catch_is_dashed_and_names_its_errors_whole() -> None:
     assert drawn(CATCH) == picture("""
   ╭───────╮
   │ Start │
@@ -187,24 +187,24 @@ def test_a_catch_is_dashed_and_names_its_errors_shortened() -> None:
 │   Task    │
 └─────┬─────┘
       │
-      ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╮
-      ▼                   ╎
- ┌─────────┐  Card.Declined, States.T…
- │  Ship   │              ╎
- │  Pass   │              ╎
- └────┬────┘              ╎
-      │                   ╎
-      │                   ▼
-      │             ┌───────────┐
-      │             │  Refund   │
-      │             │   Pass    │
-      │             └─────┬─────┘
-      │                   │
-      ╰─────────┬─────────╯
-                ▼
-             ╭─────╮
-             │ End │
-             ╰─────╯
+      ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╮
+      ▼                     ╎
+ ┌─────────┐  Card.Declined, States.Timeout
+ │  Ship   │                ╎
+ │  Pass   │                ╎
+ └────┬────┘                ╎
+      │                     ╎
+      │                     ▼
+      │               ┌───────────┐
+      │               │  Refund   │
+      │               │   Pass    │
+      │               └─────┬─────┘
+      │                     │
+      ╰──────────┬──────────╯
+                 ▼
+              ╭─────╮
+              │ End │
+              ╰─────╯
 """)
 
 
@@ -324,24 +324,24 @@ def test_status_symbols_the_current_stop_and_breakpoints_read_without_colour() -
 │   Task    │
 └─────┬─────┘
       │
-      ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╮
-      ▼                   ╎
- ┌─────────┐  Card.Declined, States.T…
- ● ○ Ship  │              ╎
- │  Pass   │              ╎
- └────┬────┘              ╎
-      │                   ╎
-      │                   ▼
-      │             ╔═══════════╗
-      │             ● ◐ Refund  ║
-      │             ║   Pass    ║
-      │             ╚═════┬═════╝
-      │                   │
-      ╰─────────┬─────────╯
-                ▼
-             ╭─────╮
-             │ End │
-             ╰─────╯
+      ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╮
+      ▼                     ╎
+ ┌─────────┐  Card.Declined, States.Timeout
+ ● ○ Ship  │                ╎
+ │  Pass   │                ╎
+ └────┬────┘                ╎
+      │                     ╎
+      │                     ▼
+      │               ╔═══════════╗
+      │               ● ◐ Refund  ║
+      │               ║   Pass    ║
+      │               ╚═════┬═════╝
+      │                     │
+      ╰──────────┬──────────╯
+                 ▼
+              ╭─────╮
+              │ End │
+              ╰─────╯
 
 ↪ caught  ◐ running  ○ not reached  ╔╗ stopped here  ● breakpoint
 ╌╌ catch
@@ -395,24 +395,24 @@ def test_ascii_fallback_draws_the_same_graph_in_plain_characters() -> None:
 |   Task    |
 +-----+-----+
       |
-      +...................+
-      v                   :
- +---------+  Card.Declined, States.T~
- * . Ship  |              :
- |  Pass   |              :
- +----+----+              :
-      |                   :
-      |                   v
-      |             #===========#
-      |             # ~ Refund  #
-      |             #   Pass    #
-      |             #=====+=====#
-      |                   |
-      +---------+---------+
-                v
-             .-----.
-             | End |
-             '-----'
+      +.....................+
+      v                     :
+ +---------+  Card.Declined, States.Timeout
+ * . Ship  |                :
+ |  Pass   |                :
+ +----+----+                :
+      |                     :
+      |                     v
+      |               #===========#
+      |               # ~ Refund  #
+      |               #   Pass    #
+      |               #=====+=====#
+      |                     |
+      +----------+----------+
+                 v
+              .-----.
+              | End |
+              '-----'
 
 ! caught  ~ running  . not reached  ## stopped here  * breakpoint
 .. catch

@@ -68,7 +68,7 @@ def test_a_width_shortens_names_then_cuts_lines() -> None:
     assert "Validate the incoming order" in wide
     narrow = render_text(MACHINE, width=30)
     assert "Validate the incoming order" not in narrow
-    assert "Validate the…" in narrow  # a shorter name, fitted to a narrower box
+    assert "Valida… order" in narrow  # cut in the middle, fitted to a narrower box
     assert max(len(line) for line in narrow.splitlines()) <= 30
     cut = render_text(MACHINE, width=20, status=RUN, color=True)
     assert max(len(ANSI_CODE.sub("", line)) for line in cut.splitlines()) <= 20

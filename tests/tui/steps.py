@@ -4,6 +4,7 @@ every test run (a virtual clock from a fixed date; executions listed as started 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.widgets._toast import Toast
 
-from sfntui.backends import LocalBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup
 from sfntui.tui.app import SfntuiApp, make_app
@@ -24,6 +25,8 @@ from sfntui.tui.widgets.sidebar import Sidebar
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORDER_INPUT = (EXAMPLES / "order.input.json").read_text()
+#: Seconds before a wait for the app fails; generous, for a loaded CI machine.
+WAIT_LIMIT = 60.0
 
 
 class ExamplesBackend(LocalBackend):
@@ -42,11 +45,24 @@ def examples_app() -> SfntuiApp:
 
 
 async def wait_until(pilot: Pilot[Any], done: Callable[[], bool], what: str) -> None:
-    for _ in range(250):  # at most ~5 s
-        if done():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    """Let the app process what it has pending until `done()` holds.
+
+    Each round waits for the app to be idle (messages processed), never for a fixed time; the
+    deadline only turns a hang into a failure that names what never happened.
+    """
+    deadline = time.monotonic() + WAIT_LIMIT
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause()
+
+
+async def wait_for_workers(pilot: Pilot[Any], group: str) -> None:
+    """Wait until the main screen's workers of `group` are done, then for their messages."""
+    workers = [worker for worker in pilot.app.workers if worker.group == group]
+    if workers:  # (an empty list would mean every worker, the endless watches too)
+        await pilot.app.workers.wait_for_complete(workers)
+    await pilot.pause()
 
 
 def main_screen(pilot: Pilot[Any]) -> MainScreen:
@@ -88,7 +104,7 @@ async def choose_machine(pilot: Pilot[Any], name: str) -> None:
     tree = sidebar(pilot)
     await wait_until(pilot, lambda: bool(tree.machines), "the state machines")
     await pilot.press("m")
-    lines = [n.data.name if n.data is not None else "" for n in _visible_nodes(tree)]
+    lines = [getattr(n.data, "name", "") for n in _visible_nodes(tree)]
     for _ in range(20):
         node = tree.cursor_node
         if node is not None and getattr(node.data, "name", None) == name:
@@ -101,11 +117,16 @@ async def choose_machine(pilot: Pilot[Any], name: str) -> None:
 
 
 def _visible_nodes(tree: Sidebar) -> list[Any]:
+    """The sidebar's lines, top to bottom: groups, their machines, open machines' executions."""
     nodes = []
-    for machine in tree.root.children:
-        nodes.append(machine)
-        if machine.is_expanded:
-            nodes.extend(machine.children)
+
+    def add(children: Any) -> None:
+        for node in children:
+            nodes.append(node)
+            if node.is_expanded:
+                add(node.children)
+
+    add(tree.root.children)
     return nodes
 
 
@@ -129,8 +150,10 @@ async def run_order(pilot: Pilot[Any]) -> None:
     area = dialog.query_one("#run-input", TextArea)
     area.load_text(ORDER_INPUT)
     await pilot.press("ctrl+s")
+    await wait_for_workers(pilot, "run")  # started; the execution is being followed
+    await wait_for_workers(pilot, "execution")  # followed to its end, every event shown
     view = execution_view(pilot)
-    await wait_until(pilot, lambda: view.status == "SUCCEEDED", "the run to succeed")
+    assert view.status == "SUCCEEDED"
     screen = main_screen(pilot)
     await wait_until(
         pilot,
@@ -140,7 +163,6 @@ async def run_order(pilot: Pilot[Any]) -> None:
         ),
         "the sidebar to list the run as succeeded",
     )
-    await pilot.pause()
 
 
 async def select_state(pilot: Pilot[Any], name: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static, TextArea
 
+from sfntui.backends.local import LocalBackend
 from sfntui.tui.app import EXAMPLES_DIR, make_app
 from sfntui.tui.screens.help import HelpScreen
 from sfntui.tui.screens.main import MainScreen
@@ -16,6 +18,7 @@ from tests.tui.steps import (
     examples_app,
     execution_view,
     graph,
+    graph_of,
     main_screen,
     open_run_dialog,
     order_input,
@@ -174,14 +177,18 @@ async def test_the_command_palette_runs_the_selected_machine() -> None:
         await choose_machine(pilot, "order")
         await pilot.press("ctrl+p")
         await pilot.press(*"run order")
-        await pilot.pause(0.3)
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        hits = palette.query_one(CommandList)
+        await wait_until(pilot, lambda: hits.highlighted is not None, "the palette's first hit")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunDialog), "the dialog")
 
 
 async def test_make_app_defaults_to_the_examples_folder() -> None:
     app = make_app()
-    assert "examples" in app.backend.label
+    assert "examples" in app.local.label
+    assert app.backends == [app.local]
     assert EXAMPLES_DIR.joinpath("order.asl.json").is_file()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: bool(sidebar(pilot).machines), "the machines")
@@ -234,3 +241,39 @@ async def test_a_named_second_run_and_going_back_to_the_first_keeps_the_chosen_s
         await wait_until(pilot, lambda: view.status == "SUCCEEDED", "its history")
         assert view.inspector.state == "ChargeCard"
         assert '"chargeId": "ch_A-1001"' in view.inspector.body_text
+
+
+def _pass_chain(*states: str) -> str:
+    names = list(states)
+    chain = {
+        name: {"Type": "Pass", **({"Next": names[i + 1]} if i + 1 < len(names) else {"End": True})}
+        for i, name in enumerate(names)
+    }
+    return json.dumps({"StartAt": names[0], "States": chain})
+
+
+async def test_reload_shows_new_and_edited_definition_files(tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "flow.asl.json").write_text(_pass_chain("Before"))
+    app = make_app(LocalBackend([tmp_path]), examples_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: graph_of(pilot) == "flow", "the graph of flow")
+        assert "Before" in graph(pilot).drawing.plain()
+
+        (tmp_path / "flow.asl.json").write_text(_pass_chain("Edited", "Again"))
+        (tmp_path / "added.asl.json").write_text(_pass_chain("New"))
+        main_screen(pilot).load_machines()  # the command palette's "Reload the state machines"
+        await wait_until(
+            pilot,
+            lambda: [m.name for m in sidebar(pilot).machines] == ["added", "flow"],
+            "the new file listed",
+        )
+        view = execution_view(pilot)
+        await wait_until(
+            pilot,
+            lambda: view.graph is not None and "Edited" in view.graph.drawing.plain(),
+            "the edited graph",
+        )
+
+        drawing = graph(pilot).drawing.plain()
+        assert "Again" in drawing and "Before" not in drawing
+        assert main_screen(pilot).machine.name == "flow"  # type: ignore[union-attr]  # still open

@@ -76,8 +76,13 @@ def test_a_json_cause_is_shown_as_json() -> None:
 def test_a_definition_that_cannot_be_drawn_says_why() -> None:
     with pytest.raises(UnreadableDefinition, match="not valid JSON"):
         machine_from_definition("{")
-    with pytest.raises(UnreadableDefinition, match="not valid"):
+    with pytest.raises(UnreadableDefinition, match="has no states to draw"):
         machine_from_definition(json.dumps({"StartAt": "Missing", "States": {}}))
+    # findings do not stop the drawing: a wrong StartAt and an unknown Type still draw
+    with_findings = machine_from_definition(
+        json.dumps({"StartAt": "Missing", "States": {"P": {"Type": "Pas", "End": True}}})
+    )
+    assert list(with_findings.states) == ["P"]
     machine = machine_from_definition(
         json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     )

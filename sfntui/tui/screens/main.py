@@ -1,8 +1,12 @@
 """The main screen: the sidebar of machines and executions, and the execution view.
 
-Everything that talks to the backend runs in an async worker and sends its results back as
-messages (nested below); opening something new cancels the worker of what it replaces. A
-`BackendError` in any worker becomes an error notification, and the app goes on.
+The screen holds every backend the app has (the local engine first, an AWS account beside it
+when one is given), one sidebar group each; a machine or an execution is asked of the backend
+of the group it is listed in, and what the screen offers (Run, ...) comes from that backend's
+`capabilities`, never from which kind it is. Everything that talks to a backend runs in an
+async worker and sends its results back as messages (nested below); opening something new
+cancels the worker of what it replaces. A `BackendError` in any worker becomes an error
+notification, and the app goes on.
 """
 
 from __future__ import annotations
@@ -115,7 +119,10 @@ class MainScreen(Screen[None]):
 
     @dataclass
     class MachinesListed(Message):
+        group: int
         machines: list[StateMachineSummary]
+        #: Why there are none to list (the backend failed), if it failed.
+        problem: str | None = None
 
     @dataclass
     class MachineLoaded(Message):
@@ -144,15 +151,18 @@ class MainScreen(Screen[None]):
     @dataclass
     class ExecutionStarted(Message):
         execution: ExecutionSummary
+        backend: Backend
 
     # -- set-up --------------------------------------------------------------------------
 
-    def __init__(self, backend: Backend, *, input_folders: Sequence[Path] = ()) -> None:
+    def __init__(self, backends: Sequence[Backend], *, input_folders: Sequence[Path] = ()) -> None:
         super().__init__()
-        self.backend = backend
+        #: One sidebar group each, in this order.
+        self.backends = list(backends)
         self.input_folders = list(input_folders)
-        #: The machine whose executions the sidebar lists (and `r` runs).
+        #: The machine whose executions the sidebar lists (and `r` runs), and its backend.
         self.machine: StateMachineSummary | None = None
+        self.machine_backend: Backend = self.backends[0]
         self.machine_description: StateMachineDescription | None = None
         #: The ARN of what the execution view should show: a machine or an execution.
         self.opened_arn: str | None = None
@@ -169,9 +179,11 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.backend.label
-        self.query_one(Sidebar).border_title = "State machines"
-        self.query_one(Sidebar).focus()
+        self.sub_title = " · ".join(backend.label for backend in self.backends)
+        sidebar = self.sidebar
+        sidebar.border_title = "State machines"
+        sidebar.set_groups([backend.label for backend in self.backends])
+        sidebar.focus()
         self.load_machines()
 
     @property
@@ -196,38 +208,67 @@ class MainScreen(Screen[None]):
 
     # -- state machines ------------------------------------------------------------------
 
-    @work(exclusive=True, group="machines", exit_on_error=False)
-    async def load_machines(self) -> None:
-        machines = await self.backend.list_state_machines()
-        self.post_message(self.MachinesListed(machines))
+    def load_machines(self) -> None:
+        """List every backend's machines again (reading local folders again too)."""
+        for group in range(len(self.backends)):
+            self.list_machines(group)
+
+    def list_machines(self, group: int) -> None:
+        self.run_worker(
+            self._list_machines(group),
+            group=f"machines-{group}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _list_machines(self, group: int) -> None:
+        try:
+            machines = await self.backends[group].list_state_machines()
+        except BackendError as error:
+            self.post_message(self.MachinesListed(group, [], error.message))
+            raise  # and the worker's error becomes a notification
+        self.post_message(self.MachinesListed(group, machines))
 
     async def on_main_screen_machines_listed(self, message: MachinesListed) -> None:
         sidebar = self.sidebar
-        sidebar.set_machines(message.machines, f"No state machines in {self.backend.label}.")
-        if sidebar.machines:
-            # After a reload, the same machine again (its executions listed afresh).
-            current = self.machine.arn if self.machine is not None else None
-            listed = {machine.arn: machine for machine in sidebar.machines}
+        backend = self.backends[message.group]
+        note = "Could not list them." if message.problem else "No state machines found."
+        sidebar.set_machines(message.group, message.machines, note)
+        listed = {machine.arn: machine for machine in message.machines}
+        if self.machine is not None and self.machine_backend is backend:
+            # A reload of the open machine's group: the same machine again (its definition
+            # and executions read afresh), or the group's first if it has gone.
+            in_group = sidebar.machines_in(message.group)
+            again = listed.get(self.machine.arn) or (in_group[0] if in_group else None)
             self.machine = None
-            self.open_machine(listed.get(current or "", sidebar.machines[0]))
-        else:
+            if again is not None:
+                self.open_machine(again, backend)
+            else:
+                await self.workspace.show_machine("", None, "No state machines found.")
+        elif self.machine is None and listed:
+            self.open_machine(sidebar.machines_in(message.group)[0], backend)
+        elif self.machine is None and not sidebar.machines:
             await self.workspace.show_machine("", None, "No state machines found.")
 
-    def open_machine(self, machine: StateMachineSummary) -> None:
-        """Show a machine's graph, and list its executions under it from now on."""
+    def open_machine(self, machine: StateMachineSummary, backend: Backend | None = None) -> None:
+        """Show a machine's graph, and list its executions under it from now on.
+
+        `backend` is the one it is listed under (by default, the open machine's)."""
+        backend = backend or self.machine_backend
         self.workers.cancel_group(self, "execution")
         self.opened_arn = machine.arn
         if self.machine is None or self.machine.arn != machine.arn:
             self.machine = machine
+            self.machine_backend = backend
             self.machine_description = None
             self.sidebar.collapse_others(machine.arn)
-            self.watch_executions(machine)
-        self.load_machine(machine)
+            self.watch_executions(machine, backend)
+        self.load_machine(machine, backend)
         self.refresh_bindings()
 
     @work(exclusive=True, group="machine", exit_on_error=False)
-    async def load_machine(self, summary: StateMachineSummary) -> None:
-        description = await self.backend.describe_state_machine(summary.arn)
+    async def load_machine(self, summary: StateMachineSummary, backend: Backend) -> None:
+        description = await backend.describe_state_machine(summary.arn)
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.MachineLoaded(summary, description, machine, problem))
 
@@ -239,8 +280,8 @@ class MainScreen(Screen[None]):
         await self.workspace.show_machine(message.summary.name, message.machine, message.problem)
 
     @work(exclusive=True, group="executions", exit_on_error=False)
-    async def watch_executions(self, machine: StateMachineSummary) -> None:
-        async for executions in self.backend.watch_executions(machine.arn):
+    async def watch_executions(self, machine: StateMachineSummary, backend: Backend) -> None:
+        async for executions in backend.watch_executions(machine.arn):
             self.post_message(self.ExecutionsListed(machine.arn, executions))
 
     def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
@@ -255,17 +296,19 @@ class MainScreen(Screen[None]):
 
     # -- executions ----------------------------------------------------------------------
 
-    def open_execution(self, execution: ExecutionSummary) -> None:
-        """Show an execution and follow it until it ends."""
+    def open_execution(self, execution: ExecutionSummary, backend: Backend | None = None) -> None:
+        """Show an execution and follow it until it ends.
+
+        `backend` is the one it is listed under (by default, the open machine's)."""
         self.opened_arn = execution.arn
-        self.follow_execution(execution)
+        self.follow_execution(execution, backend or self.machine_backend)
 
     @work(exclusive=True, group="execution", exit_on_error=False)
-    async def follow_execution(self, execution: ExecutionSummary) -> None:
-        description = await self.backend.definition_for_execution(execution.arn)
+    async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
+        description = await backend.definition_for_execution(execution.arn)
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
-        async for batch in self.backend.follow(execution.arn):
+        async for batch in backend.follow(execution.arn):
             self.post_message(self.HistoryArrived(execution.arn, batch))
 
     async def on_main_screen_execution_loaded(self, message: ExecutionLoaded) -> None:
@@ -283,26 +326,34 @@ class MainScreen(Screen[None]):
     # -- the sidebar ---------------------------------------------------------------------
 
     def on_sidebar_machine_chosen(self, message: Sidebar.MachineChosen) -> None:
-        self.open_machine(message.machine)
+        self.open_machine(message.machine, self.backends[message.group])
 
     def on_sidebar_execution_chosen(self, message: Sidebar.ExecutionChosen) -> None:
-        self.open_execution(message.execution)
+        self.open_execution(message.execution, self.backends[message.group])
 
     # -- running -------------------------------------------------------------------------
 
+    @property
+    def can_run(self) -> bool:
+        """A machine is open, and its backend can start executions (not read-only)."""
+        return self.machine is not None and self.machine_backend.capabilities.start
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run":
-            # Shown, but dimmed, when there is nothing to run or the backend is read-only.
-            return True if self.machine is not None and not self.backend.read_only else None
+            # Shown, but dimmed, when there is nothing to run or the backend cannot start one.
+            return True if self.can_run else None
         return True
 
     def action_run(self) -> None:
-        if self.machine is not None and not self.backend.read_only:
-            self.start_run(self.machine, self.machine_description)
+        if self.machine is not None and self.can_run:
+            self.start_run(self.machine, self.machine_description, self.machine_backend)
 
     @work(exclusive=True, group="run", exit_on_error=False)
     async def start_run(
-        self, machine: StateMachineSummary, description: StateMachineDescription | None
+        self,
+        machine: StateMachineSummary,
+        description: StateMachineDescription | None,
+        backend: Backend,
     ) -> None:
         draft = self._run_drafts.get(machine.arn)
         if draft is not None:
@@ -317,7 +368,7 @@ class MainScreen(Screen[None]):
         self._run_drafts[machine.arn] = dialog.draft
         if request is None:
             return
-        execution = await self.backend.start_execution(
+        execution = await backend.start_execution(
             machine.arn,
             name=request.name,
             execution_input=request.input,
@@ -325,10 +376,10 @@ class MainScreen(Screen[None]):
         )
         # Started: the input stays for the next run, the name (used up) does not.
         self._run_drafts[machine.arn] = ("", dialog.draft[1])
-        self.post_message(self.ExecutionStarted(execution))
+        self.post_message(self.ExecutionStarted(execution, backend))
 
     def on_main_screen_execution_started(self, message: ExecutionStarted) -> None:
-        self.open_execution(message.execution)
+        self.open_execution(message.execution, message.backend)
         self._reveal_arn = message.execution.arn
         self.sidebar.show_execution(message.execution.arn)
 

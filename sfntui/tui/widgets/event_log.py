@@ -2,8 +2,10 @@
 
 A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
 rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
-milliseconds and scrolls as fast as a short one. The header row stays at the top. Moving
-the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's id.
+milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
+this log's own (cleared when rows, size or styles change). The header row stays at the top.
+Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
+id. Its colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,18 +31,17 @@ from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
-_HEADER = Style(bold=True, reverse=True)
-_CURSOR = Style(reverse=True)
 
 
-def event_type_text(event_type: str) -> Text:
+def event_type_kind(event_type: str) -> str | None:
+    """How an event type is marked: "failure", "success", "execution", or not at all."""
     if event_type.endswith(_FAILURE_ENDINGS):
-        return Text(event_type, style="bold red")
+        return "failure"
     if event_type == "ExecutionSucceeded":
-        return Text(event_type, style="bold green")
+        return "success"
     if event_type.startswith("Execution"):
-        return Text(event_type, style="bold")
-    return Text(event_type)
+        return "execution"
+    return None
 
 
 def elapsed_label(seconds: float) -> str:
@@ -67,11 +68,25 @@ class Row(NamedTuple):
 
 
 class EventLog(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "event-log--header",
+        "event-log--cursor",
+        "event-log--time",
+        "event-log--failure",
+        "event-log--success",
+        "event-log--execution",
+    }
     DEFAULT_CSS = """
     EventLog {
         height: 1fr;
         overflow-x: hidden;
     }
+    EventLog > .event-log--header { text-style: bold reverse; }
+    EventLog > .event-log--cursor { text-style: reverse; }
+    EventLog > .event-log--time { text-style: dim; }
+    EventLog > .event-log--failure { color: ansi_red; text-style: bold; }
+    EventLog > .event-log--success { color: ansi_green; text-style: bold; }
+    EventLog > .event-log--execution { text-style: bold; }
     """
 
     BINDINGS = [
@@ -111,6 +126,11 @@ class EventLog(ScrollView, can_focus=True):
         self._id_width = 3
         self._time_width = 6
         self._type_width = 4
+        # Whether the view keeps the newest row in sight: until a row is shown on purpose
+        # (a state chosen elsewhere, the cursor moved up), and again after End.
+        self._following = True
+        #: Rendered rows: (row, selected, width) -> Strip; this log's own.
+        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
     # -- content -----------------------------------------------------------------------
 
@@ -127,6 +147,7 @@ class EventLog(ScrollView, can_focus=True):
         self._start = None
         self._id_width, self._time_width, self._type_width = 3, 6, 4
         self.cursor = -1
+        self._following = True
         self._changed()
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
@@ -158,11 +179,17 @@ class EventLog(ScrollView, can_focus=True):
             return
         self._id_width = max(3, len(self.rows[-1].id))
         self._changed()
-        if not self.has_focus:
+        if self._following and not self.has_focus:
+            # After the next refresh, when the layout knows the new height: scrolling at
+            # once raced the layout and sometimes stopped short of the end.
+            self.call_after_refresh(self._scroll_to_newest)
+
+    def _scroll_to_newest(self) -> None:
+        if self._following:
             self.scroll_end(animate=False, immediate=True)
 
     def _changed(self) -> None:
-        self._strip.cache_clear()
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh()
 
@@ -170,36 +197,47 @@ class EventLog(ScrollView, can_focus=True):
         """Move the cursor to an event's row (without posting EventChosen)."""
         row = bisect_left(self.event_ids, event_id)  # ids are in ascending order
         if row < len(self.event_ids) and self.event_ids[row] == event_id:
+            self._following = False
             self.set_reactive(EventLog.cursor, row)
             self._scroll_to_cursor()
             self.refresh()
 
     # -- rendering ---------------------------------------------------------------------
 
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"event-log--{name}", partial=True)
+
     def _line(self, cells: tuple[str, str, Text, str], width: int) -> Text:
         number, time, kind, state = cells
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(number.rjust(self._id_width) + " ")
-        line.append(time.rjust(self._time_width) + "  ", style="dim" if number != "#" else "")
+        time_style = self._style("time") if number != "#" else ""
+        line.append(time.rjust(self._time_width) + "  ", style=time_style)
         kind.truncate(self._type_width, overflow="ellipsis", pad=True)
         line.append_text(kind)
         line.append("  " + state)
         line.truncate(width, overflow="ellipsis", pad=True)
         return line
 
-    @lru_cache(maxsize=512)  # noqa: B019 - cleared whenever rows change; one log per cache
     def _strip(self, row: int, selected: bool, width: int) -> Strip:
+        key = (row, selected, width)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
         if row < 0:
             text = self._line(("#", "time", Text("type"), "state"), width)
-            text.stylize(_HEADER)
+            text.stylize(self._style("header"))
         else:
             cells = self.rows[row]
-            kind = event_type_text(cells.type)
+            marked = event_type_kind(cells.type)
+            kind = Text(cells.type, style=self._style(marked) if marked else "")
             text = self._line((cells.id, cells.time, kind, cells.state), width)
             if selected:
-                text.stylize(_CURSOR)
+                text.stylize(self._style("cursor"))
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        return Strip(segments, width).apply_style(self.rich_style)
+        strip = Strip(segments, width).apply_style(self.rich_style)
+        self._strips.set(key, strip)
+        return strip
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -212,6 +250,12 @@ class EventLog(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._changed()
+        if self._following:
+            self.call_after_refresh(self._scroll_to_newest)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme or stylesheet change: colours are read again
 
     # -- the cursor --------------------------------------------------------------------
 
@@ -232,6 +276,7 @@ class EventLog(ScrollView, can_focus=True):
     def action_move(self, delta: int) -> None:
         if self.rows:
             self.cursor = min(max(self.cursor + delta, 0), len(self.rows) - 1)
+            self._following = self.cursor == len(self.rows) - 1
 
     def action_page(self, direction: int) -> None:
         self.action_move(direction * max(1, self.size.height - 2))
@@ -239,6 +284,7 @@ class EventLog(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         if self.rows:
             self.cursor = row if row >= 0 else len(self.rows) - 1
+            self._following = self.cursor == len(self.rows) - 1
 
     def action_choose(self) -> None:
         if 0 <= self.cursor < len(self.event_ids):
@@ -249,4 +295,5 @@ class EventLog(ScrollView, can_focus=True):
         if event.y >= 1 and 0 <= row < len(self.rows):
             self.focus()
             self.cursor = row
+            self._following = row == len(self.rows) - 1
             self.action_choose()

@@ -1,7 +1,9 @@
 """The graph of a state machine as a Textual widget: only the rows on screen are rendered.
 
 A Line-API `ScrollView` over `sfntui.graph`'s drawing: `render_line(y)` turns one canvas row
-into a `Strip` (cached), so a graph of hundreds of states scrolls as fast as a small one.
+into a `Strip`, kept in an LRU cache of this view's own (cleared on every redraw and style
+change), so a graph of hundreds of states scrolls as fast as a small one. The cursor's look
+is the `graph-view--cursor` component class.
 Arrow keys and the mouse wheel pan; Tab and Shift+Tab move the cursor from state to state;
 a click selects the state under the pointer; Enter or Space collapses a Parallel or Map
 frame to one box, or opens it again. Selecting a state posts `GraphView.StateSelected`.
@@ -11,12 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,15 +27,15 @@ from textual.strip import Strip
 from sfntui.asl.model import StateMachine
 from sfntui.graph import Box, Drawing, GraphStatus, draw, lay_out
 
-_CURSOR = Style(reverse=True, bold=True)
-
 
 class GraphView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"graph-view--cursor"}
     DEFAULT_CSS = """
     GraphView {
         background: $surface;
         scrollbar-size: 1 1;
     }
+    GraphView > .graph-view--cursor { text-style: bold reverse; }
     """
 
     BINDINGS = [
@@ -75,6 +76,8 @@ class GraphView(ScrollView, can_focus=True):
         self.ascii = ascii
         self.collapsed: set[str] = set()
         self._drawing: Drawing | None = None
+        #: Rendered canvas rows: (y, selected state) -> Strip; this view's own.
+        self._rows: LRUCache[tuple[int, str | None], Strip] = LRUCache(1024)
         self._redraw()
 
     # -- the drawing -------------------------------------------------------------------
@@ -96,7 +99,7 @@ class GraphView(ScrollView, can_focus=True):
     def _redraw(self) -> None:
         layout = lay_out(self.machine, collapsed=frozenset(self.collapsed))
         self._drawing = draw(layout, self.status, ascii=self.ascii)
-        self._row.cache_clear()
+        self._rows.clear()
         self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
         self.refresh()
 
@@ -111,15 +114,24 @@ class GraphView(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
-    @lru_cache(maxsize=1024)  # noqa: B019 - cleared on every redraw; one view per cache
     def _row(self, y: int, selected: str | None) -> Strip:
+        cached = self._rows.get((y, selected))
+        if cached is not None:
+            return cached
         text = self.drawing.canvas.rich_line(y)
         box = self.box_of(selected) if selected else None
         if box is not None and box.y <= y < box.bottom:
-            text.stylize(_CURSOR, box.x, box.right)
+            cursor = self.get_component_rich_style("graph-view--cursor", partial=True)
+            text.stylize(cursor, box.x, box.right)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
         base = self.rich_style  # the widget's background under every cell of the drawing
-        return Strip(Segment.apply_style(segments, style=base), self.drawing.width)
+        strip = Strip(Segment.apply_style(segments, style=base), self.drawing.width)
+        self._rows.set((y, selected), strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows.clear()  # a theme or stylesheet change: the background is read again
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

@@ -1,8 +1,11 @@
-"""The left pane: the state machines, and under the open one its executions, newest first.
+"""The left pane: one group per backend (the local engine, an AWS account), its state
+machines, and under the open one its executions, newest first.
 
-Choosing a node (Enter or a click) posts `Sidebar.MachineChosen` or `Sidebar.ExecutionChosen`;
-the screen loads what was chosen. The executions of a machine are replaced wholesale each
-time the backend reports a change, and the cursor stays on the execution it was on.
+Choosing a node (Enter or a click) posts `Sidebar.MachineChosen` or `Sidebar.ExecutionChosen`
+with the group it is in, so the screen asks the right backend. A group's machines, and a
+machine's executions, are replaced wholesale each time the backend reports them, and the
+cursor stays on what it was on. Colours and emphasis come from the component classes below
+(styled in `DEFAULT_CSS`, overridable in the app's stylesheet).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -20,7 +24,16 @@ from textual.widgets.tree import TreeNode
 from sfntui.backends import ExecutionSummary, StateMachineSummary
 from sfntui.tui.status_marks import status_mark
 
-Entry = StateMachineSummary | ExecutionSummary | None
+
+@dataclass(frozen=True)
+class Group:
+    """A top-level node: the machines of one backend (`index` in the screen's list)."""
+
+    index: int
+    label: str
+
+
+Entry = Group | StateMachineSummary | ExecutionSummary | None
 
 
 def started_label(started: datetime | None, now: datetime | None = None) -> str:
@@ -36,24 +49,41 @@ def started_label(started: datetime | None, now: datetime | None = None) -> str:
     return local.strftime("%Y-%m-%d")
 
 
-def execution_label(execution: ExecutionSummary) -> Text:
+def execution_label(execution: ExecutionSummary, time_style: Style | str = "dim") -> Text:
     return Text.assemble(
         status_mark(execution.status),
         " ",
-        (started_label(execution.started), "dim"),
+        (started_label(execution.started), time_style),
         " ",
         execution.name,
     )
 
 
-def machine_label(machine: StateMachineSummary) -> Text:
-    label = Text(machine.name, style="bold")
+def machine_label(
+    machine: StateMachineSummary, name_style: Style | str = "bold", tag_style: Style | str = "dim"
+) -> Text:
+    label = Text(machine.name, style=name_style)
     if machine.type == "EXPRESS":
-        label.append(" express", style="dim")
+        label.append(" express", style=tag_style)
     return label
 
 
 class Sidebar(Tree[Entry]):
+    COMPONENT_CLASSES = {
+        "sidebar--group",
+        "sidebar--machine",
+        "sidebar--tag",
+        "sidebar--time",
+        "sidebar--note",
+    }
+    DEFAULT_CSS = """
+    Sidebar > .sidebar--group { color: $text-muted; text-style: bold; }
+    Sidebar > .sidebar--machine { text-style: bold; }
+    Sidebar > .sidebar--tag { text-style: dim; }
+    Sidebar > .sidebar--time { text-style: dim; }
+    Sidebar > .sidebar--note { text-style: dim italic; }
+    """
+
     BINDINGS = [
         Binding(
             "enter",
@@ -67,16 +97,19 @@ class Sidebar(Tree[Entry]):
     @dataclass
     class MachineChosen(Message):
         machine: StateMachineSummary
+        group: int
 
     @dataclass
     class ExecutionChosen(Message):
         execution: ExecutionSummary
+        group: int
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__("State machines", id=id)
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
+        self._group_nodes: dict[int, TreeNode[Entry]] = {}
         self._machine_nodes: dict[str, TreeNode[Entry]] = {}
         self._execution_nodes: dict[str, TreeNode[Entry]] = {}
         #: Where the cursor goes at the next refresh (a new node has no line before that).
@@ -84,9 +117,22 @@ class Sidebar(Tree[Entry]):
 
     # -- contents ------------------------------------------------------------------------
 
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"sidebar--{name}", partial=True)
+
+    def _note(self, text: str) -> Text:
+        return Text(text, style=self._style("note"))
+
     @property
     def machines(self) -> list[StateMachineSummary]:
-        return [n.data for n in self.root.children if isinstance(n.data, StateMachineSummary)]
+        """Every listed machine, group after group."""
+        return [machine for index in self._group_nodes for machine in self.machines_in(index)]
+
+    def machines_in(self, group: int) -> list[StateMachineSummary]:
+        node = self._group_nodes.get(group)
+        if node is None:
+            return []
+        return [n.data for n in node.children if isinstance(n.data, StateMachineSummary)]
 
     def executions_of(self, machine_arn: str) -> list[ExecutionSummary]:
         node = self._machine_nodes.get(machine_arn)
@@ -94,17 +140,42 @@ class Sidebar(Tree[Entry]):
             return []
         return [n.data for n in node.children if isinstance(n.data, ExecutionSummary)]
 
-    def set_machines(self, machines: Sequence[StateMachineSummary], empty_note: str) -> None:
+    def set_groups(self, labels: Sequence[str]) -> None:
+        """One group per backend, in this order, each waiting for its machines."""
         self.clear()
+        self._group_nodes.clear()
         self._machine_nodes.clear()
         self._execution_nodes.clear()
+        for index, label in enumerate(labels):
+            group = Group(index, label)
+            node = self.root.add(Text(label, style=self._style("group")), group, expand=True)
+            node.add_leaf(self._note("listing…"), None)
+            self._group_nodes[index] = node
+
+    def set_machines(
+        self, group: int, machines: Sequence[StateMachineSummary], empty_note: str
+    ) -> None:
+        """The machines of one group (sorted by name), in place of what it listed before."""
+        node = self._group_nodes.get(group)
+        if node is None:
+            return
+        kept_arn = self.cursor_arn
+        for machine in self.machines_in(group):
+            machine_node = self._machine_nodes.pop(machine.arn, None)
+            for child in machine_node.children if machine_node is not None else ():
+                if isinstance(child.data, ExecutionSummary):
+                    self._execution_nodes.pop(child.data.arn, None)
+        node.remove_children()
         if not machines:
-            self.root.add_leaf(Text(empty_note, style="dim italic"), None)
+            node.add_leaf(self._note(empty_note), None)
             return
         for machine in sorted(machines, key=lambda m: (m.name.casefold(), m.name)):
-            node = self.root.add(machine_label(machine), machine, allow_expand=True)
-            self._machine_nodes[machine.arn] = node
-        self._move_to(self.machines[0].arn)
+            label = machine_label(machine, self._style("machine"), self._style("tag"))
+            self._machine_nodes[machine.arn] = node.add(label, machine, allow_expand=True)
+        if kept_arn in self._machine_nodes or kept_arn in self._execution_nodes:
+            self._move_to(kept_arn)  # rows above it may have come or gone
+        else:
+            self._move_to(self.machines_in(group)[0].arn)
 
     def set_executions(self, machine_arn: str, executions: Sequence[ExecutionSummary]) -> None:
         """Show these executions (newest first) under their machine, and open it."""
@@ -118,9 +189,10 @@ class Sidebar(Tree[Entry]):
         node.remove_children()
         ordered = sorted(executions, key=_newest_first)
         if not ordered:
-            node.add_leaf(Text("no executions yet", style="dim italic"), None)
+            node.add_leaf(self._note("no executions yet"), None)
+        time_style = self._style("time")
         for execution in ordered:
-            leaf = node.add_leaf(execution_label(execution), execution)
+            leaf = node.add_leaf(execution_label(execution, time_style), execution)
             self._execution_nodes[execution.arn] = leaf
         node.expand()
         if kept_arn is not None:
@@ -142,7 +214,9 @@ class Sidebar(Tree[Entry]):
         if self._pending_cursor is not None:
             return self._pending_cursor
         node = self.cursor_node
-        return node.data.arn if node is not None and node.data is not None else None
+        if node is not None and isinstance(node.data, StateMachineSummary | ExecutionSummary):
+            return node.data.arn
+        return None
 
     def _move_to(self, arn: str) -> None:
         if self._pending_cursor is None:
@@ -168,10 +242,21 @@ class Sidebar(Tree[Entry]):
     def on_tree_node_selected(self, event: Tree.NodeSelected[Entry]) -> None:
         event.stop()
         data = event.node.data
+        group = self.group_of(event.node)
+        if group is None:
+            return
         if isinstance(data, StateMachineSummary):
-            self.post_message(self.MachineChosen(data))
+            self.post_message(self.MachineChosen(data, group))
         elif isinstance(data, ExecutionSummary):
-            self.post_message(self.ExecutionChosen(data))
+            self.post_message(self.ExecutionChosen(data, group))
+
+    @staticmethod
+    def group_of(node: TreeNode[Entry]) -> int | None:
+        """The index of the group a node is in (its backend)."""
+        found: TreeNode[Entry] | None = node
+        while found is not None and not isinstance(found.data, Group):
+            found = found.parent
+        return found.data.index if found is not None and isinstance(found.data, Group) else None
 
 
 def _newest_first(execution: ExecutionSummary) -> float:

@@ -1,32 +1,33 @@
-"""Where executions come from, behind one interface: AWS, or the local engine.
+"""The local backend: definitions from local files, run on the engine, kept in memory.
 
-The app talks to a `Backend` and never asks which one it has. `AwsBackend` reads and acts on
-Step Functions through `sfntui.aws`; `LocalBackend` runs definitions from local files on
-the engine, keeps its executions in memory, and follows a running one event by event. Both
-hand out the same records (`StateMachineSummary`, `ExecutionSummary`, ...) and the same
-history events, and both raise `BackendError` with a one-sentence `message`.
+Every listing reads the folders again, so a definition file added or edited since shows
+(the app's "Reload"); a run keeps the machine it started from. A running execution is
+followed event by event as the engine writes them. It hands out the same neutral records as
+the AWS backend and raises `BackendError` (`ActionCancelled` when an action is not confirmed).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Any
 
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
-from sfntui.aws.actions import Action, Confirm, check_allowed
-from sfntui.aws.budget import RequestBudget
-from sfntui.aws.connection import AwsSession, ConnectionOptions
-from sfntui.aws.errors import ActionDeclined, AwsError
-from sfntui.aws.models import (
+from sfntui.backends.protocol import Capabilities, Event
+from sfntui.builtin_examples import EXAMPLES_DIR
+from sfntui.engine.interpreter import LocalExecution, RunOptions
+from sfntui.engine.recorder import Thread
+from sfntui.engine.runner import RunSetup, prepare
+from sfntui.engine.tasks import NoResolverError
+from sfntui.history.actions import Action, BackendError, Confirm, require_confirmation
+from sfntui.history.records import (
     ExecutionDescription,
     ExecutionSummary,
     MapRunDescription,
@@ -34,265 +35,6 @@ from sfntui.aws.models import (
     StateMachineDescription,
     StateMachineSummary,
 )
-from sfntui.aws.stepfunctions import StepFunctions
-from sfntui.aws.tail import PollInterval
-from sfntui.builtin_examples import EXAMPLES_DIR
-from sfntui.engine.interpreter import LocalExecution, RunOptions
-from sfntui.engine.recorder import Thread
-from sfntui.engine.runner import RunSetup, prepare
-from sfntui.engine.tasks import NoResolverError
-
-__all__ = [
-    "Action",
-    "ActionCancelled",
-    "AwsBackend",
-    "Backend",
-    "BackendError",
-    "Confirm",
-    "ExecutionDescription",
-    "ExecutionSummary",
-    "LocalBackend",
-    "MapRunDescription",
-    "MapRunSummary",
-    "StateMachineDescription",
-    "StateMachineSummary",
-]
-
-Event = dict[str, Any]
-
-
-class BackendError(Exception):
-    """A failure to show the person: `message` is one sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ActionCancelled(BackendError):
-    """The action was refused (read-only) or not confirmed; nothing was changed."""
-
-
-class Backend(Protocol):
-    """What the app can ask of a source of executions."""
-
-    #: Shown to the person: "AWS us-east-1 (profile prod)", "local: examples".
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def read_only(self) -> bool: ...
-
-    async def list_state_machines(self) -> list[StateMachineSummary]: ...
-
-    async def describe_state_machine(self, arn: str) -> StateMachineDescription: ...
-
-    async def list_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int | None = None
-    ) -> list[ExecutionSummary]: ...
-
-    def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
-    ) -> AsyncIterator[list[ExecutionSummary]]:
-        """The newest executions, again each time they change; runs until cancelled."""
-        ...
-
-    async def describe_execution(self, arn: str) -> ExecutionDescription: ...
-
-    async def definition_for_execution(self, arn: str) -> StateMachineDescription:
-        """The definition the execution ran (the machine may have changed since)."""
-        ...
-
-    async def get_history(self, arn: str) -> list[Event]: ...
-
-    def follow(self, arn: str) -> AsyncIterator[list[Event]]:
-        """The history so far, then new events as they are written, until the execution ends."""
-        ...
-
-    async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]: ...
-
-    async def describe_map_run(self, arn: str) -> MapRunDescription: ...
-
-    async def start_execution(
-        self,
-        machine_arn: str,
-        *,
-        name: str | None = None,
-        execution_input: Any = None,
-        confirm: Confirm | None,
-    ) -> ExecutionSummary: ...
-
-    async def stop_execution(
-        self,
-        arn: str,
-        *,
-        error: str | None = None,
-        cause: str | None = None,
-        confirm: Confirm | None,
-    ) -> None: ...
-
-    async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None: ...
-
-    async def aclose(self) -> None: ...
-
-
-# -- AWS --------------------------------------------------------------------------------------
-
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-def _in_sentences(
-    method: Callable[_P, Coroutine[Any, Any, _T]],
-) -> Callable[_P, Coroutine[Any, Any, _T]]:
-    """AwsError -> BackendError, so the app handles one kind of failure."""
-
-    @functools.wraps(method)
-    async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        try:
-            return await method(*args, **kwargs)
-        except ActionDeclined as error:
-            raise ActionCancelled(error.message) from None
-        except AwsError as error:
-            raise BackendError(error.message) from None
-
-    return wrapper
-
-
-class AwsBackend:
-    """Step Functions in one account and region; every poll shares one request budget."""
-
-    def __init__(
-        self,
-        options: ConnectionOptions | None = None,
-        *,
-        budget: RequestBudget | None = None,
-        interval: PollInterval | None = None,
-    ) -> None:
-        self.session = AwsSession(options, budget)
-        self.sfn = StepFunctions(self.session)
-        self._interval = interval
-
-    @property
-    def read_only(self) -> bool:
-        return self.session.options.read_only
-
-    @property
-    def label(self) -> str:
-        try:
-            region = self.session.region
-        except AwsError:
-            region = "(no region)"
-        profile = self.session.profile
-        where = f"AWS {region}" + (f" (profile {profile})" if profile else "")
-        if self.session.options.endpoint_url:
-            where += f" at {self.session.options.endpoint_url}"
-        return where
-
-    def _poll_interval(self) -> PollInterval | None:
-        if self._interval is None:
-            return None
-        return PollInterval(self._interval.fastest, self._interval.slowest, self._interval.factor)
-
-    @_in_sentences
-    async def list_state_machines(self) -> list[StateMachineSummary]:
-        return await self.sfn.list_state_machines()
-
-    @_in_sentences
-    async def list_versions_and_aliases(self, machine_arn: str) -> list[StateMachineSummary]:
-        return [
-            *await self.sfn.list_versions(machine_arn),
-            *await self.sfn.list_aliases(machine_arn),
-        ]
-
-    @_in_sentences
-    async def describe_state_machine(self, arn: str) -> StateMachineDescription:
-        return await self.sfn.describe_state_machine(arn)
-
-    @_in_sentences
-    async def list_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int | None = None
-    ) -> list[ExecutionSummary]:
-        return await self.sfn.list_executions(machine_arn, status=status, limit=limit)
-
-    async def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
-    ) -> AsyncIterator[list[ExecutionSummary]]:
-        watch = self.sfn.watch_executions(
-            machine_arn, status=status, limit=limit, interval=self._poll_interval()
-        )
-        try:
-            async for executions in watch.follow():
-                yield executions
-        except AwsError as error:
-            raise BackendError(error.message) from None
-
-    @_in_sentences
-    async def describe_execution(self, arn: str) -> ExecutionDescription:
-        return await self.sfn.describe_execution(arn)
-
-    @_in_sentences
-    async def definition_for_execution(self, arn: str) -> StateMachineDescription:
-        return await self.sfn.describe_state_machine_for_execution(arn)
-
-    @_in_sentences
-    async def get_history(self, arn: str) -> list[Event]:
-        return await self.sfn.get_history(arn)
-
-    async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
-        try:
-            async for batch in self.sfn.follow(arn, interval=self._poll_interval()):
-                yield batch
-        except AwsError as error:
-            raise BackendError(error.message) from None
-
-    @_in_sentences
-    async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]:
-        return await self.sfn.list_map_runs(execution_arn)
-
-    @_in_sentences
-    async def describe_map_run(self, arn: str) -> MapRunDescription:
-        return await self.sfn.describe_map_run(arn)
-
-    @_in_sentences
-    async def list_map_run_executions(
-        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
-    ) -> list[ExecutionSummary]:
-        return await self.sfn.list_executions(map_run_arn=map_run_arn, status=status, limit=limit)
-
-    @_in_sentences
-    async def start_execution(
-        self,
-        machine_arn: str,
-        *,
-        name: str | None = None,
-        execution_input: Any = None,
-        confirm: Confirm | None,
-    ) -> ExecutionSummary:
-        return await self.sfn.start_execution(
-            machine_arn, name=name, execution_input=execution_input, confirm=confirm
-        )
-
-    @_in_sentences
-    async def stop_execution(
-        self,
-        arn: str,
-        *,
-        error: str | None = None,
-        cause: str | None = None,
-        confirm: Confirm | None,
-    ) -> None:
-        await self.sfn.stop_execution(arn, error=error, cause=cause, confirm=confirm)
-
-    @_in_sentences
-    async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:
-        await self.sfn.redrive_execution(arn, confirm=confirm)
-
-    async def aclose(self) -> None:
-        await self.session.aclose()
-
-
-# -- local ------------------------------------------------------------------------------------
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
@@ -351,7 +93,7 @@ class LocalBackend:
     `setup` gives the mocks, handlers and resolvers for a machine's runs (by its name).
     """
 
-    read_only = False
+    capabilities = Capabilities(start=True, stop=True, debug=True)
 
     def __init__(
         self,
@@ -368,34 +110,34 @@ class LocalBackend:
 
     @property
     def label(self) -> str:
-        return "local: " + ", ".join(str(source) for source in self.sources)
+        return "local: " + (", ".join(str(source) for source in self.sources) or "no files")
 
     # -- state machines -----------------------------------------------------------------------
 
-    def _load(self) -> dict[str, _LocalMachine]:
-        if self._machines is not None:
-            return self._machines
+    def _read_sources(self) -> dict[str, _LocalMachine]:
+        """Every machine in the sources as the files are now (run off the event loop)."""
         machines: dict[str, _LocalMachine] = {}
         for source in self.sources:
             for loaded in _definitions_in(source):
                 name = loaded.name
-                while f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:stateMachine:{name}" in (
-                    machines
-                ):
+                while _machine_arn(name) in machines:
                     name += "-2"
-                arn = f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:stateMachine:{name}"
-                created = _modified(loaded.file)
-                entry = _LocalMachine(name, arn, loaded, created)
+                arn = _machine_arn(name)
+                entry = _LocalMachine(name, arn, loaded, _modified(loaded.file))
                 try:
                     entry.machine, _ = build_state_machine(loaded.definition, loaded)
                 except InvalidDefinitionError as error:
                     entry.problem = _first_error(error)
                 machines[arn] = entry
-        self._machines = machines
         return machines
 
-    def _machine(self, arn: str) -> _LocalMachine:
-        found = self._load().get(arn)
+    async def _reload(self) -> dict[str, _LocalMachine]:
+        self._machines = await asyncio.to_thread(self._read_sources)
+        return self._machines
+
+    async def _machine(self, arn: str) -> _LocalMachine:
+        machines = self._machines if self._machines is not None else await self._reload()
+        found = machines.get(arn)
         if found is None:
             raise BackendError(f"There is no local state machine {arn}.")
         return found
@@ -403,19 +145,11 @@ class LocalBackend:
     async def list_state_machines(self) -> list[StateMachineSummary]:
         return [
             StateMachineSummary(arn=m.arn, name=m.name, type="STANDARD", created=m.created)
-            for m in self._load().values()
+            for m in (await self._reload()).values()
         ]
 
     async def describe_state_machine(self, arn: str) -> StateMachineDescription:
-        entry = self._machine(arn)
-        return StateMachineDescription(
-            arn=entry.arn,
-            name=entry.name,
-            definition=json.dumps(entry.source.definition, indent=2),
-            status="ACTIVE" if entry.problem is None else "INVALID",
-            created=entry.created,
-            description=entry.source.file,
-        )
+        return _description(await self._machine(arn))
 
     # -- executions ---------------------------------------------------------------------------
 
@@ -471,7 +205,7 @@ class LocalBackend:
         )
 
     async def definition_for_execution(self, arn: str) -> StateMachineDescription:
-        return await self.describe_state_machine(self._run(arn).machine.arn)
+        return _description(self._run(arn).machine)  # as it was read when the run started
 
     async def get_history(self, arn: str) -> list[Event]:
         return list(self._run(arn).execution.history.events)
@@ -518,7 +252,7 @@ class LocalBackend:
         execution_input: Any = None,
         confirm: Confirm | None,
     ) -> ExecutionSummary:
-        entry = self._machine(machine_arn)
+        entry = await self._machine(machine_arn)
         if isinstance(execution_input, str):
             try:
                 execution_input = json.loads(execution_input)
@@ -532,7 +266,7 @@ class LocalBackend:
             f"Run {entry.name} locally as '{name}'?",
             {"name": name, "input": execution_input},
         )
-        await _allowed(action, confirm)
+        await require_confirmation(action, confirm)
         if entry.machine is None:
             raise BackendError(f"{entry.name} cannot run: {entry.problem}")
         arn = f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:execution:{entry.name}:{name}"
@@ -573,7 +307,7 @@ class LocalBackend:
         confirm: Confirm | None,
     ) -> None:
         run = self._run(arn)
-        await _allowed(Action("stop", arn, f"Stop the local run {run.name}?"), confirm)
+        await require_confirmation(Action("stop", arn, f"Stop the local run {run.name}?"), confirm)
         if run.task is None or run.task.done():
             raise BackendError(f"{run.name} has already ended ({run.status}).")
         run.aborted = (error, cause)
@@ -592,19 +326,23 @@ class LocalBackend:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _allowed(action: Action, confirm: Confirm | None) -> None:
-    try:
-        await check_allowed(action, confirm, read_only=False)
-    except ActionDeclined as error:
-        raise ActionCancelled(error.message) from None
-
-
 def _write_aborted(run: _LocalRun) -> None:
     events = run.execution.history.events
     error, cause = run.aborted or (None, None)
     details = {key: value for key, value in (("error", error), ("cause", cause)) if value}
     last = events[-1]["id"] if events else 0
     run.execution.history.emit(Thread(last), "ExecutionAborted", details)
+
+
+def _description(entry: _LocalMachine) -> StateMachineDescription:
+    return StateMachineDescription(
+        arn=entry.arn,
+        name=entry.name,
+        definition=json.dumps(entry.source.definition, indent=2),
+        status="ACTIVE" if entry.problem is None else "INVALID",
+        created=entry.created,
+        description=entry.source.file,
+    )
 
 
 def _summary(run: _LocalRun) -> ExecutionSummary:
@@ -634,6 +372,10 @@ def _definitions_in(source: Path) -> Sequence[LoadedDefinition]:
         return load_definitions(source)
     except DefinitionLoadError:
         return []
+
+
+def _machine_arn(name: str) -> str:
+    return f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:stateMachine:{name}"
 
 
 def _modified(file: str | None) -> datetime:

@@ -1,8 +1,11 @@
-"""What the Step Functions API returns, as small frozen records.
+"""What a source of executions says about its state machines, executions and Map Runs.
 
-The shapes and names follow the API (an ARN, a status, dates), so the local engine can fill
-the same records for its own runs. Each keeps the `raw` API dict it was read from, which is
-what `--json` output prints (as the AWS CLI would).
+Neutral records: `sfntui.aws` reads them from the Step Functions API (`from_api`), and the
+local engine fills the same ones for its own runs, so the app shows both the same way. They
+live here, beside the event model, because this is the one layer both `sfntui.aws` and
+`sfntui.backends` may import. The shapes and names follow the API (an ARN, a status,
+dates); each record keeps the `raw` API dict it was read from (empty for a local run), which
+is what `--json` output prints (as the AWS CLI would).
 """
 
 from __future__ import annotations

@@ -1,0 +1,118 @@
+"""What the app may ask of a source of executions, and what each source says it can do.
+
+The app holds several backends at once (the local engine always, an AWS account beside it
+when one is given) and never asks which kind one is: it reads `capabilities` to decide
+which controls to offer (Run, Stop, Redrive, Debug, Replay, ...), and every failure is a
+`BackendError` (`sfntui.history.actions`) with a one-sentence `message`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sfntui.history.actions import Confirm
+from sfntui.history.records import (
+    ExecutionDescription,
+    ExecutionSummary,
+    MapRunDescription,
+    MapRunSummary,
+    StateMachineDescription,
+    StateMachineSummary,
+)
+
+Event = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; the UI shows a control only when its capability is True.
+
+    `start`, `stop`, `redrive` and `map_runs` say that the backend's methods for them work.
+    `debug` and `replay` say what the app can do with the backend's machines and executions
+    on the local engine (the screens for them build on these flags). `task_tokens` and `logs`
+    are False on both backends for now: the screens that add their methods turn them on.
+    """
+
+    #: `start_execution` (False when connected read-only).
+    start: bool = False
+    #: `stop_execution` on a running execution.
+    stop: bool = False
+    #: `redrive_execution` on a failed, timed-out or aborted one.
+    redrive: bool = False
+    #: Its machines run on the local engine, so they can be paused and stepped in the debugger.
+    debug: bool = False
+    #: Its executions were recorded elsewhere, so they can be replayed on the local engine.
+    replay: bool = False
+    #: `list_map_runs` and `describe_map_run` answer (distributed Map children).
+    map_runs: bool = False
+    #: A Task waiting for a task token can be answered (SendTaskSuccess/Failure).
+    task_tokens: bool = False
+    #: An execution's logs (CloudWatch Logs) can be read.
+    logs: bool = False
+
+
+class Backend(Protocol):
+    """What the app can ask of a source of executions."""
+
+    #: Shown to the person: "AWS us-east-1 (profile prod)", "local: examples".
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    async def list_state_machines(self) -> list[StateMachineSummary]:
+        """The machines as they are now (a local backend reads its folders again)."""
+        ...
+
+    async def describe_state_machine(self, arn: str) -> StateMachineDescription: ...
+
+    async def list_executions(
+        self, machine_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]: ...
+
+    def watch_executions(
+        self, machine_arn: str, *, status: str | None = None, limit: int = 100
+    ) -> AsyncIterator[list[ExecutionSummary]]:
+        """The newest executions, again each time they change; runs until cancelled."""
+        ...
+
+    async def describe_execution(self, arn: str) -> ExecutionDescription: ...
+
+    async def definition_for_execution(self, arn: str) -> StateMachineDescription:
+        """The definition the execution ran (the machine may have changed since)."""
+        ...
+
+    async def get_history(self, arn: str) -> list[Event]: ...
+
+    def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+        """The history so far, then new events as they are written, until the execution ends."""
+        ...
+
+    async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]: ...
+
+    async def describe_map_run(self, arn: str) -> MapRunDescription: ...
+
+    async def start_execution(
+        self,
+        machine_arn: str,
+        *,
+        name: str | None = None,
+        execution_input: Any = None,
+        confirm: Confirm | None,
+    ) -> ExecutionSummary: ...
+
+    async def stop_execution(
+        self,
+        arn: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None: ...
+
+    async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None: ...
+
+    async def aclose(self) -> None: ...
