@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sfntui.backends import LocalBackend
+from sfntui.backends.local import LocalBackend
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup
 from sfntui.tui.app import make_app
