@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal
 
 from sfntui.asl.parsed_source import ParsedSource, SourceError
@@ -353,7 +352,8 @@ def _no_machine_error(file: str | None) -> DefinitionLoadError:
 
 def _read_text(file: str) -> str:
     try:
-        data = Path(file).read_bytes()
+        with open(file, "rb") as opened:
+            data = opened.read()
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file) from None
     except IsADirectoryError:
@@ -428,7 +428,7 @@ def _definition_name(file: str | None) -> str:
     for suffix in _DEFINITION_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
-    return Path(name).stem or name
+    return os.path.splitext(name)[0] or name
 
 
 def _load_error(error: SourceError, file: str | None) -> DefinitionLoadError:

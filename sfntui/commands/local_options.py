@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sfntui.asl.definition import (
@@ -63,7 +62,8 @@ def parse_json_text(text: str, what: str) -> Any:
 def read_input(args: argparse.Namespace) -> Any:
     if getattr(args, "input_file", None):
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            with open(args.input_file, encoding="utf-8") as file:
+                text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, args.input_file)
