@@ -11,7 +11,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sfntui import __version__
 
@@ -267,14 +267,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `sfntui` command; `argv` None means this process is the command (sys.argv)."""
+    whole_process = argv is None
+    if whole_process:
+        # What is imported lives as long as the process: no garbage collection while the
+        # command's modules load (see `_command`), and none over them afterwards.
+        gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["app"])
     try:
-        code = _dispatch(parser, args)
+        command = _command(args)
+        if command is None:
+            parser.error(f"unknown command {args.command}")
+        if whole_process:
+            gc.freeze()
+            gc.enable()
+        code = command(args)
         sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
-        if argv is None:
+        if whole_process:
             # The process ends now, and its memory with it: Python's last garbage collection
             # over every object the command made (~15 ms after a run) would find nothing
             # worth doing. Frozen, they are skipped; exit handlers still run.
@@ -293,44 +304,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """Run the chosen subcommand; its module is imported only now, so each command loads
-    only what it uses (`benchmarks/startup.py` measures it, tests/test_import_hygiene.py
+def _command(args: argparse.Namespace) -> Callable[[argparse.Namespace], int] | None:
+    """The chosen subcommand's function. Its module is imported only now, so each command
+    loads only what it uses (`benchmarks/startup.py` measures it, tests/test_import_hygiene.py
     keeps it so)."""
     if args.command == "app":
         from sfntui.commands.app import app_command
 
-        return app_command(args)
+        return app_command
     if args.command == "validate":
         from sfntui.commands.validate import validate_command
 
-        return validate_command(args)
+        return validate_command
     if args.command == "run":
         from sfntui.commands.run import run_command
 
-        return run_command(args)
+        return run_command
     if args.command == "test":
         from sfntui.commands.test import test_command
 
-        return test_command(args)
+        return test_command
     if args.command == "graph":
         from sfntui.commands.graph import graph_command
 
-        return graph_command(args)
+        return graph_command
     if args.command == "debug":
         from sfntui.commands.debug import debug_command
 
-        return debug_command(args)
+        return debug_command
     if args.command == "replay":
         from sfntui.commands.replay import replay_command
 
-        return replay_command(args)
+        return replay_command
     if getattr(args, "aws_command", None) is not None:
         from sfntui.commands.aws_commands import run_aws_command
 
-        return run_aws_command(args)
-    parser.error(f"unknown command {args.command}")
-    return 2
+        return run_aws_command
+    return None
 
 
 if __name__ == "__main__":
