@@ -44,6 +44,7 @@ from jsonata.functions import Functions
 from jsonata.utils import Utils
 
 from sfntui.asl.errors import QUERY_EVALUATION_ERROR, ExpressionSyntaxError, StatesError
+from sfntui.asl.jsonata_delimiters import is_jsonata_template, jsonata_text
 from sfntui.asl.jsonata_fast import FastExpression, Scope, compile_fast
 
 __all__ = [
@@ -72,21 +73,6 @@ _MISSING = object()
 _LARGEST_PRINTED_INTEGER = 1e21  # JavaScript prints larger numbers in exponent form
 _LARGEST_PRINTED_INT = 10**21  # the same bound, exactly, compared faster with an int
 _MAX_RANGE_ITEMS = 10_000_000  # the same cap as JSONata's own range operator
-
-
-def is_jsonata_template(value: Any) -> bool:
-    """True for a string that is entirely one `{% ... %}` expression, as AWS decides it."""
-    return (
-        isinstance(value, str)
-        and len(value) >= 4
-        and value.startswith("{%")
-        and value.endswith("%}")
-    )
-
-
-def jsonata_text(value: str) -> str:
-    """The expression inside `{% ... %}`, stripped: the text AWS quotes in its errors."""
-    return value[2:-2].strip()
 
 
 def compile_jsonata(text: str) -> JsonataExpression:

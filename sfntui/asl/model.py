@@ -23,6 +23,8 @@ DISCARD = None
 
 @dataclass(frozen=True, kw_only=True)
 class Retrier:
+    """A Retry entry: which errors it covers, and how long to wait between attempts."""
+
     error_equals: tuple[str, ...]
     interval_seconds: float = 1
     max_attempts: int = 3
@@ -33,6 +35,8 @@ class Retrier:
 
 @dataclass(frozen=True, kw_only=True)
 class Catcher:
+    """A Catch entry: which errors it covers, the state to go to, where the error goes."""
+
     error_equals: tuple[str, ...]
     next: str
     result_path: Path | None
@@ -42,6 +46,8 @@ class Catcher:
 
 @dataclass(frozen=True, kw_only=True)
 class State:
+    """What every state has: its name, type, JSON pointer, query language, transitions."""
+
     name: str
     type: StateType
     pointer: str
@@ -81,6 +87,8 @@ class ErrorHandling:
 
 @dataclass(frozen=True, kw_only=True)
 class PassState(State):
+    """Pass: its input (or `Result`) passed on, shaped by the paths or `Output`."""
+
     result: Any = None
     has_result: bool = False
     parameters: Template | None = None
@@ -90,6 +98,8 @@ class PassState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class TaskState(ErrorHandling, State):
+    """Task: a resource called (a Lambda, an SDK integration, an activity), with timeouts."""
+
     resource: str
     timeout_seconds: Template | None = None
     timeout_seconds_path: Path | None = None
@@ -103,6 +113,8 @@ class TaskState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceBranch:
+    """One entry of a Choice's `Choices`: a JSONPath rule or a JSONata `Condition`, and Next."""
+
     next: str
     rule: Any = None  # sfntui.asl.choice.ChoiceRule (JSONPath)
     condition: Template | None = None  # JSONata Condition
@@ -113,6 +125,8 @@ class ChoiceBranch:
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceState(State):
+    """Choice: the first branch whose rule matches, else `Default`."""
+
     choices: tuple[ChoiceBranch, ...]
     default: str | None = None
 
@@ -125,6 +139,8 @@ class ChoiceState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class WaitState(State):
+    """Wait: a number of seconds or a timestamp, given or read from a path."""
+
     seconds: Template | None = None
     seconds_path: Path | None = None
     timestamp: Template | None = None
@@ -133,11 +149,15 @@ class WaitState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class SucceedState(State):
+    """Succeed: the end of the run (or of a branch or iteration), successfully."""
+
     pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class FailState(State):
+    """Fail: the end of the run with an error and a cause, given or read from a path."""
+
     error: Template | None = None
     cause: Template | None = None
     error_path: Template | None = None
@@ -146,6 +166,8 @@ class FailState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class ParallelState(ErrorHandling, State):
+    """Parallel: each branch run on the same input; the output is their outputs, in order."""
+
     branches: tuple[StateMachine, ...]
 
     def transitions(self) -> tuple[str, ...]:
@@ -154,6 +176,8 @@ class ParallelState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class MapState(ErrorHandling, State):
+    """Map: the processor run for each item, inline or distributed (reader, batcher, writer)."""
+
     processor: StateMachine
     mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
     execution_type: Literal["STANDARD", "EXPRESS"] = "STANDARD"
@@ -179,6 +203,8 @@ class MapState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class StateMachine:
+    """A state machine, or a Parallel branch or Map processor: its states and its start."""
+
     start_at: str
     states: Mapping[str, State]
     query_language: QueryLanguage = "JSONPath"

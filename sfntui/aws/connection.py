@@ -27,10 +27,8 @@ import logging
 import os
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
@@ -45,6 +43,9 @@ from sfntui.aws.errors import (
     error_code,
     explain,
 )
+
+if TYPE_CHECKING:  # aiobotocore (and aiohttp) load when a session opens: ~0.3 s at startup
+    from aiobotocore.session import AioSession
 
 #: The region used against a local endpoint (moto, LocalStack) when none is configured.
 LOCAL_ENDPOINT_REGION = "us-east-1"
@@ -140,6 +141,8 @@ class AwsSession:
         """Create the botocore session and settle the region; AwsError if that fails."""
         if self._session is not None:
             return
+        from aiobotocore.session import AioSession
+
         try:
             session = AioSession(profile=self.options.profile)
             session.set_config_variable("user_agent_extra", "sfntui")
@@ -203,6 +206,8 @@ class AwsSession:
                 return found
             self.open()
             assert self._session is not None
+            from aiobotocore.config import AioConfig
+
             config = AioConfig(
                 connect_timeout=self.options.connect_timeout,
                 read_timeout=self.options.read_timeout,

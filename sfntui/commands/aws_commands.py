@@ -50,9 +50,6 @@ def run_aws_command(args: argparse.Namespace) -> int:
     except (AwsError, HistoryFileError) as error:
         print(f"sfntui: {error}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `sfntui history ... | head`
-        sys.stderr.close()
-        return 0
 
 
 def fetch_history(arn: str, args: argparse.Namespace) -> list[dict[str, Any]]:

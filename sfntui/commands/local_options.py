@@ -1,7 +1,13 @@
-"""The options `run`, `test` and `debug` share: the definition, the input, mocks, handlers.
+"""The options `run`, `test`, `debug` and `graph` share: the definition, the input, mocks,
+handlers.
 
 Anything wrong with them raises `UsageError` with one sentence; the command prints it and
-exits 2. A definition with errors raises it too, after its findings are printed.
+exits 2. A definition with errors raises it too, after its findings are printed. The
+definition may be a file, a template (`--state-machine` picks its machine) or a folder that
+holds one definition (or several, `--state-machine` naming one), as the loader reads them.
+
+The engine is imported by the functions that set a run up, not here: `sfntui graph` reads
+its definition with this module and draws it without loading the engine.
 """
 
 from __future__ import annotations
@@ -9,8 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.asl.definition import (
     DefinitionLoadError,
@@ -19,9 +24,11 @@ from sfntui.asl.definition import (
     format_diagnostic,
     load_state_machine,
 )
-from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
-from sfntui.engine.mock_config import MockConfig, MockConfigError
-from sfntui.engine.runner import RunSetup
+
+if TYPE_CHECKING:
+    from sfntui.engine.handlers import Handler
+    from sfntui.engine.mock_config import MockConfig
+    from sfntui.engine.runner import RunSetup
 
 
 class UsageError(Exception):
@@ -38,7 +45,9 @@ def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMach
         for diagnostic in exc.diagnostics:
             print(format_diagnostic(diagnostic, file_name), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        raise UsageError(f"{file}: the definition has {errors} error(s) and was not run") from None
+        raise UsageError(
+            f"{file_name}: the definition has {errors} error(s) and was not run"
+        ) from None
 
 
 def parse_json_text(text: str, what: str) -> Any:
@@ -53,7 +62,8 @@ def parse_json_text(text: str, what: str) -> Any:
 def read_input(args: argparse.Namespace) -> Any:
     if getattr(args, "input_file", None):
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            with open(args.input_file, encoding="utf-8") as file:
+                text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, args.input_file)
@@ -64,6 +74,10 @@ def read_input(args: argparse.Namespace) -> Any:
 
 def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
+    if not args.handlers and not args.handler:
+        return handlers
+    from sfntui.engine.handlers import HandlerImportError, load_handler, load_handler_module
+
     try:
         for module in args.handlers:
             handlers.update(load_handler_module(module))
@@ -78,6 +92,8 @@ def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
 
 
 def read_mock_config(file: str) -> MockConfig:
+    from sfntui.engine.mock_config import MockConfig, MockConfigError
+
     try:
         return MockConfig.load(file)
     except MockConfigError as exc:
@@ -85,6 +101,8 @@ def read_mock_config(file: str) -> MockConfig:
 
 
 def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
+    from sfntui.engine.runner import RunSetup
+
     setup = RunSetup(
         handlers=read_handlers(args),
         virtual_clock=args.virtual_clock,
@@ -93,6 +111,8 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
     if args.mock_config:
         if not args.test_case:
             raise UsageError("--mock-config needs --test-case to say which test case to use")
+        from sfntui.engine.mock_config import MockConfigError
+
         setup.mock_config = read_mock_config(args.mock_config)
         setup.machine_name = args.name or loaded.name
         setup.test_case = args.test_case

@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.asl import model as m
 from sfntui.asl.templates import Constant, ObjectTemplate
 from sfntui.engine.clock import Clock, RealClock, VirtualClock
 from sfntui.engine.gate import Gate
-from sfntui.engine.handlers import Handler, PythonHandlers
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
-from sfntui.engine.item_reader import LocalItemReader
-from sfntui.engine.mock_config import MockConfig
 from sfntui.engine.tasks import (
     NoResolverError,
     ResolverChain,
@@ -23,6 +20,10 @@ from sfntui.engine.tasks import (
     read_resource,
     with_function_name,
 )
+
+if TYPE_CHECKING:  # each is loaded by the run that uses it: `sfntui run` starts faster
+    from sfntui.engine.handlers import Handler
+    from sfntui.engine.mock_config import MockConfig
 
 
 @dataclass
@@ -47,8 +48,12 @@ class RunSetup:
             names = {state.name for state, _ in machine.walk()}
             chain.append(self.mock_config.resolver(self.machine_name or "", self.test_case, names))
         if self.handlers:
+            from sfntui.engine.handlers import PythonHandlers
+
             chain.append(PythonHandlers(self.handlers))
         if self.items_dir is not None:
+            from sfntui.engine.item_reader import LocalItemReader
+
             readers = [s.name for s, _ in machine.walk() if getattr(s, "item_reader", None)]
             chain.append(LocalItemReader(self.items_dir, readers))
         chain.extend(self.extra_resolvers)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sfntui.aws import AwsSession, ConnectionOptions, PollInterval, StepFunctions
 from sfntui.aws.tail import HistoryTail
-from sfntui.history import Projection
+from sfntui.history.projection import Projection
 
 from .conftest import REGION, Moto
 from .endpoints import FakeEndpoint, aws_paged_history
