@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sfntui.asl.paths import Path
+from sfntui.asl.paths import JsonPath
 from sfntui.asl.templates import QueryLanguage, Template
 
 StateType = Literal["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
@@ -39,7 +39,7 @@ class Catcher:
 
     error_equals: tuple[str, ...]
     next: str
-    result_path: Path | None
+    result_path: JsonPath | None
     assign: Template | None = None
     output: Template | None = None
 
@@ -55,8 +55,8 @@ class State:
     comment: str | None = None
     next: str | None = None
     end: bool = False
-    input_path: Path | None = None
-    output_path: Path | None = None
+    input_path: JsonPath | None = None
+    output_path: JsonPath | None = None
     assign: Template | None = None
     output: Template | None = None
     #: For JSONPath states: whether InputPath/OutputPath were given as null (discard).
@@ -79,7 +79,7 @@ class ErrorHandling:
     parameters: Template | None = None
     arguments: Template | None = None
     result_selector: Template | None = None
-    result_path: Path | None = None
+    result_path: JsonPath | None = None
     discard_result: bool = False
     retry: tuple[Retrier, ...] = ()
     catch: tuple[Catcher, ...] = ()
@@ -92,7 +92,7 @@ class PassState(State):
     result: Any = None
     has_result: bool = False
     parameters: Template | None = None
-    result_path: Path | None = None
+    result_path: JsonPath | None = None
     discard_result: bool = False
 
 
@@ -102,9 +102,9 @@ class TaskState(ErrorHandling, State):
 
     resource: str
     timeout_seconds: Template | None = None
-    timeout_seconds_path: Path | None = None
+    timeout_seconds_path: JsonPath | None = None
     heartbeat_seconds: Template | None = None
-    heartbeat_seconds_path: Path | None = None
+    heartbeat_seconds_path: JsonPath | None = None
     credentials: Template | None = None
 
     def transitions(self) -> tuple[str, ...]:
@@ -142,9 +142,9 @@ class WaitState(State):
     """Wait: a number of seconds or a timestamp, given or read from a path."""
 
     seconds: Template | None = None
-    seconds_path: Path | None = None
+    seconds_path: JsonPath | None = None
     timestamp: Template | None = None
-    timestamp_path: Path | None = None
+    timestamp_path: JsonPath | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,15 +181,15 @@ class MapState(ErrorHandling, State):
     processor: StateMachine
     mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
     execution_type: Literal["STANDARD", "EXPRESS"] = "STANDARD"
-    items_path: Path | None = None
+    items_path: JsonPath | None = None
     items: Template | None = None
     item_selector: Template | None = None
     max_concurrency: Template | None = None
-    max_concurrency_path: Path | None = None
+    max_concurrency_path: JsonPath | None = None
     tolerated_failure_count: Template | None = None
-    tolerated_failure_count_path: Path | None = None
+    tolerated_failure_count_path: JsonPath | None = None
     tolerated_failure_percentage: Template | None = None
-    tolerated_failure_percentage_path: Path | None = None
+    tolerated_failure_percentage_path: JsonPath | None = None
     item_reader: Mapping[str, Any] | None = None
     item_reader_parameters: Template | None = None
     item_batcher: Mapping[str, Any] | None = None

@@ -19,7 +19,7 @@ from sfntui.asl.errors import (
     PathNotFoundError,
     StatesError,
 )
-from sfntui.asl.paths import Path, compile_path
+from sfntui.asl.paths import JsonPath, compile_path
 
 QueryLanguage = Literal["JSONPath", "JSONata"]
 
@@ -59,7 +59,7 @@ class Constant(Template):
 class PathValue(Template):
     """A `.$` value that is a JSONPath, context path or variable path."""
 
-    path: Path
+    path: JsonPath
     field: str
 
     def evaluate(self, bindings: Bindings) -> Any:

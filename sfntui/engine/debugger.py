@@ -28,7 +28,7 @@ from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
 from sfntui.asl.jsonata import UNDEFINED, compile_jsonata
-from sfntui.asl.paths import Path, compile_path
+from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.engine.gate import MOMENTS, ExecutionStopped, GatedState, Location, Moment
 from sfntui.engine.interpreter import LocalExecution
 from sfntui.engine.outcome import ExecutionResult
@@ -52,7 +52,7 @@ class Expression:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._path: Path | None = None
+        self._path: JsonPath | None = None
         self._jsonata: Any = None
         if _reads_as_jsonpath(text):
             self._path = compile_path(text)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import PathNotFoundError, StatesError
-from sfntui.asl.paths import Path, set_at
+from sfntui.asl.paths import JsonPath, set_at
 from sfntui.asl.templates import Bindings, Template, to_json
 from sfntui.engine.inspection import Inspection
 from sfntui.engine.outcome import ExecutionFrame
@@ -96,7 +96,7 @@ class StateExecution:
             )
         return Bindings(document, self.context, self.variables, rng=rng)
 
-    def apply_path(self, path: Path | None, data: Any, field: str, discard: bool) -> Any:
+    def apply_path(self, path: JsonPath | None, data: Any, field: str, discard: bool) -> Any:
         if discard:
             return {}
         if path is None or (path.steps == () and path.root == "input"):
@@ -120,7 +120,7 @@ class StateExecution:
         state = self.state
         return self.apply_path(state.output_path, data, "OutputPath", state.discard_output)
 
-    def result_path(self, raw_input: Any, result: Any, path: Path | None, discard: bool) -> Any:
+    def result_path(self, raw_input: Any, result: Any, path: JsonPath | None, discard: bool) -> Any:
         if discard:
             value = raw_input
         elif path is None or not path.steps:
