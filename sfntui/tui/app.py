@@ -9,7 +9,7 @@ the local engine; tests and the CLI hand in the backends they want
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -41,9 +41,16 @@ class SfntuiApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(
-        self, local: Backend, *, aws: Backend | None = None, input_folders: Iterable[Path] = ()
+        self,
+        local: Backend,
+        *,
+        aws: Backend | None = None,
+        input_folders: Iterable[Path] = (),
+        first_screen: Callable[[], Screen[None]] | None = None,
     ) -> None:
         super().__init__()
+        #: A screen opened over the main one at start (`sfntui debug` opens the debugger).
+        self.first_screen = first_screen
         #: The local engine: always there, to run, debug and replay on this machine.
         self.local = local
         #: The AWS account, when one was given.
@@ -57,6 +64,10 @@ class SfntuiApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.backends, input_folders=self.input_folders)
+
+    def on_mount(self) -> None:
+        if self.first_screen is not None:
+            self.push_screen(self.first_screen())
 
     async def on_unmount(self) -> None:
         for backend in self.backends:
@@ -95,6 +106,7 @@ def make_app(
     *,
     aws: Backend | None = None,
     examples_dir: Path | None = None,
+    first_screen: Callable[[], Screen[None]] | None = None,
 ) -> SfntuiApp:
     """The app over the local backend `local` (by default, the engine over the examples
     folder) and, beside it, `aws` if given.
@@ -104,7 +116,7 @@ def make_app(
     folder = examples_dir if examples_dir is not None else EXAMPLES_DIR
     if local is None:
         local = LocalBackend([folder])
-    return SfntuiApp(local, aws=aws, input_folders=[folder])
+    return SfntuiApp(local, aws=aws, input_folders=[folder], first_screen=first_screen)
 
 
 def run_app(
@@ -112,8 +124,9 @@ def run_app(
     *,
     aws: Backend | None = None,
     examples_dir: Path | None = None,
+    first_screen: Callable[[], Screen[None]] | None = None,
 ) -> int:
     """Run the app in the terminal until the person quits; the exit code."""
-    app = make_app(local, aws=aws, examples_dir=examples_dir)
+    app = make_app(local, aws=aws, examples_dir=examples_dir, first_screen=first_screen)
     app.run()
     return app.return_code or 0

@@ -1,0 +1,291 @@
+"""The debugger screen driven with Pilot: a whole debugging run, from breakpoints set on the
+graph to a restart from an earlier state, and what the screen looks like at a stop."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, Static, TextArea
+
+from sfntui.asl.parse import parse_state_machine
+from sfntui.engine.clock import DEFAULT_START
+from sfntui.engine.runner import RunSetup, prepare
+from sfntui.tui.screens.debugger import DebuggerScreen, DebugTarget
+from sfntui.tui.screens.json_editor import JsonEditor
+from sfntui.tui.widgets.data_flow import DataFlowPanel
+from tests.tui.steps import steady_cursors, wait_until
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+SHOP = {
+    "StartAt": "Prepare",
+    "States": {
+        "Prepare": {"Type": "Pass", "Result": {"currency": "EUR"}, "ResultPath": "$.meta",
+                    "Next": "Lookup"},
+        "Lookup": {
+            "Type": "Task",
+            "Resource": LAMBDA + "lookup-book",
+            "InputPath": "$.order",
+            "Parameters": {"title.$": "$.book", "year": 2024},
+            "ResultSelector": {"id.$": "$.id", "title.$": "$.title"},
+            "ResultPath": "$.found",
+            "Next": "Each",
+        },
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.order.lines",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "Price",
+                "States": {"Price": {"Type": "Task", "Resource": LAMBDA + "price", "End": True}},
+            },
+            "ResultPath": "$.prices",
+            "Next": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
+SHOP_INPUT = {"order": {"book": "Dune", "lines": [{"sku": "a"}, {"sku": "b"}]}}
+
+
+def lookup_book(event: Any, context: Any) -> Any:
+    return {"id": 7, "title": event["title"], "shelf": "B2"}
+
+
+def price(event: Any, context: Any) -> Any:
+    return {"sku": event["sku"], "price": 10}
+
+
+def shop_target() -> DebugTarget:
+    setup = RunSetup(
+        handlers={"lookup-book": lookup_book, "price": price},
+        virtual_clock=True,
+        clock_start=DEFAULT_START,
+    )
+    return DebugTarget(
+        name="Shop",
+        machine=parse_state_machine(SHOP),
+        input=SHOP_INPUT,
+        make_execution=lambda machine, value, debugger: prepare(
+            machine, value, setup, debugger=debugger
+        ),
+    )
+
+
+class DebuggerApp(App[None]):
+    CSS_PATH = "../../sfntui/tui/app.tcss"
+
+    def __init__(self, target: DebugTarget) -> None:
+        super().__init__()
+        self.target = target
+
+    def on_mount(self) -> None:
+        self.push_screen(DebuggerScreen(self.target))
+
+
+def screen_of(pilot: Pilot[Any]) -> DebuggerScreen:
+    screen = pilot.app.screen_stack[-1]
+    if isinstance(screen, JsonEditor):
+        screen = pilot.app.screen_stack[-2]
+    assert isinstance(screen, DebuggerScreen)
+    return screen
+
+
+async def wait_for_stop(pilot: Pilot[Any], count: int) -> DebuggerScreen:
+    screen = screen_of(pilot)
+    await wait_until(
+        pilot, lambda: len(screen.snapshots) >= count and screen.paused, f"stop {count}"
+    )
+    return screen
+
+
+async def select_on_graph(pilot: Pilot[Any], state: str) -> None:
+    """Tab through the graph's states until `state` is selected."""
+    screen = screen_of(pilot)
+    screen.graph.focus()
+    for _ in range(20):
+        if screen.graph.selected == state:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"{state} was never selected")
+
+
+def banner(screen: DebuggerScreen) -> str:
+    return str(screen.query_one("#stop-banner", Static).render())
+
+
+async def edit_json(pilot: Pilot[Any], text: str) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, JsonEditor), "the JSON editor")
+    area = pilot.app.screen.query_one(TextArea)
+    area.load_text(text)
+    await pilot.press("ctrl+s")
+
+
+async def test_a_whole_debugging_run() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        # Nothing runs yet: continue starts, pause has nothing to pause.
+        assert screen.check_action("continue", ()) is True
+        assert screen.check_action("pause", ()) is None
+
+        # Two breakpoints, set from the graph; both are marked on it and listed.
+        await select_on_graph(pilot, "Lookup")
+        await pilot.press("b")
+        await select_on_graph(pilot, "Each")
+        await pilot.press("b")
+        assert [p.describe() for p in screen.debugger.breakpoints.values()] == [
+            "Lookup:enter",
+            "Each:enter",
+        ]
+        assert screen.graph.status.breakpoints == {"Lookup", "Each"}
+
+        # Run: the first breakpoint stops it; the footer offers continue, not pause.
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 1)
+        stop = screen.snapshots[-1].stop
+        assert (stop.state, stop.moment, stop.reason) == ("Lookup", "enter", "breakpoint")
+        assert screen.graph.status.current == "Lookup"
+        assert screen.check_action("continue", ()) is True
+        assert screen.check_action("pause", ()) is None
+        assert "Lookup (Task) at enter, by breakpoint" in banner(screen)
+
+        # A step to the task's result: the data-flow steps with their TestState names.
+        await pilot.press("n")
+        screen = await wait_for_stop(pilot, 2)
+        flow = screen.query_one(DataFlowPanel)
+        assert flow.step_names() == ["input", "afterInputPath", "afterParameters", "result"]
+        text = flow.rendered_text()
+        assert '"shelf": "B2"' in text and "changed" in text
+
+        # A JSONPath narrows every step at once; a step it finds nothing in says so.
+        await pilot.press("slash")
+        await pilot.press(*"$.title")
+        await wait_until(pilot, lambda: flow.filter is not None, "the filter")
+        text = flow.rendered_text()
+        assert '"Dune"' in text and '"shelf"' not in text
+        assert "No results for path" in text  # the raw input has no title
+        await pilot.press("enter")
+
+        # On to the Map, then into its first iteration.
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 3)
+        assert screen.snapshots[-1].stop.state == "Each"
+        await pilot.press("s")
+        screen = await wait_for_stop(pilot, 4)
+        inside = screen.snapshots[-1].stop
+        assert (inside.state, inside.path) == ("Price", "Each[0]")
+
+        # What if the price task had answered otherwise? Bad JSON first: kept, and said.
+        await pilot.press("n")
+        screen = await wait_for_stop(pilot, 5)
+        assert screen.snapshots[-1].stop.moment == "result"
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, JsonEditor), "the JSON editor")
+        app.screen.query_one(TextArea).load_text('{"sku": "a", "price": ')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, JsonEditor)
+        assert "Not JSON" in str(app.screen.query_one("#json-editor-error", Static).render())
+        assert app.screen.query_one(TextArea).text == '{"sku": "a", "price": '
+        await edit_json(pilot, '{"sku": "a", "price": 99}')
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the editor closed")
+
+        # Continue to the end: the edited result is in the output.
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+        assert screen.result is not None and screen.result.status == "SUCCEEDED"
+        assert screen.result.output["prices"] == [
+            {"sku": "a", "price": 99},
+            {"sku": "b", "price": 10},
+        ]
+        assert screen.check_action("pause", ()) is None
+
+        # Back two stops: the data as it was then.
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert screen.viewing == 2
+        assert screen.shown is not None and screen.shown.stop.state == "Each"
+        assert screen.graph.status.current == "Each"
+        assert "stop 3 of 5" in banner(screen)
+
+        # Restart from that state, with its input edited: a new run starts at Each.
+        await pilot.press("F")
+        edited = dict(screen.shown.stop.inspection["input"])
+        edited["order"] = {"lines": [{"sku": "z"}]}
+        await edit_json(pilot, json.dumps(edited))
+        screen = await wait_for_stop(pilot, 1)
+        again = screen.snapshots[-1].stop
+        assert (again.state, again.reason) == ("Each", "breakpoint")
+        assert again.inspection["input"]["order"] == {"lines": [{"sku": "z"}]}
+        assert "Restarted from Each" in banner(screen)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the restarted run")
+        assert screen.result is not None
+        assert screen.result.output["prices"] == [{"sku": "z", "price": 10}]
+
+
+async def test_breakpoints_panel_conditions_are_checked_as_typed() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        await select_on_graph(pilot, "Price")
+        await pilot.press("b")
+        field = screen.query_one("#breakpoint-condition", Input)
+        field.focus()
+        await pilot.press(*"$.sku", "space", "=")
+        error = screen.query_one("#breakpoint-condition-error", Static)
+        assert str(error.render()) != ""
+        await pilot.press("space", *'"b"', "enter")
+        point = next(iter(screen.debugger.breakpoints.values()))
+        assert point.describe() == 'Price:enter when $.sku = "b"'
+        assert str(error.render()) == ""
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 1)
+        assert screen.snapshots[-1].stop.inspection["input"] == {"sku": "b"}
+        # Switched off, it no longer stops the run.
+        screen.breakpoints_panel.option_list.focus()
+        await pilot.press("space")
+        assert not point.enabled
+        assert screen.graph.status.breakpoints == frozenset()
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+
+
+async def test_step_before_the_start_stops_at_the_first_state_and_moments_cycle() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        await select_on_graph(pilot, "Lookup")
+        await pilot.press("B")
+        assert [p.moment for p in screen.debugger.breakpoints.values()] == ["result"]
+        await pilot.press("B")
+        assert [p.moment for p in screen.debugger.breakpoints.values()] == ["exit"]
+        await pilot.press("n")
+        screen = await wait_for_stop(pilot, 1)
+        assert screen.snapshots[-1].stop.state == "Prepare"
+        assert screen.check_action("step_out", ()) is None  # not inside a branch
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 2)
+        stop = screen.snapshots[-1].stop
+        assert (stop.state, stop.moment) == ("Lookup", "exit")
+        assert stop.inspection["output"]["found"] == {"id": 7, "title": "Dune"}
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.ended, "the stopped run")
+        assert screen.result is not None and screen.result.status == "ABORTED"
+
+
+def test_the_screen_at_a_stop(snap_compare) -> None:  # noqa: ANN001
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, DebuggerScreen), "screen")
+        await select_on_graph(pilot, "Lookup")
+        await pilot.press("B")
+        await pilot.press("c")
+        await wait_for_stop(pilot, 1)
+        steady_cursors(pilot)
+
+    assert snap_compare(DebuggerApp(shop_target()), terminal_size=(130, 40), run_before=run_before)
