@@ -22,8 +22,12 @@ LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
 SHOP = {
     "StartAt": "Prepare",
     "States": {
-        "Prepare": {"Type": "Pass", "Result": {"currency": "EUR"}, "ResultPath": "$.meta",
-                    "Next": "Lookup"},
+        "Prepare": {
+            "Type": "Pass",
+            "Result": {"currency": "EUR"},
+            "ResultPath": "$.meta",
+            "Next": "Lookup",
+        },
         "Lookup": {
             "Type": "Task",
             "Resource": LAMBDA + "lookup-book",

@@ -34,11 +34,11 @@ from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPan
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.model import StateMachine
 from sfntui.asl.parse import parse_state_machine
-from sfntui.engine.debugger import MOMENTS, DebugSession, Debugger, Expression, Moment, Stop
+from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, Moment, Stop
 from sfntui.engine.tasks import NoResolverError
 from sfntui.graph import GraphStatus, status_from_projection
 from sfntui.history.projection import Projection
-from sfntui.tui.screens.json_editor import EditedJson, JsonEditor
+from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.data_flow import DataFlowPanel, json_lines, ordered_steps, visible_text
 from sfntui.tui.widgets.event_log import EventLog
@@ -88,23 +88,91 @@ def moments_for(state_type: str) -> tuple[Moment, ...]:
 
 class DebuggerScreen(Screen[None]):
     BINDINGS = [
-        Binding("f5,c", "continue", "Continue", tooltip="Run to the next breakpoint", id="debug.continue"),
+        Binding(
+            "f5,c",
+            "continue",
+            "Continue",
+            tooltip="Run to the next breakpoint",
+            id="debug.continue",
+        ),
         Binding("f10,n", "step", "Step", tooltip="To the next state", id="debug.step"),
-        Binding("f11,s", "step_into", "Step into", tooltip="Into the branch or iteration", id="debug.step_into"),
-        Binding("shift+f11,o", "step_out", "Step out", tooltip="Out of the branch or iteration", id="debug.step_out"),
+        Binding(
+            "f11,s",
+            "step_into",
+            "Step into",
+            tooltip="Into the branch or iteration",
+            id="debug.step_into",
+        ),
+        Binding(
+            "shift+f11,o",
+            "step_out",
+            "Step out",
+            tooltip="Out of the branch or iteration",
+            id="debug.step_out",
+        ),
         Binding("p", "pause", "Pause", tooltip="Stop at the next transition", id="debug.pause"),
         Binding("x", "stop", "Stop", tooltip="End the run (aborted)", id="debug.stop"),
         Binding("R", "restart", "Restart", tooltip="Run again from the start", id="debug.restart"),
-        Binding("b", "toggle_breakpoint", "Breakpoint", tooltip="On the selected state, at entry", id="debug.breakpoint"),
-        Binding("B", "cycle_moment", "Moment", show=False, tooltip="Break at entry, result or exit", id="debug.moment"),
-        Binding("e", "toggle_break_on_error", "On error", show=False, tooltip="Break on any error", id="debug.break_on_error"),
-        Binding("i", "edit", "Edit data", tooltip="What if: edit the input or the result", id="debug.edit"),
-        Binding("f", "follow", "Follow", show=False, tooltip="Pick the iteration or branch to step into", id="debug.follow"),
-        Binding("left_square_bracket", "travel(-1)", "Back", tooltip="The stop before", id="debug.back"),
-        Binding("right_square_bracket", "travel(1)", "Forward", tooltip="The stop after", id="debug.forward"),
-        Binding("F", "restart_here", "Restart here", show=False, tooltip="Run again from the viewed state", id="debug.restart_here"),
+        Binding(
+            "b",
+            "toggle_breakpoint",
+            "Breakpoint",
+            tooltip="On the selected state, at entry",
+            id="debug.breakpoint",
+        ),
+        Binding(
+            "B",
+            "cycle_moment",
+            "Moment",
+            show=False,
+            tooltip="Break at entry, result or exit",
+            id="debug.moment",
+        ),
+        Binding(
+            "e",
+            "toggle_break_on_error",
+            "On error",
+            show=False,
+            tooltip="Break on any error",
+            id="debug.break_on_error",
+        ),
+        Binding(
+            "i",
+            "edit",
+            "Edit data",
+            tooltip="What if: edit the input or the result",
+            id="debug.edit",
+        ),
+        Binding(
+            "f",
+            "follow",
+            "Follow",
+            show=False,
+            tooltip="Pick the iteration or branch to step into",
+            id="debug.follow",
+        ),
+        Binding(
+            "left_square_bracket", "travel(-1)", "Back", tooltip="The stop before", id="debug.back"
+        ),
+        Binding(
+            "right_square_bracket",
+            "travel(1)",
+            "Forward",
+            tooltip="The stop after",
+            id="debug.forward",
+        ),
+        Binding(
+            "F",
+            "restart_here",
+            "Restart here",
+            show=False,
+            tooltip="Run again from the viewed state",
+            id="debug.restart_here",
+        ),
         Binding("slash", "filter", "JSONPath", tooltip="Narrow every step", id="debug.filter"),
-        Binding("w", "watch", "Watch", show=False, tooltip="Add a watch expression", id="debug.watch"),
+        Binding(
+            "w", "watch", "Watch", show=False, tooltip="Add a watch expression", id="debug.watch"
+        ),
         Binding("escape", "leave", "Back to the app", show=False, id="debug.leave"),
     ]
 
@@ -160,7 +228,9 @@ class DebuggerScreen(Screen[None]):
                     with TabPane("Data flow", id="tab-flow"):
                         yield DataFlowPanel(id="data-flow")
                     with TabPane("Scope", id="tab-scope"):
-                        yield Input(placeholder="add a watch: JSONPath or JSONata", id="watch-input")
+                        yield Input(
+                            placeholder="add a watch: JSONPath or JSONata", id="watch-input"
+                        )
                         with VerticalScroll(id="scope-scroll"):
                             yield Static(id="scope-text")
                     with TabPane("Events", id="tab-events"):
@@ -414,7 +484,9 @@ class DebuggerScreen(Screen[None]):
             return True if self.running else None
         if action == "edit":
             shown = self.shown
-            ok = self.at_live_stop and shown is not None and shown.stop.moment in ("enter", "result")
+            ok = (
+                self.at_live_stop and shown is not None and shown.stop.moment in ("enter", "result")
+            )
             return True if ok else None
         if action == "travel":
             direction = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
@@ -573,7 +645,9 @@ class DebuggerScreen(Screen[None]):
             try:
                 self.debugger.add_watch(text)
             except ExpressionSyntaxError as error:
-                self.notify(f"The watch does not compile: {error.message}", severity="error", markup=False)
+                self.notify(
+                    f"The watch does not compile: {error.message}", severity="error", markup=False
+                )
                 return
             event.input.value = ""
             self.query_one("#scope-text", Static).update(self._scope(self.shown))
@@ -603,7 +677,9 @@ class DebuggerScreen(Screen[None]):
         else:
             self.debugger.set_result(edited.value)
         stop.inspection[field_name] = edited.value
-        self.notify(f"{stop.state}'s {field_name} is changed: continue or step to use it.", markup=False)
+        self.notify(
+            f"{stop.state}'s {field_name} is changed: continue or step to use it.", markup=False
+        )
         self._show()
 
     @work(exclusive=True, group="debug-edit", exit_on_error=False)
@@ -622,7 +698,9 @@ class DebuggerScreen(Screen[None]):
             self.notify("Stop at a Map or Parallel state (or inside one) to pick what to follow.")
             return
         word = "iteration" if kind == "Map" else "branch"
-        editor = JsonEditor(f"Which {word} of {visible_text(state)} should step into follow? (a number from 0)", "0")
+        editor = JsonEditor(
+            f"Which {word} of {visible_text(state)} should step into follow? (a number from 0)", "0"
+        )
         edited = await self.app.push_screen_wait(editor)
         if edited is None:
             return

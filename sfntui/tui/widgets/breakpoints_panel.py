@@ -49,7 +49,9 @@ class BreakpointsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="breakpoint-list")
-        yield Input(placeholder="condition of the highlighted breakpoint", id="breakpoint-condition")
+        yield Input(
+            placeholder="condition of the highlighted breakpoint", id="breakpoint-condition"
+        )
         yield Static("", id="breakpoint-condition-error")
 
     def on_mount(self) -> None:
