@@ -20,9 +20,12 @@ from sfntui.backends import Backend
 from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
+from sfntui.tui.screens.debugger import DebuggerScreen
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
+from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
@@ -83,6 +86,9 @@ class SfntuiApp(App[None]):
             ("Event log", [*EventLog.BINDINGS]),
             ("Inspector", Inspector.BINDINGS),
             ("Run dialog", RunDialog.BINDINGS),
+            ("Debugger", DebuggerScreen.BINDINGS),
+            ("Debugger: breakpoints", BreakpointsPanel.BINDINGS),
+            ("Debugger: JSON editor", JsonEditor.BINDINGS),
         ]
 
     def action_help(self) -> None:

@@ -293,3 +293,70 @@ def test_the_screen_at_a_stop(snap_compare) -> None:  # noqa: ANN001
         steady_cursors(pilot)
 
     assert snap_compare(DebuggerApp(shop_target()), terminal_size=(130, 40), run_before=run_before)
+
+
+async def test_d_on_a_local_machine_debugs_it_with_its_example_input() -> None:
+    from tests.tui.steps import choose_machine, examples_app, main_screen
+
+    app = examples_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await choose_machine(pilot, "order")
+        main = main_screen(pilot)
+        await wait_until(pilot, lambda: main.can_debug, "the definition")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the debugger")
+        screen = screen_of(pilot)
+        assert screen.target.input["order"]["id"]  # examples/order.input.json
+        await select_on_graph(pilot, "ShipItems")
+        await pilot.press("b", "c")
+        screen = await wait_for_stop(pilot, 1)
+        assert screen.snapshots[-1].stop.state == "ShipItems"
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+        assert screen.result is not None and screen.result.status == "SUCCEEDED"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is main, "the main screen again")
+
+
+async def test_the_graph_follows_the_stop_off_screen() -> None:
+    """A long chain: a breakpoint far below the first screenful scrolls the graph to it."""
+    states: dict[str, Any] = {
+        f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(40)
+    }
+    states["S40"] = {"Type": "Succeed"}
+    setup = RunSetup(virtual_clock=True, clock_start=DEFAULT_START)
+    target = DebugTarget(
+        name="Chain",
+        machine=parse_state_machine({"StartAt": "S0", "States": states}),
+        input={},
+        make_execution=lambda machine, value, debugger: prepare(
+            machine, value, setup, debugger=debugger
+        ),
+        breakpoints=[("S35", "enter", None)],
+    )
+    app = DebuggerApp(target)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        graph = screen.graph
+        box = graph.box_of("S35")
+        assert box is not None and box.y > graph.size.height  # off screen at first
+        assert graph.scroll_y == 0
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 1)
+        await pilot.pause()
+        assert graph.scroll_y <= box.y and box.bottom <= graph.scroll_y + graph.size.height
+
+
+def test_the_scope_at_a_stop_inside_a_map_iteration(snap_compare) -> None:  # noqa: ANN001
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, DebuggerScreen), "screen")
+        screen = screen_of(pilot)
+        screen.debugger.add_watch("$.sku")
+        await select_on_graph(pilot, "Price")
+        await pilot.press("b", "c")
+        await wait_for_stop(pilot, 1)
+        await pilot.press("w")
+        steady_cursors(pilot)
+
+    assert snap_compare(DebuggerApp(shop_target()), terminal_size=(100, 30), run_before=run_before)

@@ -18,6 +18,7 @@ TestState and redrive flows start mid-machine.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from sfntui.asl.model import StateMachine
 from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, Moment, Stop
 from sfntui.engine.tasks import NoResolverError
-from sfntui.graph import GraphStatus, status_from_projection
+from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
@@ -76,8 +77,10 @@ class StopSnapshot:
     stop: Stop
     graph: GraphStatus
     event_count: int
-    #: Every attempt of the stop's state so far: (attempt number, error, cause).
+    #: Every attempt of the stop's state so far: (error, cause).
     failures: list[tuple[str | None, str | None]] = field(default_factory=list)
+    #: The status last drawn for it, by (breakpoint marks, current state): drawn once.
+    views: dict[tuple[frozenset[str], str | None], GraphStatus] = field(default_factory=dict)
 
 
 def moments_for(state_type: str) -> tuple[Moment, ...]:
@@ -202,6 +205,13 @@ class DebuggerScreen(Screen[None]):
         self.result: ExecutionResult | None = None
         self.projection = Projection()
         self._events_seen = 0
+        self._final_status: GraphStatus | None = None
+        #: The graph's colours as of the last events taken in: state -> status, Map ->
+        #: iteration counts.
+        self._states: dict[str, str] = {}
+        self._iterations: dict[str, dict[str, int]] = {}
+        #: What the footer offered when last drawn (see `_refresh_footer`).
+        self._offered: tuple[bool | None, ...] = ()
         #: The iteration or branch `step into` follows, as shown to the person.
         self.following: str | None = None
         self._drafts: dict[str, str] = {}
@@ -303,6 +313,9 @@ class DebuggerScreen(Screen[None]):
         self.viewing = -1
         self.projection = Projection()
         self._events_seen = 0
+        self._final_status = None
+        self._states.clear()
+        self._iterations.clear()
         self.query_one(EventLog).reset()
         self.note = "Running…"
         self.wait_for_stops()
@@ -323,8 +336,24 @@ class DebuggerScreen(Screen[None]):
         if len(events) > self._events_seen:
             fresh = events[self._events_seen :]
             self._events_seen = len(events)
-            self.projection.add(fresh)
+            for run in self.projection.add(fresh):
+                self._note_status(run.name)
             self.query_one(EventLog).add_events(fresh, self.projection)
+
+    def _note_status(self, name: str) -> None:
+        """Keep the graph's colours up to date for one state (only changed states are
+        looked at, so a stop costs the same after ten events or ten thousand)."""
+        run = self.projection.latest_run(name)
+        if run is None:
+            return
+        self._states[name] = str(run.status)
+        if run.state_type == "Map":
+            counts = Counter(str(frame.status) for frame in run.iterations)
+            self._iterations[name] = dict(counts)
+
+    def _status_now(self, current: str | None) -> GraphStatus:
+        marks = self._breakpoint_states()
+        return GraphStatus(dict(self._states), dict(self._iterations), current, marks)
 
     def _attempts(self, state: str) -> list[tuple[str | None, str | None]]:
         attempts: list[tuple[str | None, str | None]] = []
@@ -335,9 +364,7 @@ class DebuggerScreen(Screen[None]):
     def on_debugger_screen_stop_reached(self, message: StopReached) -> None:
         self._take_events()
         stop = message.reached
-        graph = status_from_projection(
-            self.projection, current=stop.state, breakpoints=self._breakpoint_states()
-        )
+        graph = self._status_now(stop.state)
         self.snapshots.append(
             StopSnapshot(stop, graph, self._events_seen, self._attempts(stop.state))
         )
@@ -372,18 +399,29 @@ class DebuggerScreen(Screen[None]):
     def _redraw_graph(self) -> None:
         shown = self.shown
         marks = self._breakpoint_states()
-        if shown is not None:
-            status = shown.graph
-            live = self.viewing == len(self.snapshots) - 1
+        live = self.viewing == len(self.snapshots) - 1
+        if self.ended and live:
+            status = self._ended_status(marks)
+        elif shown is not None:
             current = shown.stop.state if (self.paused or not live) else None
-            status = GraphStatus(status.states, status.map_iterations, current, marks)
+            key = (marks, current)
+            status = shown.views.get(key)  # kept: the graph's drawing of it is kept too
+            if status is None:
+                graph = shown.graph
+                status = GraphStatus(graph.states, graph.map_iterations, current, marks)
+                shown.views = {key: status}
         elif self.started:
-            status = status_from_projection(self.projection, breakpoints=marks)
+            status = self._status_now(None)
         else:
             status = GraphStatus(breakpoints=marks)
-        if self.ended and self.viewing == len(self.snapshots) - 1:
-            status = status_from_projection(self.projection, breakpoints=marks)
         self.graph.update_status(status)
+
+    def _ended_status(self, marks: frozenset[str]) -> GraphStatus:
+        kept = self._final_status
+        if kept is None or kept.breakpoints != marks:
+            kept = self._status_now(None)
+            self._final_status = kept
+        return kept
 
     def _banner(self) -> Content:
         shown = self.shown
@@ -460,16 +498,41 @@ class DebuggerScreen(Screen[None]):
     def _show(self) -> None:
         """Draw the shown stop (or the note) everywhere."""
         shown = self.shown
-        self.query_one("#stop-banner", Static).update(self._banner())
+        self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
         if shown is None:
             self.data_flow.show_steps([], note=self.note)
         else:
             stop = shown.stop
             self.data_flow.show_steps(ordered_steps(stop.inspection), stop.context, stop.variables)
             self.query_one(EventLog).show_event(shown.event_count)
-        self.query_one("#scope-text", Static).update(self._scope(shown))
+        self._update_scope()
         self._redraw_graph()
-        self.refresh_bindings()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """Redraw the footer's keys only when what they offer changed (it rebuilds them all)."""
+        offered = tuple(
+            self.check_action(action, parameters)
+            for action, parameters in (
+                ("continue", ()),
+                ("step_out", ()),
+                ("pause", ()),
+                ("stop", ()),
+                ("edit", ()),
+            )
+        )
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    def _update_scope(self) -> None:
+        """The scope tab, drawn only while it is the one shown (it is drawn again when
+        picked)."""
+        if self.query_one("#debug-tabs", TabbedContent).active == "tab-scope":
+            self.query_one("#scope-text", Static).update(self._scope(self.shown))
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._update_scope()
 
     # -- what the footer offers ----------------------------------------------------------
 
@@ -488,14 +551,8 @@ class DebuggerScreen(Screen[None]):
                 self.at_live_stop and shown is not None and shown.stop.moment in ("enter", "result")
             )
             return True if ok else None
-        if action == "travel":
-            direction = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
-            target = self.viewing + direction
-            return True if self.snapshots and 0 <= target < len(self.snapshots) else None
-        if action == "restart_here":
-            return True if self.shown is not None else None
-        if action == "follow":
-            return True if self.at_live_stop else None
+        # Travel, restart here and follow stay offered (they say so when there is nothing to
+        # do): dimming them at each stop would rebuild the footer on every key.
         return True
 
     def _shown_location(self) -> tuple[tuple[str, str, int], ...]:
@@ -509,10 +566,17 @@ class DebuggerScreen(Screen[None]):
             self.viewing = len(self.snapshots) - 1
 
     def _resume(self, control: Callable[[], None]) -> None:
+        """Let the run go on: the stop stays shown until the next one (no redraw but the
+        banner and the footer, so a step costs the screen one draw)."""
+        going_back = self.viewing != len(self.snapshots) - 1
         self._go_live()
         self.note = "Running…"
         control()
-        self._show()
+        if going_back:
+            self._show()
+        else:
+            self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
+            self._refresh_footer()
 
     def action_continue(self) -> None:
         if not self.running:
@@ -612,12 +676,12 @@ class DebuggerScreen(Screen[None]):
 
     def action_toggle_break_on_error(self) -> None:
         self.debugger.break_on_error = not self.debugger.break_on_error
-        self._show()
+        self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
 
     def _breakpoints_changed(self) -> None:
         self.breakpoints_panel.refresh_list()
         self._redraw_graph()
-        self.query_one("#stop-banner", Static).update(self._banner())
+        self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
 
     def on_breakpoints_panel_changed(self, message: BreakpointsPanel.Changed) -> None:
         self._redraw_graph()
@@ -650,7 +714,7 @@ class DebuggerScreen(Screen[None]):
                 )
                 return
             event.input.value = ""
-            self.query_one("#scope-text", Static).update(self._scope(self.shown))
+            self._update_scope()
         elif event.input.id == "flow-filter":
             self.data_flow.focus()
 
@@ -685,7 +749,8 @@ class DebuggerScreen(Screen[None]):
     @work(exclusive=True, group="debug-edit", exit_on_error=False)
     async def action_follow(self) -> None:
         shown = self.shown
-        if shown is None:
+        if shown is None or not self.at_live_stop:
+            self.notify("Pick what to follow at the run's current stop.")
             return
         stop = shown.stop
         found = self._find_state(stop.state)
@@ -718,11 +783,15 @@ class DebuggerScreen(Screen[None]):
         if self.snapshots and 0 <= target < len(self.snapshots):
             self.viewing = target
             self._show()
+        else:
+            edge = "first" if direction < 0 else "latest"
+            self.notify(f"This is the {edge} stop.", timeout=2)
 
     @work(exclusive=True, group="debug-edit", exit_on_error=False)
     async def action_restart_here(self) -> None:
         shown = self.shown
         if shown is None:
+            self.notify("Restart here needs a stop: run to one first.")
             return
         stop = shown.stop
         if stop.location:

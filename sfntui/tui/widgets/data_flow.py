@@ -17,9 +17,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Static
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.engine.debugger import Expression
@@ -41,15 +46,43 @@ ONE_LINE = 72
 
 
 def json_lines(value: Any, limit: int = MAX_LINES) -> str:
-    """The value as JSON text: on one line when short, else indented and cut at `limit`."""
-    compact = json.dumps(value, ensure_ascii=False, default=str)
-    if len(compact) <= ONE_LINE:
-        return visible_text(compact)
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    lines = text.splitlines()
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"… {len(lines) - limit} more lines (narrow them with /)"]
-    return visible_text("\n".join(lines))
+    """The value as JSON text: on one line when short, else indented and cut at `limit`
+    lines. Only what is shown is encoded, so a payload of megabytes costs what a page does."""
+    if _few_values(value, ONE_LINE // 3):
+        compact = json.dumps(value, ensure_ascii=False, default=str)
+        if len(compact) <= ONE_LINE:
+            return visible_text(compact)
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=str)
+    chunks: list[str] = []
+    lines = 0
+    cut = False
+    for chunk in encoder.iterencode(value):
+        lines += chunk.count("\n")
+        chunks.append(chunk)
+        if lines >= limit:
+            cut = True
+            break
+    text = "".join(chunks)
+    if cut:
+        text = "\n".join(text.split("\n")[:limit])
+        text += "\n… more lines: narrow them with / (a JSONPath)"
+    return visible_text(text)
+
+
+def _few_values(value: Any, budget: int) -> bool:
+    """Whether `value` holds at most `budget` values, nested ones counted (a cheap bound
+    before encoding it whole on one line)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        budget -= 1
+        if budget < 0:
+            return False
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return True
 
 
 def ordered_steps(inspection: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -87,13 +120,33 @@ def compile_filter(text: str) -> tuple[Expression | None, str | None]:
         return None, error.message
 
 
-class DataFlowPanel(VerticalScroll):
-    """The steps of one stop; `show_steps` fills it, `set_filter` narrows it."""
+class DataFlowPanel(ScrollView, can_focus=True):
+    """The steps of one stop; `show_steps` fills it, `set_filter` narrows it.
 
+    A Line-API view: the text is kept as lines, and only the rows on screen are rendered,
+    so filling it costs what the visible page costs, however long the payloads."""
+
+    COMPONENT_CLASSES = {
+        "data-flow--step",
+        "data-flow--changed",
+        "data-flow--same",
+        "data-flow--note",
+        "data-flow--error",
+    }
     DEFAULT_CSS = """
-    DataFlowPanel { height: 1fr; }
-    DataFlowPanel > Static { width: 1fr; }
+    DataFlowPanel { height: 1fr; background: $surface; scrollbar-size: 1 1; }
+    DataFlowPanel > .data-flow--step { text-style: bold; color: $text-accent; }
+    DataFlowPanel > .data-flow--changed { color: $text-warning; }
+    DataFlowPanel > .data-flow--same { text-style: dim; }
+    DataFlowPanel > .data-flow--note { text-style: dim italic; }
+    DataFlowPanel > .data-flow--error { color: $text-error; }
     """
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Up", show=False),
+        Binding("down,j", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
@@ -103,9 +156,10 @@ class DataFlowPanel(VerticalScroll):
         self.filter: Expression | None = None
         self.filter_error: str | None = None
         self.note = "Run the machine: at a stop, the data at each step shows here."
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="data-flow-text")
+        #: The text, one (text, component class or "") pair a line.
+        self.lines: list[tuple[str, str]] = []
+        self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         self._fill()
@@ -136,26 +190,52 @@ class DataFlowPanel(VerticalScroll):
         return [name for name, _ in self.steps]
 
     def rendered_text(self) -> str:
-        return str(self.query_one("#data-flow-text", Static).render())
+        return "\n".join(text for text, _ in self.lines)
 
     def _fill(self) -> None:
-        if not self.is_mounted:
-            return
-        parts: list[Content] = []
+        lines: list[tuple[str, str]] = []
         if self.filter_error is not None:
-            parts.append(Content.styled(f"filter: {self.filter_error}", "$text-error"))
+            lines.append((f"filter: {visible_text(self.filter_error)}", "data-flow--error"))
         if not self.steps:
-            parts.append(Content.styled(self.note or "No data recorded yet.", "dim italic"))
+            lines.append((visible_text(self.note or "No data recorded yet."), "data-flow--note"))
         previous: Any = None
         for index, (name, value) in enumerate(self.steps):
             note = "" if index == 0 else change_note(previous, value)
             previous = value
-            title = Content.styled(name, "bold $text-accent")
+            lines.append((name, "data-flow--step"))
+            if note == "same as before":
+                lines.append((f"  {note}", "data-flow--same"))
+                continue  # the value is the one just above
             if note:
-                style = "dim" if note == "same as before" else "$text-warning"
-                title = title + Content("  ") + Content.styled(note, style)
-            parts.append(title)
+                lines.append((f"  {note}", "data-flow--changed"))
             if self.filter is not None:
                 value = self.filter.safe_value(value, self.context, self.variables)
-            parts.append(Content(json_lines(value)))
-        self.query_one("#data-flow-text", Static).update(Content("\n").join(parts))
+            lines.extend((line, "") for line in json_lines(value).split("\n"))
+        self.lines = lines
+        self._strips.clear()
+        width = max((len(text) for text, _ in lines), default=0)
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        if row >= len(self.lines):
+            return Strip.blank(width, base)
+        strip = self._strips.get((row, width))
+        if strip is None:
+            text, kind = self.lines[row]
+            style = self._styles.get(kind)
+            if style is None:
+                style = base + self.get_component_rich_style(kind) if kind else base
+                self._styles[kind] = style
+            strip = Strip([Segment(text, style)], cell_len(text))
+            self._strips.set((row, width), strip)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)

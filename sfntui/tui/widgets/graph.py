@@ -79,6 +79,9 @@ class GraphView(ScrollView, can_focus=True):
         self._drawing: Drawing | None = None
         #: Rendered canvas rows: (y, selected state) -> Strip; this view's own.
         self._rows: LRUCache[tuple[int, str | None], Strip] = LRUCache(1024)
+        #: Recent drawings by status object, kept with it (ids are reused once it is gone).
+        self._drawings: LRUCache[int, tuple[GraphStatus, tuple[frozenset[str], bool], Drawing]]
+        self._drawings = LRUCache(16)
         #: The state the view last scrolled to follow the run (see `update_status`).
         self._followed: str | None = None
         self._redraw()
@@ -100,8 +103,15 @@ class GraphView(ScrollView, can_focus=True):
         return next((b for b in self.drawing.layout.boxes if b.key == state), None)
 
     def _redraw(self) -> None:
-        layout = lay_out(self.machine, collapsed=frozenset(self.collapsed))
-        self._drawing = draw(layout, self.status, ascii=self.ascii)
+        collapsed = frozenset(self.collapsed)
+        key = id(self.status)
+        kept = self._drawings.get(key)
+        if kept is not None and kept[0] is self.status and kept[1] == (collapsed, self.ascii):
+            self._drawing = kept[2]  # the same status object again (a debugger stop revisited)
+        else:
+            layout = lay_out(self.machine, collapsed=collapsed)
+            self._drawing = draw(layout, self.status, ascii=self.ascii)
+            self._drawings.set(key, (self.status, (collapsed, self.ascii), self._drawing))
         self._rows.clear()
         self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
         self.refresh()
