@@ -62,7 +62,10 @@ def price(event: Any, context: Any) -> Any:
     return {"sku": event["sku"], "price": 10}
 
 
-def shop_target() -> DebugTarget:
+def shop_target(one_at_a_time: bool = True) -> DebugTarget:
+    definition = json.loads(json.dumps(SHOP))
+    if not one_at_a_time:
+        del definition["States"]["Each"]["MaxConcurrency"]
     setup = RunSetup(
         handlers={"lookup-book": lookup_book, "price": price},
         virtual_clock=True,
@@ -70,7 +73,7 @@ def shop_target() -> DebugTarget:
     )
     return DebugTarget(
         name="Shop",
-        machine=parse_state_machine(SHOP),
+        machine=parse_state_machine(definition),
         input=SHOP_INPUT,
         make_execution=lambda machine, value, debugger: prepare(
             machine, value, setup, debugger=debugger
@@ -360,3 +363,77 @@ def test_the_scope_at_a_stop_inside_a_map_iteration(snap_compare) -> None:  # no
         steady_cursors(pilot)
 
     assert snap_compare(DebuggerApp(shop_target()), terminal_size=(100, 30), run_before=run_before)
+
+
+def flaky_stock() -> Any:
+    calls = {"count": 0}
+
+    def stock(event: Any, context: Any) -> Any:
+        calls["count"] += 1
+        if calls["count"] == 1:
+            raise ConnectionError("the warehouse did not answer")
+        return {"left": 3}
+
+    return stock
+
+
+async def test_a_retried_task_shows_each_attempt_and_a_fail_state_its_error() -> None:
+    definition = {
+        "StartAt": "Reserve",
+        "States": {
+            "Reserve": {
+                "Type": "Task",
+                "Resource": LAMBDA + "stock",
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+                "Next": "Refuse",
+            },
+            "Refuse": {"Type": "Fail", "Error": "OutOfStock", "Cause": "only 3 left"},
+        },
+    }
+    setup = RunSetup(handlers={"stock": flaky_stock()}, virtual_clock=True)
+    target = DebugTarget(
+        name="Stock",
+        machine=parse_state_machine(definition),
+        input={},
+        make_execution=lambda machine, value, debugger: prepare(
+            machine, value, setup, debugger=debugger
+        ),
+        breakpoints=[("Reserve", "exit", None), ("Refuse", "enter", None)],
+    )
+    app = DebuggerApp(target)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 1)
+        assert "Attempt 1 failed: ConnectionError" in banner(screen)
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 2)
+        assert "Error: OutOfStock  Cause: only 3 left" in banner(screen)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+        assert "FAILED" in banner(screen)
+
+
+async def test_pick_the_map_iteration_that_step_into_follows() -> None:
+    # Iterations run together (no MaxConcurrency): the engine's step into cannot yet follow
+    # an iteration that waits for the slot of one it holds.
+    app = DebuggerApp(shop_target(one_at_a_time=False))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        await select_on_graph(pilot, "Each")
+        await pilot.press("b", "c")
+        screen = await wait_for_stop(pilot, 1)
+        await pilot.press("f")
+        await edit_json(pilot, "1")
+        await wait_until(pilot, lambda: screen.following == "Each[1]", "the iteration picked")
+        assert "Step into follows Each[1]" in banner(screen)
+        await pilot.press("s")
+        screen = await wait_for_stop(pilot, 2)
+        stop = screen.snapshots[-1].stop
+        assert (stop.state, stop.path, stop.inspection["input"]) == (
+            "Price",
+            "Each[1]",
+            {"sku": "b"},
+        )
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.ended, "the stopped run")

@@ -834,9 +834,12 @@ class DebuggerScreen(Screen[None]):
 
 
 def _template_text(template: Any) -> str | None:
+    """A Fail state's Error or Cause as written, or a note when it is computed at run time."""
     if template is None:
         return None
-    value = getattr(template, "value", template)
+    if getattr(template, "dynamic", True):
+        return "(computed when the state runs)"
+    value = getattr(template, "value", None)
     return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
