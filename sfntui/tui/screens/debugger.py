@@ -405,11 +405,12 @@ class DebuggerScreen(Screen[None]):
         elif shown is not None:
             current = shown.stop.state if (self.paused or not live) else None
             key = (marks, current)
-            status = shown.views.get(key)  # kept: the graph's drawing of it is kept too
-            if status is None:
+            kept = shown.views.get(key)  # kept: the graph's drawing of it is kept too
+            if kept is None:
                 graph = shown.graph
-                status = GraphStatus(graph.states, graph.map_iterations, current, marks)
-                shown.views = {key: status}
+                kept = GraphStatus(graph.states, graph.map_iterations, current, marks)
+                shown.views = {key: kept}
+            status = kept
         elif self.started:
             status = self._status_now(None)
         else:
