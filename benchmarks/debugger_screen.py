@@ -143,7 +143,8 @@ async def measure() -> dict[str, Any]:
             await timed_key(pilot, char) for char in "$.step1"
         ]
         results["keys"] = {name: statistics.median(times) for name, times in keys.items()}
-        await pilot.press("escape")  # out of the filter
+        await pilot.press("escape")  # out of the filter, to the graph
+        assert screen.paused and app.screen is screen
         # Idle at a stop: the engine waits on a future; the screen does nothing.
         cpu, wall = time.process_time(), time.perf_counter()
         await asyncio.sleep(1.0)

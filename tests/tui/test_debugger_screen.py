@@ -437,3 +437,38 @@ async def test_pick_the_map_iteration_that_step_into_follows() -> None:
         )
         await pilot.press("x")
         await wait_until(pilot, lambda: screen.ended, "the stopped run")
+
+
+async def test_a_watch_is_evaluated_at_every_stop_and_restart_keeps_it() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        await select_on_graph(pilot, "Price")
+        await pilot.press("b", "c")
+        screen = await wait_for_stop(pilot, 1)
+        await pilot.press("w", *"$.sku", "enter")
+        scope = screen.query_one("#scope-text", Static)
+        await wait_until(pilot, lambda: '$.sku = "a"' in str(scope.render()), "the watch")
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 2)
+        assert screen.snapshots[-1].stop.watches == {"$.sku": "b"}
+        assert '$.sku = "b"' in str(scope.render())
+        # R: the run starts again from the top, breakpoints and watches kept.
+        await pilot.press("R")
+        screen = await wait_for_stop(pilot, 1)
+        assert len(screen.snapshots) == 1
+        assert screen.snapshots[-1].stop.watches == {"$.sku": "a"}
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.ended, "the stopped run")
+
+
+async def test_escape_leaves_a_text_field_first_then_the_debugger() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape")
+        assert app.screen is screen and app.focused is screen.graph

@@ -716,6 +716,7 @@ class DebuggerScreen(Screen[None]):
                 return
             event.input.value = ""
             self._update_scope()
+            self.graph.focus()  # the debugger's keys work again
         elif event.input.id == "flow-filter":
             self.data_flow.focus()
 
@@ -825,6 +826,10 @@ class DebuggerScreen(Screen[None]):
     # -- leaving -------------------------------------------------------------------------
 
     async def action_leave(self) -> None:
+        """Escape: out of a text field first (to the graph), then out of the debugger."""
+        if isinstance(self.focused, Input):
+            self.graph.focus()
+            return
         if self.running:
             self.debugger.stop()
             await self.session.wait()
