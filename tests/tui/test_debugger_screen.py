@@ -472,3 +472,32 @@ async def test_escape_leaves_a_text_field_first_then_the_debugger() -> None:
         assert isinstance(app.focused, Input)
         await pilot.press("escape")
         assert app.screen is screen and app.focused is screen.graph
+
+
+async def test_the_graph_follows_a_running_state_off_screen() -> None:
+    """The main screen's live view: the newest running state is scrolled into view once."""
+    from textual.app import ComposeResult
+
+    from sfntui.graph import GraphStatus
+    from sfntui.tui.widgets.graph import GraphView
+
+    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(40)}
+    states["S40"] = {"Type": "Succeed"}
+    view = GraphView(parse_state_machine({"StartAt": "S0", "States": states}))
+
+    class OneGraph(App[None]):
+        def compose(self) -> ComposeResult:
+            yield view
+
+    async with OneGraph().run_test(size=(80, 30)) as pilot:
+        box = view.box_of("S30")
+        assert box is not None and view.scroll_y == 0 and box.y > view.size.height
+        done = {f"S{i}": "SUCCEEDED" for i in range(30)}
+        view.update_status(GraphStatus({**done, "S30": "RUNNING"}))
+        await pilot.pause()
+        assert view.scroll_y <= box.y and box.bottom <= view.scroll_y + view.size.height
+        # The person pans away: the same running state does not pull the view back.
+        view.scroll_to(0, 0, animate=False, immediate=True)
+        view.update_status(GraphStatus({**done, "S30": "RUNNING"}))
+        await pilot.pause()
+        assert view.scroll_y == 0
