@@ -25,6 +25,7 @@ from sfntui.engine.runner import RunSetup, run_local
 from sfntui.graph import status_from_projection
 from sfntui.history.projection import Projection
 from sfntui.tui.app import SfntuiApp, make_app
+from sfntui.tui.screens.debugger import DebuggerScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.graph import GraphView
@@ -142,6 +143,27 @@ async def the_keys(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.2)
 
 
+async def the_debugger_at_a_stop(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await settle(pilot, lambda: bool(app.screen.query(ExecutionView)))
+    main_screen = app.screen
+    await settle(pilot, lambda: getattr(main_screen, "can_debug", False))
+    await pilot.press("d")
+    await settle(pilot, lambda: isinstance(app.screen, DebuggerScreen))
+    screen = app.screen
+    assert isinstance(screen, DebuggerScreen)
+    await pilot.press("tab", "tab")  # ChargeCard
+    await pilot.press("B")  # break as it exits: every processing step recorded
+    await pilot.press("c")
+    await settle(pilot, lambda: bool(screen.snapshots))
+
+
+async def the_debugger_filtered(pilot: Pilot[Any]) -> None:
+    await the_debugger_at_a_stop(pilot)
+    await pilot.press("slash", *"$.charge")
+    await pilot.pause(0.1)
+
+
 async def main() -> None:
     os.chdir(ROOT)
     SHOTS.mkdir(exist_ok=True)
@@ -152,6 +174,8 @@ async def main() -> None:
     await shoot("app-80x24.svg", (80, 24), after_a_run)
     await shoot("app-run-dialog.svg", (100, 32), the_run_dialog)
     await shoot("app-keys.svg", (100, 40), the_keys)
+    await shoot("debugger-at-a-stop.svg", (140, 40), the_debugger_at_a_stop)
+    await shoot("debugger-jsonpath-filter.svg", (100, 32), the_debugger_filtered)
 
 
 if __name__ == "__main__":

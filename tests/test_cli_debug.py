@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +106,34 @@ def test_bad_breakpoints_are_one_line(
     assert message in err and err.count("\n") == 1
 
 
-def test_debug_needs_batch(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["debug", ORDER]) == 2
-    assert "--batch" in capsys.readouterr().err
+def test_debug_without_batch_opens_the_debugger_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app's terminal loop replaced by a headless one that runs to the breakpoint."""
+    from sfntui.tui.app import make_app
+    from sfntui.tui.screens.debugger import DebuggerScreen
+    from tests.tui.steps import wait_until
+
+    seen: list[tuple[str, str, str]] = []
+
+    def run_app(
+        local: Any = None, *, aws: Any = None, examples_dir: Any = None, first_screen: Any = None
+    ) -> int:
+        async def drive() -> None:
+            app = make_app(local, examples_dir=examples_dir, first_screen=first_screen)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "it")
+                screen = app.screen
+                assert isinstance(screen, DebuggerScreen)
+                await pilot.press("c")
+                await wait_until(pilot, lambda: bool(screen.snapshots), "the breakpoint")
+                stop = screen.snapshots[-1].stop
+                seen.append((stop.state, stop.moment, stop.reason))
+
+        asyncio.run(drive())
+        return 0
+
+    monkeypatch.setattr("sfntui.tui.app.run_app", run_app)
+    argv = ["debug", ORDER, "--input-file", INPUT, "--virtual-clock", "--break", "ShipItems"]
+    assert main(argv) == 0
+    assert seen == [("ShipItems", "enter", "breakpoint")]

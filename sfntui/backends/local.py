@@ -110,6 +110,10 @@ class LocalBackend:
         self._changed = asyncio.Event()
         self._count = 0
 
+    def run_setup(self, machine_name: str) -> RunSetup:
+        """The mocks, handlers and resolvers a run of this machine gets (the debugger's too)."""
+        return self._setup(machine_name)
+
     @property
     def label(self) -> str:
         return "local: " + (", ".join(str(source) for source in self.sources) or "no files")

@@ -1,4 +1,5 @@
-"""`sfntui debug DEFINITION --break STATE ... --batch`: the debugger for CI logs and scripts."""
+"""`sfntui debug DEFINITION --break STATE ...`: the debugger screen in the app, or with
+`--batch` every stop as one JSON line, for CI logs and scripts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.commands.local_options import (
@@ -15,7 +17,7 @@ from sfntui.commands.local_options import (
     read_input,
     run_setup,
 )
-from sfntui.engine.debugger import MOMENTS, DebugSession
+from sfntui.engine.debugger import MOMENTS, DebugSession, Expression
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError
@@ -43,13 +45,40 @@ async def _batch(session: DebugSession, setup: RunSetup) -> int:
     return 0 if result.status == ExecutionStatus.SUCCEEDED else 1
 
 
+def _open_screen(
+    args: argparse.Namespace,
+    loaded: Any,
+    execution_input: Any,
+    setup: RunSetup,
+    options: RunOptions,
+    breakpoints: list[tuple[str, str]],
+) -> int:
+    """The app, opened on the debugger screen over this definition."""
+    from pathlib import Path
+
+    from sfntui.backends.local import LocalBackend
+    from sfntui.tui.app import run_app
+    from sfntui.tui.screens.debugger import DebuggerScreen, DebugTarget
+
+    target = DebugTarget(
+        name=loaded.name,
+        machine=loaded.machine,
+        input=execution_input,
+        make_execution=lambda machine, value, debugger: prepare(
+            machine, value, setup, options, debugger
+        ),
+        breakpoints=[(state, moment, args.when) for state, moment in breakpoints],  # type: ignore[misc]
+        watches=list(args.watch),
+        break_on_error=args.break_on_error,
+        on_close=lambda: close_resolvers(setup),
+    )
+    source = Path(args.definition)
+    local = LocalBackend([source], setup=lambda _name: setup)
+    folder = source if source.is_dir() else source.parent
+    return run_app(local, examples_dir=folder, first_screen=lambda: DebuggerScreen(target))
+
+
 def debug_command(args: argparse.Namespace) -> int:
-    if not args.batch:
-        print(
-            "sfntui: debug needs --batch: every stop is printed as one JSON line",
-            file=sys.stderr,
-        )
-        return 2
     try:
         loaded = load_machine(args.definition, args.state_machine)
         execution_input = read_input(args)
@@ -57,14 +86,19 @@ def debug_command(args: argparse.Namespace) -> int:
         name = args.name or loaded.name
         options = RunOptions(name=name, state_machine_name=loaded.name)
         prepare(loaded.machine, execution_input, setup, options)  # names missing resolvers
+        known = {state.name for state, _ in loaded.machine.walk()}
+        breakpoints = [_breakpoint(spec) for spec in args.breakpoints]
+        for spec, (state, _moment) in zip(args.breakpoints, breakpoints, strict=True):
+            if state not in known:
+                raise UsageError(f"--break {spec}: the definition has no state '{state}'")
+        for text in [*args.watch, *([args.when] if args.when else [])]:
+            Expression(text)
+        if not args.batch:
+            return _open_screen(args, loaded, execution_input, setup, options, breakpoints)
         session = DebugSession(
             lambda debugger: prepare(loaded.machine, execution_input, setup, options, debugger)
         )
-        known = {state.name for state, _ in loaded.machine.walk()}
-        for spec in args.breakpoints:
-            state, moment = _breakpoint(spec)
-            if state not in known:
-                raise UsageError(f"--break {spec}: the definition has no state '{state}'")
+        for state, moment in breakpoints:
             session.debugger.add_breakpoint(state, moment, condition=args.when)  # type: ignore[arg-type]
         for text in args.watch:
             session.debugger.add_watch(text)

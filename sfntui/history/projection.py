@@ -375,6 +375,12 @@ class Projection:
             return previous
         run._events.append(event)
         if run.attempts:  # a retry: what the failed attempt left open stops here
+            if len(run._failures) < run.attempts:  # no *StateFailed event said why
+                source = previous[1] if previous[1] is not run else None
+                source = source or self._failure_sources.get(run)
+                error = source.error if source is not None else None
+                cause = source.cause if source is not None else None
+                run._failures.append(Failure(error, cause, event["id"]))
             self._close_children(run, event, failed_source=previous[1])
             self._failure_sources.pop(run, None)
             run.status = RunStatus.RETRIED
@@ -552,6 +558,9 @@ class Projection:
                 if run.error is None and run.cause is None:
                     run.error, run.cause = self._error, self._cause
                     self._changed[run] = None
+                    last = run._failures[-1] if run._failures else None
+                    if last is not None and last.error is None and last.cause is None:
+                        run._failures[-1] = Failure(self._error, self._cause, last.event_id)
                 run = self._failure_sources.get(run)
             if failing.end_event is None:
                 failing.status = RunStatus.FAILED

@@ -9,7 +9,7 @@ the local engine; tests and the CLI hand in the backends they want
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -20,9 +20,12 @@ from sfntui.backends import Backend
 from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
+from sfntui.tui.screens.debugger import DebuggerScreen
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
+from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
@@ -41,9 +44,16 @@ class SfntuiApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(
-        self, local: Backend, *, aws: Backend | None = None, input_folders: Iterable[Path] = ()
+        self,
+        local: Backend,
+        *,
+        aws: Backend | None = None,
+        input_folders: Iterable[Path] = (),
+        first_screen: Callable[[], Screen[None]] | None = None,
     ) -> None:
         super().__init__()
+        #: A screen opened over the main one at start (`sfntui debug` opens the debugger).
+        self.first_screen = first_screen
         #: The local engine: always there, to run, debug and replay on this machine.
         self.local = local
         #: The AWS account, when one was given.
@@ -57,6 +67,10 @@ class SfntuiApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.backends, input_folders=self.input_folders)
+
+    def on_mount(self) -> None:
+        if self.first_screen is not None:
+            self.push_screen(self.first_screen())
 
     async def on_unmount(self) -> None:
         for backend in self.backends:
@@ -72,6 +86,9 @@ class SfntuiApp(App[None]):
             ("Event log", [*EventLog.BINDINGS]),
             ("Inspector", Inspector.BINDINGS),
             ("Run dialog", RunDialog.BINDINGS),
+            ("Debugger", DebuggerScreen.BINDINGS),
+            ("Debugger: breakpoints", BreakpointsPanel.BINDINGS),
+            ("Debugger: JSON editor", JsonEditor.BINDINGS),
         ]
 
     def action_help(self) -> None:
@@ -95,6 +112,7 @@ def make_app(
     *,
     aws: Backend | None = None,
     examples_dir: Path | None = None,
+    first_screen: Callable[[], Screen[None]] | None = None,
 ) -> SfntuiApp:
     """The app over the local backend `local` (by default, the engine over the examples
     folder) and, beside it, `aws` if given.
@@ -104,7 +122,7 @@ def make_app(
     folder = examples_dir if examples_dir is not None else EXAMPLES_DIR
     if local is None:
         local = LocalBackend([folder])
-    return SfntuiApp(local, aws=aws, input_folders=[folder])
+    return SfntuiApp(local, aws=aws, input_folders=[folder], first_screen=first_screen)
 
 
 def run_app(
@@ -112,8 +130,9 @@ def run_app(
     *,
     aws: Backend | None = None,
     examples_dir: Path | None = None,
+    first_screen: Callable[[], Screen[None]] | None = None,
 ) -> int:
     """Run the app in the terminal until the person quits; the exit code."""
-    app = make_app(local, aws=aws, examples_dir=examples_dir)
+    app = make_app(local, aws=aws, examples_dir=examples_dir, first_screen=first_screen)
     app.run()
     return app.return_code or 0

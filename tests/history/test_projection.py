@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -604,3 +605,57 @@ def test_state_runs_convenience(history) -> None:
     history.pass_state("B")
     assert [run.name for run in state_runs(history.events)] == ["A", "B"]
     assert Projection().status is ExecutionStatus.NOT_STARTED
+
+
+def _out_of_stock(event: Any, context: Any) -> Any:
+    raise ValueError("no stock")
+
+
+async def test_a_retried_parallel_keeps_every_attempt_with_its_error() -> None:
+    from sfntui.asl.parse import parse_state_machine
+    from sfntui.engine.runner import RunSetup, run_local
+
+    branch_task = {
+        "Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:stock",
+        "End": True,
+    }
+    definition = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "Reserve", "States": {"Reserve": branch_task}}],
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}],
+                "End": True,
+            }
+        },
+    }
+    setup = RunSetup(handlers={"stock": _out_of_stock}, virtual_clock=True)
+    execution, _ = await run_local(parse_state_machine(definition), {}, setup)
+    (fan,) = Projection(execution.history.events).runs_of("Fan")
+    assert [failure.error for failure in fan.failures] == ["ValueError", "ValueError"]
+    assert all("no stock" in (failure.cause or "") for failure in fan.failures)
+
+
+async def test_a_retried_parallel_whose_branch_fails_names_the_final_error() -> None:
+    from sfntui.asl.parse import parse_state_machine
+    from sfntui.engine.runner import RunSetup, run_local
+
+    fail = {"Type": "Fail", "Error": "Boom", "Cause": "bad"}
+    definition = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "Stop", "States": {"Stop": fail}}],
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}],
+                "End": True,
+            }
+        },
+    }
+    setup = RunSetup(virtual_clock=True)
+    execution, _ = await run_local(parse_state_machine(definition), {}, setup)
+    (fan,) = Projection(execution.history.events).runs_of("Fan")
+    assert len(fan.failures) == 2
+    assert (fan.failures[-1].error, fan.failures[-1].cause) == ("Boom", "bad")

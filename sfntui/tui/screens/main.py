@@ -59,6 +59,13 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "run", "Run", tooltip="Run the selected state machine", id="main.run"),
         Binding(
+            "d",
+            "debug",
+            "Debug",
+            tooltip="Open the machine in the debugger (an AWS one with the open execution's input)",
+            id="main.debug",
+        ),
+        Binding(
             "slash",
             "filter",
             "JSONPath",
@@ -275,6 +282,7 @@ class MainScreen(Screen[None]):
     async def on_main_screen_machine_loaded(self, message: MachineLoaded) -> None:
         if self.machine is not None and self.machine.arn == message.summary.arn:
             self.machine_description = message.description
+            self.refresh_bindings()
         if self.opened_arn != message.summary.arn:
             return  # an execution was opened meanwhile
         await self.workspace.show_machine(message.summary.name, message.machine, message.problem)
@@ -317,6 +325,7 @@ class MainScreen(Screen[None]):
         await self.workspace.show_execution(
             message.execution, message.machine_name, message.machine, message.problem
         )
+        self.refresh_bindings()
 
     def on_main_screen_history_arrived(self, message: HistoryArrived) -> None:
         execution = self.workspace.execution
@@ -342,7 +351,42 @@ class MainScreen(Screen[None]):
         if action == "run":
             # Shown, but dimmed, when there is nothing to run or the backend cannot start one.
             return True if self.can_run else None
+        if action == "debug":
+            return True if self.can_debug else None
         return True
+
+    @property
+    def can_debug(self) -> bool:
+        """A machine is open, and it runs locally, or an AWS execution of it is open."""
+        if self.machine is None or self.machine_description is None:
+            return False
+        return self.machine_backend.capabilities.debug or self.workspace.execution is not None
+
+    def action_debug(self) -> None:
+        if self.can_debug:
+            self.open_debugger(self.machine_description, self.machine_backend)
+
+    @work(exclusive=True, group="debug", exit_on_error=False)
+    async def open_debugger(
+        self, description: StateMachineDescription | None, backend: Backend
+    ) -> None:
+        from sfntui.tui.debug_targets import debug_target
+
+        execution = None if backend.capabilities.debug else self.workspace.execution
+        if execution is not None:  # an AWS execution: its definition, its input
+            description = await backend.definition_for_execution(execution.arn)
+            execution_input = (await backend.describe_execution(execution.arn)).input or "{}"
+        elif description is not None:
+            execution_input, _ = await asyncio.to_thread(
+                read_example_input, description.name, description.description, self.input_folders
+            )
+        if description is None:
+            return
+        local = self.backends[0]
+        target = await debug_target(description, execution_input or "{}", local)
+        from sfntui.tui.screens.debugger import DebuggerScreen
+
+        await self.app.push_screen(DebuggerScreen(target))
 
     def action_run(self) -> None:
         if self.machine is not None and self.can_run:

@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from sfntui.asl.model import StateMachine
 from sfntui.graph import Box, Drawing, GraphStatus, draw, lay_out
+from sfntui.graph.status import RUNNING
 
 
 class GraphView(ScrollView, can_focus=True):
@@ -78,6 +79,11 @@ class GraphView(ScrollView, can_focus=True):
         self._drawing: Drawing | None = None
         #: Rendered canvas rows: (y, selected state) -> Strip; this view's own.
         self._rows: LRUCache[tuple[int, str | None], Strip] = LRUCache(1024)
+        #: Recent drawings by status object, kept with it (ids are reused once it is gone).
+        self._drawings: LRUCache[int, tuple[GraphStatus, tuple[frozenset[str], bool], Drawing]]
+        self._drawings = LRUCache(16)
+        #: The state the view last scrolled to follow the run (see `update_status`).
+        self._followed: str | None = None
         self._redraw()
 
     # -- the drawing -------------------------------------------------------------------
@@ -97,16 +103,34 @@ class GraphView(ScrollView, can_focus=True):
         return next((b for b in self.drawing.layout.boxes if b.key == state), None)
 
     def _redraw(self) -> None:
-        layout = lay_out(self.machine, collapsed=frozenset(self.collapsed))
-        self._drawing = draw(layout, self.status, ascii=self.ascii)
+        collapsed = frozenset(self.collapsed)
+        key = id(self.status)
+        kept = self._drawings.get(key)
+        if kept is not None and kept[0] is self.status and kept[1] == (collapsed, self.ascii):
+            self._drawing = kept[2]  # the same status object again (a debugger stop revisited)
+        else:
+            layout = lay_out(self.machine, collapsed=collapsed)
+            self._drawing = draw(layout, self.status, ascii=self.ascii)
+            self._drawings.set(key, (self.status, (collapsed, self.ascii), self._drawing))
         self._rows.clear()
         self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
         self.refresh()
 
     def update_status(self, status: GraphStatus) -> None:
-        """New run data (a live tail, a debugger stop): colours change, the layout does not."""
+        """New run data (a live tail, a debugger stop): colours change, the layout does not.
+
+        The view follows the run: when the debugger's current state, or else the newest
+        running state, changes, it is scrolled into view (once: the person may pan away)."""
         self.status = status
         self._redraw()
+        target = followed_state(status)
+        if target is not None and target != self._followed:
+            box = self.box_of(target)
+            if box is not None:
+                self.scroll_to_region(
+                    Region(box.x, box.y, box.width, box.height), animate=False, immediate=True
+                )
+        self._followed = target
 
     def set_collapsed(self, frames: Collection[str]) -> None:
         self.collapsed = set(frames)
@@ -189,6 +213,17 @@ class GraphView(ScrollView, can_focus=True):
         if inside:
             # The innermost box under the pointer: a state inside a frame, not the frame.
             self.selected = min(inside, key=lambda b: b.width * b.height).key
+
+
+def followed_state(status: GraphStatus) -> str | None:
+    """The state a view following the run keeps on screen: the debugger's stop, or else the
+    state that most recently started running."""
+    if status.current is not None:
+        return status.current
+    if status.states is None:
+        return None
+    running = [name for name, value in status.states.items() if value == RUNNING]
+    return running[-1] if running else None
 
 
 def strip_text(strip: Strip) -> str:

@@ -70,10 +70,12 @@ def run_sections(run: StateRun) -> list[Section]:
         sections.append(Section("Output", run.output))
     elif run.is_open:
         sections.append(Section("Output", note="not yet: the state is still running"))
-    for failure in run.failures[:-1] if run.error is not None else run.failures:
-        sections.append(
-            Section("Failed attempt", f"{failure.error}: {failure.cause or ''}", is_json=False)
-        )
+    failures = run.failures[:-1] if run.error is not None else run.failures
+    for number, failure in enumerate(failures, 1):
+        said = failure.error or "an error the history does not name"
+        if failure.cause:
+            said += f": {failure.cause}"
+        sections.append(Section(f"Attempt {number} failed", said, is_json=False))
     sections.extend(_error_sections(run.error, run.cause))
     return sections
 

@@ -1,0 +1,43 @@
+"""What the debugger screen runs when the app opens it: a machine's definition as a backend
+described it, an input, and the local engine's set-up (mocks, handlers) for that machine.
+
+A local machine is debugged with its example input; an AWS machine is debugged locally, on the
+definition its execution ran and that execution's input, with whatever the local backend's
+set-up answers its Tasks with (a Task nothing answers stops the run from starting).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from sfntui.asl.definition import InvalidDefinitionError, build_state_machine
+from sfntui.backends import Backend, BackendError, StateMachineDescription
+from sfntui.engine.interpreter import RunOptions
+from sfntui.engine.runner import RunSetup, prepare
+from sfntui.tui.screens.debugger import DebugTarget
+
+
+async def debug_target(
+    description: StateMachineDescription, input_text: str, local: Backend
+) -> DebugTarget:
+    """The target for `description` run on `input_text`; BackendError says why it cannot be."""
+    try:
+        definition = json.loads(description.definition)
+        machine, _ = await asyncio.to_thread(build_state_machine, definition)
+    except (ValueError, InvalidDefinitionError) as error:
+        raise BackendError(f"{description.name} cannot be debugged: {error}") from None
+    try:
+        execution_input: Any = json.loads(input_text) if input_text.strip() else {}
+    except ValueError as error:
+        raise BackendError(f"The input is not valid JSON: {error}.") from None
+    make_setup = getattr(local, "run_setup", None)
+    setup: RunSetup = make_setup(description.name) if make_setup is not None else RunSetup()
+    options = RunOptions(name="debug", state_machine_name=description.name)
+    return DebugTarget(
+        name=description.name,
+        machine=machine,
+        input=execution_input,
+        make_execution=lambda m, value, debugger: prepare(m, value, setup, options, debugger),
+    )

@@ -1,0 +1,140 @@
+"""The debugger's breakpoints panel: every breakpoint, on or off, with its condition.
+
+It reads and changes the `Debugger`'s breakpoints directly (they are plain records the
+engine reads at each gate). Space turns the highlighted one on or off, Delete removes it;
+the condition field below edits its condition (a JSONPath or a JSONata expression): it is
+compiled as it is typed, its error shown in place, and Enter applies it when it compiles.
+`BreakpointsPanel.Changed` tells the screen to redraw the graph's marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sfntui.asl.errors import ExpressionSyntaxError
+from sfntui.engine.debugger import Breakpoint, Debugger, Expression
+from sfntui.tui.widgets.data_flow import visible_text
+
+
+def breakpoint_label(point: Breakpoint) -> str:
+    mark = "●" if point.enabled else "○"
+    return visible_text(f"{mark} {point.describe()}")
+
+
+class BreakpointsPanel(Vertical):
+    BINDINGS = [
+        Binding("space", "toggle_enabled", "On/off", id="breakpoints.toggle"),
+        Binding("delete", "remove", "Remove", id="breakpoints.remove"),
+    ]
+    DEFAULT_CSS = """
+    BreakpointsPanel { height: auto; max-height: 14; }
+    BreakpointsPanel > OptionList { height: auto; max-height: 8; }
+    BreakpointsPanel > #breakpoint-condition-error { height: auto; color: $text-error; }
+    """
+
+    @dataclass
+    class Changed(Message):
+        panel: BreakpointsPanel
+
+    def __init__(self, debugger: Debugger, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.debugger = debugger
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="breakpoint-list")
+        yield Input(
+            placeholder="condition of the highlighted breakpoint", id="breakpoint-condition"
+        )
+        yield Static("", id="breakpoint-condition-error")
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#breakpoint-list", OptionList)
+
+    @property
+    def highlighted(self) -> Breakpoint | None:
+        option_list = self.option_list
+        index = option_list.highlighted
+        if index is None or index >= option_list.option_count:
+            return None
+        option_id = option_list.get_option_at_index(index).id
+        return self.debugger.breakpoints.get(int(option_id)) if option_id else None
+
+    def refresh_list(self) -> None:
+        option_list = self.option_list
+        keep = option_list.highlighted
+        option_list.clear_options()
+        points = list(self.debugger.breakpoints.values())
+        if not points:
+            option_list.add_option(Option("No breakpoints: b on a state sets one.", disabled=True))
+            return
+        option_list.add_options(Option(breakpoint_label(p), id=str(p.id)) for p in points)
+        option_list.highlighted = min(keep or 0, len(points) - 1)
+
+    def select_breakpoint(self, breakpoint_id: int) -> None:
+        ids = list(self.debugger.breakpoints)
+        if breakpoint_id in ids:
+            self.option_list.highlighted = ids.index(breakpoint_id)
+
+    def _changed(self) -> None:
+        self.refresh_list()
+        self.post_message(self.Changed(self))
+
+    def action_toggle_enabled(self) -> None:
+        point = self.highlighted
+        if point is not None:
+            point.enabled = not point.enabled
+            self._changed()
+
+    def action_remove(self) -> None:
+        point = self.highlighted
+        if point is not None:
+            self.debugger.remove_breakpoint(point.id)
+            self._changed()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        point = self.highlighted
+        field = self.query_one("#breakpoint-condition", Input)
+        with field.prevent(Input.Changed):
+            field.value = point.condition.text if point and point.condition else ""
+        self.query_one("#breakpoint-condition-error", Static).update("")
+
+    def condition_error(self, text: str) -> str | None:
+        if not text.strip():
+            return None
+        try:
+            Expression(text.strip())
+        except ExpressionSyntaxError as error:
+            return error.message
+        return None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "breakpoint-condition":
+            return
+        event.stop()
+        error = self.condition_error(event.value)
+        self.query_one("#breakpoint-condition-error", Static).update(
+            visible_text(error) if error else ""
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "breakpoint-condition":
+            return
+        event.stop()
+        point = self.highlighted
+        if point is None or self.condition_error(event.value) is not None:
+            return
+        text = event.value.strip()
+        point.condition = Expression(text) if text else None
+        self._changed()
+        self.option_list.focus()
