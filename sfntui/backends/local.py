@@ -1,9 +1,12 @@
-"""The local backend: definitions from local files, run on the engine, kept in memory.
+"""The local backend: definitions from local files, run on the engine, kept in the run store.
 
 Every listing reads the folders again, so a definition file added or edited since shows
 (the app's "Reload"); a run keeps the machine it started from. A running execution is
-followed event by event as the engine writes them. It hands out the same neutral records as
-the AWS backend and raises `BackendError` (`ActionCancelled` when an action is not confirmed).
+followed event by event as the engine writes them. What answers a machine's Tasks comes from
+`MachineSetups` (command line, project file, a mock file beside the definition). Each run is
+written to the run store (`sfntui.runs`) as it goes, and the runs stored by an earlier session
+are listed among a machine's executions. It hands out the same neutral records as the AWS
+backend and raises `BackendError` (`ActionCancelled` when an action is not confirmed).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
+from sfntui.backends.machine_setup import MachineSetupError, MachineSetups
 from sfntui.backends.protocol import Capabilities, Event
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
@@ -35,6 +39,7 @@ from sfntui.history.records import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.runs.store import RunStore, RunStoreError, StoredRun
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
@@ -74,15 +79,44 @@ class _LocalRun:
         result = self.execution.result
         return result.status if result is not None else "RUNNING"
 
+    #: Events written by the engine and not yet in the run store (flushed once per loop turn).
+    unsaved: list[Event] = field(default_factory=list)
+    store: RunStore | None = None
+
     def on_event(self, event: Event) -> None:
         for queue in self.subscribers:
             queue.put_nowait(event)
+        if self.store is not None:
+            if not self.unsaved:
+                asyncio.get_running_loop().call_soon(self.save_events)
+            self.unsaved.append(event)
+
+    def save_events(self) -> None:
+        batch, self.unsaved = self.unsaved, []
+        if self.store is not None and batch:
+            self.store.append_events(self.arn, batch)
 
     def finished(self) -> None:
         if self.stopped is None:
             self.stopped = self.execution.clock.now()
         for queue in self.subscribers:
             queue.put_nowait(None)
+        if self.store is not None:
+            self.save_events()
+            result = self.execution.result
+            error, cause = self.aborted or (None, None)
+            output = None
+            if result is not None and self.aborted is None:
+                error, cause = result.error, result.cause
+                output = result.output if result.status == "SUCCEEDED" else None
+            self.store.finish_run(
+                self.arn,
+                status=self.status if self.status != "RUNNING" else "ABORTED",
+                stopped=self.stopped,
+                output=output,
+                error=error,
+                cause=cause,
+            )
 
 
 class LocalBackend:
@@ -93,20 +127,72 @@ class LocalBackend:
     `setup` gives the mocks, handlers and resolvers for a machine's runs (by its name).
     """
 
-    capabilities = Capabilities(start=True, stop=True, debug=True)
+    capabilities = Capabilities(start=True, stop=True, debug=True, test_cases=True)
 
     def __init__(
         self,
         sources: Iterable[str | os.PathLike[str]] = (EXAMPLES_DIR,),
         *,
-        setup: Callable[[str], RunSetup] | None = None,
+        setup: Callable[[str], RunSetup] | MachineSetups | None = None,
+        store: RunStore | None = None,
+        keep_runs: bool = True,
     ) -> None:
+        """`setup`: the set-ups of the machines (by default, the mock files beside their
+        definitions), or a function of a machine's name. `store`: where runs are kept (the
+        user's run store unless `keep_runs` is False; runs then live in memory only)."""
         self.sources = [Path(source) for source in sources]
-        self._setup = setup or (lambda _name: RunSetup())
+        self.setups = setup if isinstance(setup, MachineSetups) else MachineSetups()
+        self._setup_of_name = setup if callable(setup) else None
+        if store is None and keep_runs:
+            try:
+                store = RunStore()
+            except RunStoreError:
+                store = None  # runs are still run, only not kept
+        self.store = store
         self._machines: dict[str, _LocalMachine] | None = None
         self._runs: dict[str, _LocalRun] = {}
         self._changed = asyncio.Event()
         self._count = 0
+
+    def run_setup(
+        self, machine_name: str, definition_file: str | None = None, test_case: str | None = None
+    ) -> RunSetup:
+        """The mocks, handlers and resolvers a run of this machine gets (the debugger's too);
+        `BackendError` with one sentence when they cannot be used."""
+        if self._setup_of_name is not None:
+            return self._setup_of_name(machine_name)
+        if definition_file is None and self._machines is not None:
+            for entry in self._machines.values():
+                if entry.name == machine_name:
+                    definition_file = entry.source.file
+        try:
+            return self.setups.for_machine(machine_name, definition_file, test_case)
+        except MachineSetupError as error:
+            raise BackendError(f"{machine_name} cannot run: {error}.") from None
+
+    async def test_cases(self, machine_arn: str) -> list[str]:
+        """The mock file's test cases a run of the machine can use, the default first."""
+        entry = await self._machine(machine_arn)
+        if self._setup_of_name is not None:
+            return []
+        try:
+            return self.setups.test_cases(entry.name, entry.source.file)
+        except MachineSetupError as error:
+            raise BackendError(f"{entry.name}: {error}.") from None
+
+    async def case_inputs(self, machine_arn: str) -> dict[str, Any]:
+        """The inputs the mock file's test cases come with (from its expectations file)."""
+        entry = await self._machine(machine_arn)
+        if self._setup_of_name is not None:
+            return {}
+        try:
+            return await asyncio.to_thread(self.setups.case_inputs, entry.name, entry.source.file)
+        except MachineSetupError as error:
+            raise BackendError(f"{entry.name}: {error}.") from None
+
+    def project_input(self, machine_name: str) -> Path | None:
+        """The input file the project file gives the machine, if any."""
+        return self.setups.input_file(machine_name)
 
     @property
     def label(self) -> str:
@@ -159,6 +245,12 @@ class LocalBackend:
             raise BackendError(f"There is no local execution {arn}.")
         return found
 
+    def _stored(self, arn: str) -> StoredRun | None:
+        """A run of an earlier session (not one of this session's, which live in memory)."""
+        if arn in self._runs or self.store is None:
+            return None
+        return self.store.run(arn)
+
     async def list_executions(
         self, machine_arn: str, *, status: str | None = None, limit: int | None = None
     ) -> list[ExecutionSummary]:
@@ -168,6 +260,15 @@ class LocalBackend:
             if run.machine.arn == machine_arn and (status is None or run.status == status)
         ]
         summaries = [_summary(run) for run in runs]
+        if self.store is not None:
+            name = machine_arn.rpartition(":")[2]
+            summaries.extend(
+                summary
+                for stored in self.store.runs(name)
+                if stored.arn not in self._runs
+                and (summary := _stored_summary(stored, machine_arn)) is not None
+                and (status is None or summary.status == status)
+            )
         return summaries[:limit] if limit else summaries
 
     async def watch_executions(
@@ -183,6 +284,9 @@ class LocalBackend:
         self._changed = asyncio.Event()
 
     async def describe_execution(self, arn: str) -> ExecutionDescription:
+        stored = self._stored(arn)
+        if stored is not None:
+            return _stored_description(stored)
         run = self._run(arn)
         result = run.execution.result
         error, cause = run.aborted or (None, None)
@@ -205,12 +309,28 @@ class LocalBackend:
         )
 
     async def definition_for_execution(self, arn: str) -> StateMachineDescription:
+        stored = self._stored(arn)
+        if stored is not None:
+            return StateMachineDescription(
+                arn=_machine_arn(stored.machine_name),
+                name=stored.machine_name,
+                definition=stored.definition,
+                status="ACTIVE",
+                created=stored.started,
+                description=stored.definition_file,
+            )
         return _description(self._run(arn).machine)  # as it was read when the run started
 
     async def get_history(self, arn: str) -> list[Event]:
+        if self._stored(arn) is not None:
+            assert self.store is not None
+            return self.store.events(arn)
         return list(self._run(arn).execution.history.events)
 
     async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+        if self._stored(arn) is not None:
+            yield await self.get_history(arn)
+            return
         run = self._run(arn)
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
         so_far = list(run.execution.history.events)
@@ -236,7 +356,8 @@ class LocalBackend:
                 run.subscribers.remove(queue)
 
     async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]:
-        self._run(execution_arn)
+        if self._stored(execution_arn) is None:
+            self._run(execution_arn)
         return []  # a local distributed Map runs its children inline, with no Map Run
 
     async def describe_map_run(self, arn: str) -> MapRunDescription:
@@ -251,15 +372,17 @@ class LocalBackend:
         name: str | None = None,
         execution_input: Any = None,
         confirm: Confirm | None,
+        test_case: str | None = None,
     ) -> ExecutionSummary:
+        """`test_case`: which of the machine's mock file's test cases answers its Tasks."""
         entry = await self._machine(machine_arn)
         if isinstance(execution_input, str):
             try:
                 execution_input = json.loads(execution_input)
             except ValueError as error:
                 raise BackendError(f"The input is not valid JSON: {error}.") from None
-        self._count += 1
-        name = name or f"local-{self._count}"
+        if not name:
+            name = self._free_name(entry.name)
         action = Action(
             "start",
             machine_arn,
@@ -269,22 +392,43 @@ class LocalBackend:
         await require_confirmation(action, confirm)
         if entry.machine is None:
             raise BackendError(f"{entry.name} cannot run: {entry.problem}")
-        arn = f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:execution:{entry.name}:{name}"
-        if arn in self._runs:
+        arn = _execution_arn(entry.name, name)
+        if arn in self._runs or self._stored(arn) is not None:
             raise BackendError(f"There is already a local execution named '{name}'.")
         options = RunOptions(
             name=name, state_machine_name=entry.name, region=LOCAL_REGION, account=LOCAL_ACCOUNT
         )
+        setup = self.run_setup(entry.name, entry.source.file, test_case)
         try:
-            execution = prepare(entry.machine, execution_input, self._setup(entry.name), options)
+            execution = prepare(entry.machine, execution_input, setup, options)
         except NoResolverError as error:
             raise BackendError(f"{entry.name} cannot run: {error}.") from None
-        run = _LocalRun(execution, entry, name, execution.clock.now())
+        run = _LocalRun(execution, entry, name, execution.clock.now(), store=self.store)
+        if self.store is not None:
+            self.store.begin_run(
+                arn=run.arn,
+                name=name,
+                machine_name=entry.name,
+                definition=entry.source.definition,
+                definition_file=entry.source.file,
+                execution_input=execution_input,
+                setup=describe_setup(setup),
+                started=run.started,
+            )
         execution.history.listen(run.on_event)
         self._runs[run.arn] = run
         run.task = asyncio.create_task(self._drive(run))
         self._announce_change()
         return _summary(run)
+
+    def _free_name(self, machine_name: str) -> str:
+        """`local-N`, N one more than any run of this session or an earlier one used."""
+        while True:
+            self._count += 1
+            name = f"local-{self._count}"
+            arn = _execution_arn(machine_name, name)
+            if arn not in self._runs and self._stored(arn) is None:
+                return name
 
     async def _drive(self, run: _LocalRun) -> None:
         try:
@@ -306,6 +450,9 @@ class LocalBackend:
         cause: str | None = None,
         confirm: Confirm | None,
     ) -> None:
+        stored = self._stored(arn)
+        if stored is not None:
+            raise BackendError(f"{stored.name} has already ended ({_stored_status(stored)}).")
         run = self._run(arn)
         await require_confirmation(Action("stop", arn, f"Stop the local run {run.name}?"), confirm)
         if run.task is None or run.task.done():
@@ -315,7 +462,8 @@ class LocalBackend:
         await asyncio.gather(run.task, return_exceptions=True)
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:
-        self._run(arn)
+        if self._stored(arn) is None:
+            self._run(arn)
         raise BackendError("Local executions cannot be redriven: start a new run instead.")
 
     async def aclose(self) -> None:
@@ -324,6 +472,59 @@ class LocalBackend:
                 run.task.cancel()
         pending = [run.task for run in self._runs.values() if run.task is not None]
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+def describe_setup(setup: RunSetup) -> dict[str, Any]:
+    """What answered a run's Tasks, as the run store keeps it (names, not objects)."""
+    described: dict[str, Any] = {"virtual_clock": setup.virtual_clock}
+    if setup.mock_config is not None:
+        described["mock_config"] = setup.mock_config.file
+        described["test_case"] = setup.test_case
+    if setup.handlers:
+        described["handlers"] = sorted(setup.handlers)
+    if setup.items_dir:
+        described["items_dir"] = setup.items_dir
+    if setup.extra_resolvers:
+        described["extra"] = [type(r).__name__ for r in setup.extra_resolvers]
+    return described
+
+
+def _stored_status(stored: StoredRun) -> str:
+    """A run still RUNNING in the store was cut short when its session ended."""
+    return "ABORTED" if stored.status == "RUNNING" else stored.status
+
+
+def _stored_summary(stored: StoredRun, machine_arn: str) -> ExecutionSummary | None:
+    return ExecutionSummary(
+        arn=stored.arn,
+        name=stored.name,
+        machine_arn=machine_arn,
+        status=_stored_status(stored),
+        started=stored.started,
+        stopped=stored.stopped,
+    )
+
+
+def _stored_description(stored: StoredRun) -> ExecutionDescription:
+    error, cause = stored.error, stored.cause
+    if stored.status == "RUNNING":
+        error, cause = "States.Runtime", "The session running it ended before the run did."
+    return ExecutionDescription(
+        arn=stored.arn,
+        name=stored.name,
+        machine_arn=_machine_arn(stored.machine_name),
+        status=_stored_status(stored),
+        started=stored.started,
+        stopped=stored.stopped,
+        input=stored.input,
+        output=stored.output,
+        error=error,
+        cause=cause,
+    )
+
+
+def _execution_arn(machine_name: str, name: str) -> str:
+    return f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:execution:{machine_name}:{name}"
 
 
 def _write_aborted(run: _LocalRun) -> None:

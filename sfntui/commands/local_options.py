@@ -19,6 +19,8 @@ from sfntui.asl.definition import (
     format_diagnostic,
     load_state_machine,
 )
+from sfntui.backends.machine_setup import MachineSetupError, MachineSetups
+from sfntui.backends.project_file import ProjectFile, ProjectFileError, find_project_file
 from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
 from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup
@@ -84,24 +86,52 @@ def read_mock_config(file: str) -> MockConfig:
         raise UsageError(str(exc)) from None
 
 
-def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
-    setup = RunSetup(
+def project_file() -> ProjectFile | None:
+    """The project file of the current folder or one above (`sfntui.toml`, `pyproject.toml`)."""
+    try:
+        return find_project_file()
+    except ProjectFileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def machine_setups(args: argparse.Namespace, *, real_aws_calls: bool = True) -> MachineSetups:
+    """What answers each machine's Tasks: these options, then the project file, then a
+    `MockConfigFile.json` beside the definition (the app's and the debugger's set-up)."""
+    if args.test_case and not args.mock_config:
+        raise UsageError("--test-case needs --mock-config")
+    setups = MachineSetups(
+        mock_config=read_mock_config(args.mock_config) if args.mock_config else None,
+        test_case=args.test_case,
         handlers=read_handlers(args),
         virtual_clock=args.virtual_clock,
         items_dir=getattr(args, "items_dir", None),
+        project=project_file(),
     )
-    if args.mock_config:
-        if not args.test_case:
-            raise UsageError("--mock-config needs --test-case to say which test case to use")
-        setup.mock_config = read_mock_config(args.mock_config)
-        setup.machine_name = args.name or loaded.name
-        setup.test_case = args.test_case
-        try:
-            setup.resolvers(loaded.machine)
-        except MockConfigError as exc:
-            raise UsageError(str(exc)) from None
-    elif args.test_case:
-        raise UsageError("--test-case needs --mock-config")
+    if real_aws_calls and getattr(args, "aws", False):
+        from sfntui.aws import ConnectionOptions
+        from sfntui.aws.task_resolver import AwsTaskResolver
+
+        options = ConnectionOptions(
+            profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+        )
+        setups.extra_resolvers.append(AwsTaskResolver(options=options))
+    return setups
+
+
+def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
+    """The set-up of one run of `loaded`: `--mock-config` (with `--test-case`) for the machine
+    `--name` or the definition names, else the project file's, else a mock file beside it."""
+    if args.mock_config and not args.test_case:
+        raise UsageError("--mock-config needs --test-case to say which test case to use")
+    setups = machine_setups(args, real_aws_calls=False)
+    machine = args.name or loaded.name
+    try:
+        if setups.mock_config is not None:
+            setups.mock_config.test_cases(machine)  # names the machine the file lacks
+        setup = setups.for_machine(machine, loaded.source.file, args.test_case)
+        setup.resolvers(loaded.machine)
+    except (MockConfigError, MachineSetupError) as exc:
+        raise UsageError(str(exc)) from None
     if getattr(args, "aws", False):
         from sfntui.aws import ConnectionOptions
         from sfntui.aws.task_resolver import AwsTaskResolver

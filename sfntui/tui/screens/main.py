@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -35,6 +35,7 @@ from sfntui.backends import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.backends.protocol import TestCaseChoice
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.screens.run_dialog import RunDialog
@@ -170,6 +171,8 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: The test case last chosen in the run dialog, by machine.
+        self._run_cases: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -355,25 +358,52 @@ class MainScreen(Screen[None]):
         description: StateMachineDescription | None,
         backend: Backend,
     ) -> None:
+        cases: list[str] = []
+        case_inputs: dict[str, object] = {}
+        chooser = cast(TestCaseChoice, backend) if backend.capabilities.test_cases else None
+        if chooser is not None:
+            cases = await chooser.test_cases(machine.arn)
+            case_inputs = await chooser.case_inputs(machine.arn) if cases else {}
+        chosen = self._run_cases.get(machine.arn)
         draft = self._run_drafts.get(machine.arn)
         if draft is not None:
-            dialog = RunDialog(machine.name, draft[1], execution_name=draft[0])
+            dialog = RunDialog(
+                machine.name,
+                draft[1],
+                execution_name=draft[0],
+                test_cases=cases,
+                case_inputs=case_inputs,
+                test_case=chosen,
+            )
         else:
             definition_file = description.description if description is not None else None
             text, source = await asyncio.to_thread(
                 read_example_input, machine.name, definition_file, self.input_folders
             )
-            dialog = RunDialog(machine.name, text, source=source)
+            dialog = RunDialog(
+                machine.name, text, source=source, test_cases=cases, case_inputs=case_inputs
+            )
         request = await self.app.push_screen_wait(dialog)
         self._run_drafts[machine.arn] = dialog.draft
+        if dialog.test_case is not None:
+            self._run_cases[machine.arn] = dialog.test_case
         if request is None:
             return
-        execution = await backend.start_execution(
-            machine.arn,
-            name=request.name,
-            execution_input=request.input,
-            confirm=confirmed_by_dialog,
-        )
+        if chooser is not None and request.test_case is not None:
+            execution = await chooser.start_execution(
+                machine.arn,
+                name=request.name,
+                execution_input=request.input,
+                confirm=confirmed_by_dialog,
+                test_case=request.test_case,
+            )
+        else:
+            execution = await backend.start_execution(
+                machine.arn,
+                name=request.name,
+                execution_input=request.input,
+                confirm=confirmed_by_dialog,
+            )
         # Started: the input stays for the next run, the name (used up) does not.
         self._run_drafts[machine.arn] = ("", dialog.draft[1])
         self.post_message(self.ExecutionStarted(execution, backend))
