@@ -1,4 +1,8 @@
-"""`sfntui debug DEFINITION --break STATE ... --batch`: the debugger for CI logs and scripts."""
+"""`sfntui debug DEFINITION --break STATE ... --batch`: the debugger for CI logs and scripts.
+
+A Task that nothing answers does not keep the run from starting: the run stops there
+(reason "needs_task_result", printed like any stop) and, with no one to answer in batch,
+the Task fails with States.TaskFailed saying so (a Catch or Retry can still handle it)."""
 
 from __future__ import annotations
 
@@ -55,7 +59,6 @@ def debug_command(args: argparse.Namespace) -> int:
         setup = run_setup(args, loaded)
         name = args.name or loaded.name
         options = RunOptions(name=name, state_machine_name=loaded.name)
-        prepare(loaded.machine, execution_input, setup, options)  # names missing resolvers
         session = DebugSession(
             lambda debugger: prepare(loaded.machine, execution_input, setup, options, debugger)
         )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
 from sfntui.asl.paths import Path, compile_path
+from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 
 if TYPE_CHECKING:
     from sfntui.engine.interpreter import ExecutionResult, LocalExecution
@@ -132,7 +133,7 @@ class Stop:
     state: str
     state_type: str
     moment: Moment
-    reason: str  # "breakpoint" | "step" | "pause" | "error"
+    reason: str  # "breakpoint" | "step" | "pause" | "error" | "needs_task_result"
     location: Location
     inspection: dict[str, Any]
     variables: dict[str, Any]
@@ -141,6 +142,8 @@ class Stop:
     error: str | None = None
     cause: str | None = None
     breakpoint_id: int | None = None
+    #: At a "needs_task_result" stop: the call nothing answers (`resource`, `parameters`).
+    task: dict[str, Any] | None = None
 
     @property
     def path(self) -> str:
@@ -162,6 +165,8 @@ class Stop:
         }
         if self.error is not None:
             report["error"], report["cause"] = self.error, self.cause
+        if self.task is not None:
+            report["task"] = self.task
         return report
 
 
@@ -184,6 +189,7 @@ class Debugger:
         self._stop_requested: asyncio.Event | None = None
         self._edit_input: tuple[bool, Any] = (False, None)
         self._edit_result: tuple[bool, Any] = (False, None)
+        self._task_answer: tuple[str, Any] | None = None
 
     # -- configuration -----------------------------------------------------------------
 
@@ -285,6 +291,54 @@ class Debugger:
     def set_result(self, value: Any) -> None:
         """While paused on a result: continue as if the task had returned this."""
         self._edit_result = (True, value)
+
+    def give_task_result(self, value: Any) -> None:
+        """At a "needs_task_result" stop: the Task returns `value` (then continue or step)."""
+        self._task_answer = ("result", value)
+
+    def fail_task(self, error: str | None, cause: str | None = None) -> None:
+        """At a "needs_task_result" stop: the Task fails with `error` and `cause`."""
+        self._task_answer = ("error", (error, cause))
+
+    async def ask_task_result(self, invocation: TaskInvocation) -> Any:
+        """A Task nothing else answers: the run stops there (reason "needs_task_result") and
+        waits for `give_task_result` or `fail_task`. Resumed with neither, the Task fails
+        with States.TaskFailed saying so (what `sfntui debug --batch` does)."""
+        while self.paused:
+            await self._wait_held()
+        if self._stopping:
+            raise ExecutionStopped()
+        if self._mode == "pause":
+            self._mode = "run"
+        resource = invocation.resource.arn
+        stop = Stop(
+            state=invocation.state,
+            state_type="Task",
+            moment="result",
+            reason="needs_task_result",
+            location=getattr(invocation, "location", ()),
+            inspection={"afterParameters": invocation.parameters},
+            variables={},
+            context=invocation.context if isinstance(invocation.context, dict) else {},
+            task={"resource": resource, "parameters": invocation.parameters},
+        )
+        self._task_answer = None
+        self.current = stop
+        self._resume = asyncio.get_running_loop().create_future()
+        self.stops.put_nowait(stop)
+        await self._resume
+        self.current = None
+        answer, self._task_answer = self._task_answer, None
+        if answer is None:
+            raise TaskFailure(
+                "States.TaskFailed",
+                f"Nothing answers the Task state '{invocation.state}' ({resource}) and no "
+                "result was given for it at the debugger's stop.",
+            )
+        kind, value = answer
+        if kind == "error":
+            raise TaskFailure(*value)
+        return value
 
     def _current_location(self) -> Location:
         return self.current.location if self.current is not None else ()
@@ -434,6 +488,21 @@ class Debugger:
         self.current = stop
         self._resume = asyncio.get_running_loop().create_future()
         self.stops.put_nowait(stop)
+
+
+class AskTheDebugger:
+    """The last resolver of a debugged run: it answers every Task the others do not by
+    asking the person at the debugger (`Debugger.ask_task_result`), so such a Task does
+    not stop the run from starting."""
+
+    def __init__(self, debugger: Debugger) -> None:
+        self.debugger = debugger
+
+    def handles(self, state: str, resource: Resource) -> bool:
+        return True
+
+    async def invoke(self, invocation: TaskInvocation) -> Any:
+        return await self.debugger.ask_task_result(invocation)
 
 
 class DebugSession:

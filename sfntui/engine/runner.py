@@ -94,8 +94,16 @@ def prepare(
     options: RunOptions | None = None,
     debugger: Any = None,
 ) -> LocalExecution:
-    """A LocalExecution ready to run; NoResolverError names the Task states nothing answers."""
+    """A LocalExecution ready to run; NoResolverError names the Task states nothing answers.
+
+    Under a debugger that can ask for task results, nothing is missing: a Task no resolver
+    answers stops the run when it is reached and asks for its result."""
     chain = setup.resolvers(machine)
+    ask = getattr(debugger, "ask_task_result", None)
+    if ask is not None:
+        from sfntui.engine.debugger import AskTheDebugger
+
+        chain.resolvers.append(AskTheDebugger(debugger))
     missing = unanswered_tasks(machine, chain)
     if missing:
         raise NoResolverError(missing)
