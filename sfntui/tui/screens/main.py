@@ -36,8 +36,10 @@ from sfntui.backends import (
     StateMachineSummary,
 )
 from sfntui.backends.protocol import TestCaseChoice
+from sfntui.history.events import dump_history
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.screens.compare import CompareScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
@@ -59,6 +61,22 @@ async def parse_definition(text: str) -> tuple[StateMachine | None, str | None]:
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "run", "Run", tooltip="Run the selected state machine", id="main.run"),
+        Binding(
+            "C",
+            "compare",
+            "Compare",
+            show=False,
+            tooltip="Compare two runs of the machine: where they part, how their data differs",
+            id="main.compare",
+        ),
+        Binding(
+            "E",
+            "export_history",
+            "Export history",
+            show=False,
+            tooltip="Write the open execution's history to <name>.history.json here",
+            id="main.export_history",
+        ),
         Binding(
             "slash",
             "filter",
@@ -412,6 +430,41 @@ class MainScreen(Screen[None]):
         self.open_execution(message.execution, message.backend)
         self._reveal_arn = message.execution.arn
         self.sidebar.show_execution(message.execution.arn)
+
+    # -- compare and export --------------------------------------------------------------
+
+    def action_compare(self) -> None:
+        execution = self.workspace.execution
+        name = self.machine.name if self.machine is not None else None
+        if name is None:
+            self.notify("Open a state machine first.", title="Compare", severity="warning")
+            return
+        first = execution.arn if execution is not None else None
+        self.app.push_screen(CompareScreen(self.backends, name, first))
+
+    def action_export_history(self) -> None:
+        execution = self.workspace.execution
+        projection = self.workspace.projection
+        if execution is None or projection is None:
+            self.notify("Open an execution first.", title="Export history", severity="warning")
+            return
+        self.export_history(execution.name, list(projection.events))
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_history(self, name: str, events: list[dict[str, Any]]) -> None:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "execution"
+        path = Path.cwd() / f"{safe}.history.json"
+        try:
+            await asyncio.to_thread(path.write_text, dump_history(events), "utf-8")
+        except OSError as error:
+            self.notify(
+                f"The history cannot be written to {path}: {error.strerror or error}.",
+                title="Export history",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(f"{len(events)} events written to {path}.", title="Export history")
 
     # -- other keys ----------------------------------------------------------------------
 
