@@ -70,7 +70,8 @@ async def test_an_error_given_at_the_stop_fails_the_task_and_catch_handles_it() 
     result = await debug.wait()
     assert result is not None and result.status == "SUCCEEDED"
     # (Catch with no ResultPath: the error output replaces the input.)
-    assert result.output == {"Error": "Price.Unknown", "Cause": "no price for mugs", "price": "none"}
+    caught = {"Error": "Price.Unknown", "Cause": "no price for mugs"}
+    assert result.output == {**caught, "price": "none"}
     assert debug.execution is not None
     failed = [e for e in debug.execution.history.events if e["type"] == "TaskFailed"]
     assert failed[0]["taskFailedEventDetails"]["cause"] == "no price for mugs"
