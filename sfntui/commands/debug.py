@@ -55,7 +55,7 @@ def debug_command(args: argparse.Namespace) -> int:
         return 2
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        execution_input = read_input(args)
+        execution_input = read_input(args, loaded)
         setup = run_setup(args, loaded)
         name = args.name or loaded.name
         options = RunOptions(name=name, state_machine_name=loaded.name)

@@ -52,13 +52,19 @@ def parse_json_text(text: str, what: str) -> Any:
         ) from None
 
 
-def read_input(args: argparse.Namespace) -> Any:
-    if getattr(args, "input_file", None):
+def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = None) -> Any:
+    """`--input` or `--input-file`; else the project file's input for the machine; else {}."""
+    input_file = getattr(args, "input_file", None)
+    if not input_file and getattr(args, "input", None) is None and loaded is not None:
+        project = project_file()
+        entry = project.machines.get(args.name or loaded.name) if project else None
+        input_file = entry.input if entry is not None else None
+    if input_file:
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            text = Path(input_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
-        return parse_json_text(text, args.input_file)
+            raise UsageError(f"{input_file}: cannot read the input file: {exc}") from None
+        return parse_json_text(text, str(input_file))
     if getattr(args, "input", None) is not None:
         return parse_json_text(args.input, "--input")
     return {}

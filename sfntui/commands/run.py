@@ -23,7 +23,7 @@ from sfntui.history.events import dump_history
 def run_command(args: argparse.Namespace) -> int:
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        execution_input = read_input(args)
+        execution_input = read_input(args, loaded)
         setup = run_setup(args, loaded)
         name = args.name or loaded.name
         execution = prepare(
