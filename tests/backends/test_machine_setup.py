@@ -64,7 +64,9 @@ async def test_the_project_file_gives_handlers_and_input(tmp_path: Path) -> None
 def test_tool_sfntui_in_pyproject_is_read_and_sfntui_run_uses_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = '[project]\nname = "x"\n[tool.sfntui.machines.Quotes]\nhandlers = ["quote_handlers"]\n'
+    settings = (
+        '[project]\nname = "x"\n[tool.sfntui.machines.Quotes]\nhandlers = ["quote_handlers"]\n'
+    )
     folder = project(tmp_path, settings, pyproject=True)
     monkeypatch.chdir(folder)
     code = main(["run", "machines/Quotes.asl.json", "--input", '{"count": 5}'])
