@@ -30,12 +30,12 @@ class RunRequest:
     test_case: str | None = None
 
 
-def json_input_area(text: str) -> TextArea:
+def json_input_area(text: str, area_id: str = "run-input") -> TextArea:
     """A JSON editor: highlighted where tree-sitter's JSON grammar is installed."""
     try:
-        return TextArea(text, language="json", tab_behavior="focus", id="run-input")
+        return TextArea(text, language="json", tab_behavior="focus", id=area_id)
     except LanguageDoesNotExist:
-        return TextArea(text, tab_behavior="focus", id="run-input")
+        return TextArea(text, tab_behavior="focus", id=area_id)
 
 
 class RunDialog(ModalScreen[RunRequest | None]):

@@ -80,9 +80,7 @@ class TaskResultDialog(ModalScreen[TaskAnswer | None]):
                 called = called[:199] + "…"
             yield Label(escape(f"Called with: {called}"), id="task-result-parameters")
             yield Label("Its result (JSON)", id="task-result-label")
-            area = json_input_area(self.result_text)
-            area.id = "task-result"
-            yield area
+            yield json_input_area(self.result_text, "task-result")
             yield Label("…or fail it with an error and a cause", id="task-error-label")
             with Horizontal(id="task-error-row"):
                 yield Input(placeholder="error, e.g. Lambda.ServiceException", id="task-error")
