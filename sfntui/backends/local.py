@@ -39,6 +39,7 @@ from sfntui.history.records import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.runs.recording import RunRecording
 from sfntui.runs.store import RunStore, RunStoreError, StoredRun
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
@@ -79,38 +80,28 @@ class _LocalRun:
         result = self.execution.result
         return result.status if result is not None else "RUNNING"
 
-    #: Events written by the engine and not yet in the run store (flushed once per loop turn).
-    unsaved: list[Event] = field(default_factory=list)
-    store: RunStore | None = None
+    #: Where the run is written as it goes (None when runs are not kept).
+    recording: RunRecording | None = None
 
     def on_event(self, event: Event) -> None:
         for queue in self.subscribers:
             queue.put_nowait(event)
-        if self.store is not None:
-            if not self.unsaved:
-                asyncio.get_running_loop().call_soon(self.save_events)
-            self.unsaved.append(event)
-
-    def save_events(self) -> None:
-        batch, self.unsaved = self.unsaved, []
-        if self.store is not None and batch:
-            self.store.append_events(self.arn, batch)
+        if self.recording is not None:
+            self.recording.on_event(event)
 
     def finished(self) -> None:
         if self.stopped is None:
             self.stopped = self.execution.clock.now()
         for queue in self.subscribers:
             queue.put_nowait(None)
-        if self.store is not None:
-            self.save_events()
+        if self.recording is not None:
             result = self.execution.result
             error, cause = self.aborted or (None, None)
             output = None
             if result is not None and self.aborted is None:
                 error, cause = result.error, result.cause
                 output = result.output if result.status == "SUCCEEDED" else None
-            self.store.finish_run(
-                self.arn,
+            self.recording.finish(
                 status=self.status if self.status != "RUNNING" else "ABORTED",
                 stopped=self.stopped,
                 output=output,
@@ -403,9 +394,10 @@ class LocalBackend:
             execution = prepare(entry.machine, execution_input, setup, options)
         except NoResolverError as error:
             raise BackendError(f"{entry.name} cannot run: {error}.") from None
-        run = _LocalRun(execution, entry, name, execution.clock.now(), store=self.store)
+        run = _LocalRun(execution, entry, name, execution.clock.now())
         if self.store is not None:
-            self.store.begin_run(
+            run.recording = RunRecording(
+                self.store,
                 arn=run.arn,
                 name=name,
                 machine_name=entry.name,

@@ -11,12 +11,15 @@ import asyncio
 import json
 import sys
 
+from sfntui.asl.definition import LoadedStateMachine
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
+    finish_recording,
     load_machine,
     read_input,
+    record_run,
     run_setup,
 )
 from sfntui.engine.debugger import MOMENTS, DebugSession
@@ -32,13 +35,21 @@ def _breakpoint(spec: str) -> tuple[str, str]:
     return state, moment
 
 
-async def _batch(session: DebugSession, setup: RunSetup) -> int:
+async def _batch(
+    session: DebugSession, setup: RunSetup, loaded: LoadedStateMachine | None = None
+) -> int:
     session.start()
+    assert session.execution is not None
+    recording = record_run("debug", session.execution, loaded, setup) if loaded else None
     try:
         while (stop := await session.next_stop()) is not None:
-            print(json.dumps(stop.as_json(), ensure_ascii=False, default=str), flush=True)
+            report = stop.as_json()
+            if recording is not None:
+                recording.add_stop(report)
+            print(json.dumps(report, ensure_ascii=False, default=str), flush=True)
             session.debugger.continue_()
     finally:
+        finish_recording(recording, session.execution, session.result)
         await close_resolvers(setup)
     result = session.result
     assert result is not None
@@ -79,4 +90,4 @@ def debug_command(args: argparse.Namespace) -> int:
     except ExpressionSyntaxError as exc:
         print(f"sfntui: --when or --watch {exc.text!r}: {exc.message}", file=sys.stderr)
         return 2
-    return asyncio.run(_batch(session, setup))
+    return asyncio.run(_batch(session, setup, loaded))

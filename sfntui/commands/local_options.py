@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.asl.definition import (
     DefinitionLoadError,
@@ -24,6 +25,10 @@ from sfntui.backends.project_file import ProjectFile, ProjectFileError, find_pro
 from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
 from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup
+
+if TYPE_CHECKING:
+    from sfntui.engine.interpreter import ExecutionResult, LocalExecution
+    from sfntui.runs.recording import RunRecording
 
 
 class UsageError(Exception):
@@ -155,3 +160,51 @@ async def close_resolvers(setup: RunSetup) -> None:
         close = getattr(resolver, "aclose", None)
         if close is not None:
             await close()
+
+
+def record_run(
+    kind: str,
+    execution: LocalExecution,
+    loaded: LoadedStateMachine,
+    setup: RunSetup,
+) -> RunRecording | None:
+    """Keep this run of `sfntui run`/`debug` in the run store (None when it cannot be opened:
+    the run goes on, unkept). Its name says the command and when: `debug-20241231T120000-3fa2`."""
+    from sfntui.backends.local import describe_setup
+    from sfntui.runs.recording import RunRecording
+    from sfntui.runs.store import RunStore, RunStoreError
+
+    try:
+        store = RunStore()
+    except RunStoreError:
+        return None
+    started = execution.clock.now()
+    name = f"{kind}-{started:%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
+    recording = RunRecording(
+        store,
+        arn=f"{execution.execution_arn.rpartition(':')[0]}:{name}",
+        name=name,
+        machine_name=loaded.name,
+        definition=loaded.source.definition,
+        definition_file=loaded.source.file,
+        execution_input=execution.input,
+        setup=describe_setup(setup),
+        started=started,
+    )
+    execution.history.listen(recording.on_event)
+    return recording
+
+
+def finish_recording(
+    recording: RunRecording | None, execution: LocalExecution, result: ExecutionResult | None
+) -> None:
+    if recording is None:
+        return
+    status = result.status if result is not None else "ABORTED"
+    recording.finish(
+        status=status,
+        stopped=execution.clock.now(),
+        output=result.output if result is not None and status == "SUCCEEDED" else None,
+        error=result.error if result is not None else None,
+        cause=result.cause if result is not None else None,
+    )

@@ -10,8 +10,10 @@ import sys
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
+    finish_recording,
     load_machine,
     read_input,
+    record_run,
     run_setup,
 )
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
@@ -36,9 +38,13 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
     async def run_and_close() -> ExecutionResult:
+        recording = record_run("run", execution, loaded, setup)
+        result = None
         try:
-            return await execution.run()
+            result = await execution.run()
+            return result
         finally:
+            finish_recording(recording, execution, result)
             await close_resolvers(setup)
 
     result = asyncio.run(run_and_close())

@@ -152,7 +152,7 @@ class RunStore:
             ).fetchone()
             self._db.execute(
                 "INSERT INTO stops (run_arn, seq, body) VALUES (?, ?, ?)",
-                (arn, count + 1, _json(stop)),
+                (arn, count + 1, json.dumps(stop, default=_any_default, ensure_ascii=False)),
             )
 
     def finish_run(
@@ -253,6 +253,14 @@ def _stored(row: tuple[Any, ...]) -> StoredRun:
 
 def _json(value: Any) -> str:
     return json.dumps(value, default=json_default, ensure_ascii=False)
+
+
+def _any_default(value: Any) -> Any:
+    """A debugger stop may hold values JSON has no type for: shown as text, as printed."""
+    try:
+        return json_default(value)
+    except TypeError:
+        return str(value)
 
 
 def _iso(moment: datetime) -> str:

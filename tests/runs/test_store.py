@@ -77,3 +77,23 @@ async def test_local_runs_are_listed_again_by_a_new_backend(tmp_path: Path) -> N
     out = tmp_path / "exported.json"
     assert second.store.export_history(started.arn, out) == len(events)  # type: ignore[union-attr]
     assert [e["type"] for e in load_history_file(out)] == [e["type"] for e in events]
+
+
+async def test_a_debug_run_from_the_command_line_is_kept_with_its_stops() -> None:
+    import asyncio
+
+    from sfntui.cli import main
+
+    flow = str(EXAMPLES / "mocks" / "OrderFlow.asl.json")
+    code = await asyncio.to_thread(
+        main, ["debug", flow, "--virtual-clock", "--batch", "--break", "Ship"]
+    )
+    assert code == 0
+    backend = LocalBackend([EXAMPLES / "mocks"])
+    [machine] = await backend.list_state_machines()
+    [kept] = await backend.list_executions(machine.arn)
+    assert kept.name.startswith("debug-") and kept.status == "SUCCEEDED"
+    assert backend.store is not None
+    assert [stop["state"] for stop in backend.store.stops(kept.arn)] == ["Ship"]
+    history = await backend.get_history(kept.arn)
+    assert history[-1]["type"] == "ExecutionSucceeded"
