@@ -23,13 +23,14 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
-from sfntui.backends.machine_setup import MachineSetupError, MachineSetups
+from sfntui.backends.child_executions import ChildExecutions, ChildMachine, ChildStart
+from sfntui.backends.machine_setup import MachineSetupError, MachineSetups, machine_name_of
 from sfntui.backends.protocol import Capabilities, Event
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.recorder import Thread
 from sfntui.engine.runner import RunSetup, prepare
-from sfntui.engine.tasks import NoResolverError
+from sfntui.engine.tasks import NoResolverError, TaskFailure
 from sfntui.history.actions import Action, BackendError, Confirm, require_confirmation
 from sfntui.history.records import (
     ExecutionDescription,
@@ -82,6 +83,8 @@ class _LocalRun:
 
     #: Where the run is written as it goes (None when runs are not kept).
     recording: RunRecording | None = None
+    #: The execution that started this one (a Task `states:startExecution`), if any.
+    parent_arn: str | None = None
 
     def on_event(self, event: Event) -> None:
         for queue in self.subscribers:
@@ -144,6 +147,7 @@ class LocalBackend:
         self._runs: dict[str, _LocalRun] = {}
         self._changed = asyncio.Event()
         self._count = 0
+        self._children: ChildExecutions | None = None
 
     def run_setup(
         self, machine_name: str, definition_file: str | None = None, test_case: str | None = None
@@ -157,9 +161,100 @@ class LocalBackend:
                 if entry.name == machine_name:
                     definition_file = entry.source.file
         try:
-            return self.setups.for_machine(machine_name, definition_file, test_case)
+            setup = self.setups.for_machine(machine_name, definition_file, test_case)
         except MachineSetupError as error:
             raise BackendError(f"{machine_name} cannot run: {error}.") from None
+        setup.extra_resolvers.insert(0, self.child_executions)
+        return setup
+
+    @property
+    def child_executions(self) -> ChildExecutions:
+        """Runs the children a Task starts (`states:startExecution`) on the engine, as runs
+        of this backend: listed, followed and kept like the others, their parent named."""
+        if self._children is None:
+            self._children = ChildExecutions(
+                self._child_machine, self._child_setup, self._child_started
+            )
+        return self._children
+
+    def _child_setup(self, machine_name: str) -> RunSetup:
+        try:
+            return self.setups.for_machine(machine_name, self._file_of(machine_name))
+        except MachineSetupError as error:
+            raise TaskFailure("States.Runtime", f"{machine_name} cannot run: {error}") from None
+
+    def _file_of(self, machine_name: str) -> str | None:
+        for entry in (self._machines or {}).values():
+            if entry.name == machine_name:
+                return entry.source.file
+        return None
+
+    def _child_machine(self, target: str) -> ChildMachine | None:
+        file = self.setups.child_file(target)
+        if file is not None:
+            return _child_from_file(file, machine_name_of(target))
+        name = machine_name_of(target)
+        for entry in (self._machines or {}).values():
+            if entry.name == name and entry.machine is not None:
+                return ChildMachine(name, entry.machine, entry.source.definition, entry.source.file)
+        return None
+
+    def _child_started(self, start: ChildStart) -> None:
+        entry = next(
+            (e for e in (self._machines or {}).values() if e.name == start.machine.name), None
+        )
+        if entry is None:
+            source = LoadedDefinition(
+                name=start.machine.name,
+                definition=start.machine.definition,
+                file=start.machine.file,
+                positions={},
+            )
+            entry = _LocalMachine(
+                start.machine.name, _machine_arn(start.machine.name), source, _now()
+            )
+            entry.machine = start.machine.machine
+        execution = start.execution
+        run = _LocalRun(execution, entry, execution.options.name, execution.clock.now())
+        run.parent_arn = start.parent_arn
+        if self.store is not None:
+            run.recording = RunRecording(
+                self.store,
+                arn=run.arn,
+                name=run.name,
+                machine_name=entry.name,
+                definition=entry.source.definition,
+                definition_file=entry.source.file,
+                execution_input=execution.input,
+                setup=describe_setup(start.setup),
+                started=run.started,
+                parent_arn=start.parent_arn,
+            )
+        ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_event(event: Event) -> None:
+            run.on_event(event)
+            if event["type"] in _TERMINAL_EVENTS and not ended.done():
+                ended.set_result(None)
+
+        execution.history.listen(on_event)
+        self._runs[run.arn] = run
+        run.task = asyncio.ensure_future(self._child_ended(run, ended))
+        self._announce_change()
+
+    async def _child_ended(self, run: _LocalRun, ended: asyncio.Future[None]) -> None:
+        try:
+            await ended
+        finally:
+            run.finished()
+            self._announce_change()
+
+    def children_of(self, arn: str) -> list[str]:
+        """The ARNs of the child executions a run started (this session's and kept ones)."""
+        found = [run.arn for run in self._runs.values() if run.parent_arn == arn]
+        if self.store is not None:
+            found += [kept.arn for kept in self.store.children(arn) if kept.arn not in found]
+        return found
 
     async def test_cases(self, machine_arn: str) -> list[str]:
         """The mock file's test cases a run of the machine can use, the default first."""
@@ -466,6 +561,33 @@ class LocalBackend:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
+_TERMINAL_EVENTS = {
+    "ExecutionSucceeded",
+    "ExecutionFailed",
+    "ExecutionTimedOut",
+    "ExecutionAborted",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _child_from_file(file: Path, name: str) -> ChildMachine | None:
+    """A child's definition from a file given for it (None when it cannot be used)."""
+    try:
+        loaded = load_definitions(file)
+    except DefinitionLoadError:
+        return None
+    if not loaded:
+        return None
+    try:
+        machine, _ = build_state_machine(loaded[0].definition, loaded[0])
+    except InvalidDefinitionError:
+        return None
+    return ChildMachine(name, machine, loaded[0].definition, loaded[0].file)
+
+
 def describe_setup(setup: RunSetup) -> dict[str, Any]:
     """What answered a run's Tasks, as the run store keeps it (names, not objects)."""
     described: dict[str, Any] = {"virtual_clock": setup.virtual_clock}
@@ -476,8 +598,9 @@ def describe_setup(setup: RunSetup) -> dict[str, Any]:
         described["handlers"] = sorted(setup.handlers)
     if setup.items_dir:
         described["items_dir"] = setup.items_dir
-    if setup.extra_resolvers:
-        described["extra"] = [type(r).__name__ for r in setup.extra_resolvers]
+    extra = [type(r).__name__ for r in setup.extra_resolvers]
+    if extra:
+        described["extra"] = extra
     return described
 
 

@@ -45,6 +45,16 @@ class MachineSetups:
     items_dir: str | None = None
     virtual_clock: bool = False
     project: ProjectFile | None = None
+    #: `--child NAME_OR_ARN=FILE`: the definitions of child executions (before the project's).
+    children: dict[str, Path] = field(default_factory=dict)
+
+    def child_file(self, target: str) -> Path | None:
+        """The definition file given for a StateMachineArn (or its machine's name)."""
+        given = {**(self.project.children if self.project else {}), **self.children}
+        if target in given:
+            return given[target]
+        name = machine_name_of(target)
+        return given.get(name)
 
     def entry(self, machine: str) -> MachineEntry:
         if self.project is None:
@@ -137,6 +147,14 @@ class MachineSetups:
         except HandlerImportError as error:
             raise MachineSetupError(f"{self.project.file}: {error}") from None
         return handlers
+
+
+def machine_name_of(target: str) -> str:
+    """`arn:aws:states:r:a:stateMachine:Name[:version]` -> `Name`; a name stays itself."""
+    parts = target.split(":")
+    if len(parts) >= 7 and parts[5] == "stateMachine":
+        return parts[6]
+    return target
 
 
 def _case_inputs(path: Path, machine: str) -> dict[str, Any]:
