@@ -35,6 +35,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_task_answer_options(parser: argparse.ArgumentParser) -> None:
     """What answers local runs' Tasks: `run`, `debug` and `app` share these."""
+    parser.add_argument(
+        "--child",
+        metavar="NAME_OR_ARN=FILE",
+        action="append",
+        default=[],
+        help="the definition of a state machine a Task starts (startExecution), run locally",
+    )
     parser.add_argument("--mock-config", metavar="FILE", help="a Step Functions Local mock file")
     parser.add_argument("--test-case", metavar="NAME", help="the mock file's test case to use")
     parser.add_argument(

@@ -303,6 +303,10 @@ class LocalBackend:
                 machines[arn] = entry
         return machines
 
+    def read_sources_now(self) -> None:
+        """Read the definitions once, here and now (the command line, before a run)."""
+        self._machines = self._read_sources()
+
     async def _reload(self) -> dict[str, _LocalMachine]:
         self._machines = await asyncio.to_thread(self._read_sources)
         return self._machines

@@ -110,7 +110,16 @@ def machine_setups(args: argparse.Namespace, *, real_aws_calls: bool = True) -> 
     `MockConfigFile.json` beside the definition (the app's and the debugger's set-up)."""
     if args.test_case and not args.mock_config:
         raise UsageError("--test-case needs --mock-config")
+    children: dict[str, Path] = {}
+    for spec in getattr(args, "child", []):
+        target, sep, file = spec.partition("=")
+        if not sep or not target or not file:
+            raise UsageError(f"--child {spec!r} must read NAME_OR_ARN=FILE")
+        if not Path(file).is_file():
+            raise UsageError(f"--child {spec}: no such file {file}")
+        children[target] = Path(file)
     setups = MachineSetups(
+        children=children,
         mock_config=read_mock_config(args.mock_config) if args.mock_config else None,
         test_case=args.test_case,
         handlers=read_handlers(args),
@@ -143,6 +152,7 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
         setup.resolvers(loaded.machine)
     except (MockConfigError, MachineSetupError) as exc:
         raise UsageError(str(exc)) from None
+    setup.extra_resolvers.append(_children_beside(loaded, setups))
     if getattr(args, "aws", False):
         from sfntui.aws import ConnectionOptions
         from sfntui.aws.task_resolver import AwsTaskResolver
@@ -152,6 +162,18 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
         )
         setup.extra_resolvers.append(AwsTaskResolver(options=options))
     return setup
+
+
+def _children_beside(loaded: LoadedStateMachine, setups: MachineSetups) -> Any:
+    """Child executions of `run`/`debug`: the definitions `--child` or the project file give,
+    else `<Name>.asl.json` (or `.asl.yaml`) beside the parent's definition; kept in the run
+    store with their parent's ARN."""
+    from sfntui.backends.local import LocalBackend
+
+    folder = Path(loaded.source.file).parent if loaded.source.file else Path.cwd()
+    backend = LocalBackend([folder], setup=setups)
+    backend.read_sources_now()
+    return backend.child_executions
 
 
 async def close_resolvers(setup: RunSetup) -> None:

@@ -25,6 +25,8 @@ FAILING_CHILD = {"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Ch
 
 
 def parent(resource: str, machine: str = "Doubler") -> dict[str, Any]:
+    arn = f"arn:aws:states:us-east-1:123456789012:stateMachine:{machine}"
+    started_by = {"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}
     return {
         "StartAt": "Start",
         "States": {
@@ -32,11 +34,8 @@ def parent(resource: str, machine: str = "Doubler") -> dict[str, Any]:
                 "Type": "Task",
                 "Resource": resource,
                 "Parameters": {
-                    "StateMachineArn": f"arn:aws:states:us-east-1:123456789012:stateMachine:{machine}",
-                    "Input": {
-                        "n.$": "$.n",
-                        "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
-                    },
+                    "StateMachineArn": arn,
+                    "Input": {"n.$": "$.n", **started_by},
                     "Name": "the-child",
                 },
                 "End": True,
@@ -137,3 +136,20 @@ async def test_a_child_given_with_a_file_runs_and_an_unknown_one_fails_clearly(
     backend = LocalBackend([tmp_path / "machines"], setup=given)
     _, described = await run_parent(backend)
     assert json.loads(described.output or "")["Output"] == {"doubled": 42}
+
+
+def test_sfntui_run_finds_the_child_beside_the_parent_or_given_with_child(
+    tmp_path: Path, capsys: Any
+) -> None:
+    from sfntui.cli import main
+
+    folder = folder_with(tmp_path, "arn:aws:states:::states:startExecution.sync:2")
+    (tmp_path / "other.json").write_text(json.dumps(FAILING_CHILD))
+    parent_file = str(folder / "Parent.asl.json")
+    assert main(["run", parent_file, "--input", '{"n": 2}']) == 0
+    assert json.loads(capsys.readouterr().out)["Output"] == {"doubled": 4}
+    other = f"Doubler={tmp_path / 'other.json'}"
+    assert main(["run", parent_file, "--input", '{"n": 2}', "--child", other]) == 1
+    assert "States.TaskFailed" in capsys.readouterr().out
+    assert main(["run", parent_file, "--child", "Doubler"]) == 2
+    assert "must read NAME_OR_ARN=FILE" in capsys.readouterr().err
