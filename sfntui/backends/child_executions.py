@@ -51,8 +51,58 @@ class ChildStart:
     setup: RunSetup
 
 
+Location = tuple[tuple[str, str, int], ...]
+
+
+class _PlacedFrame:
+    """A child's frame seen from the parent: its location under the Task that started it."""
+
+    def __init__(self, frame: Any, prefix: Location) -> None:
+        self._frame = frame
+        self.location: Location = (*prefix, *frame.location)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._frame, name)
+
+
+class _PlacedRun:
+    """A child's state run as the parent's debugger sees it (only its location differs)."""
+
+    def __init__(self, run: Any, prefix: Location) -> None:
+        self._run = run
+        self.frame = _PlacedFrame(run.frame, prefix)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._run, name)
+
+
+class ChildGate:
+    """The parent's debugger, as the child execution is given it: every location in the child
+    is placed under `("Execution", <Task state>, <invocation>)`, so step into at the Task
+    enters the child, step out in the child returns to the parent, and breakpoints,
+    pause and stop work across both. The child's events still go to the child's history."""
+
+    def __init__(self, debugger: Any, prefix: Location) -> None:
+        self.debugger = debugger
+        self.prefix = prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.debugger, name)
+
+    async def gate(self, moment: Any, run: Any, data: Any = None) -> None:
+        await self.debugger.gate(moment, _PlacedRun(run, self.prefix), data)
+
+    def thread_done(self, location: Location) -> None:
+        self.debugger.thread_done((*self.prefix, *location))
+
+    def waiting_for_slot(self, location: Location) -> None:
+        self.debugger.waiting_for_slot((*self.prefix, *location))
+
+
 class ChildExecutions:
-    """A task resolver for `states:startExecution`, running known children locally."""
+    """A task resolver for `states:startExecution`, running known children locally.
+
+    Under a debugger (`for_debugger`), the child runs under the same debugger (`ChildGate`)."""
 
     def __init__(
         self,
@@ -66,6 +116,14 @@ class ChildExecutions:
         self.setup_of = setup_of
         self.on_start = on_start
         self.running: set[asyncio.Task[Any]] = set()
+        self.debugger: Any = None
+
+    def for_debugger(self, debugger: Any) -> ChildExecutions:
+        """The same resolver for a debugged run: its children run under `debugger` too."""
+        bound = ChildExecutions(self.find, self.setup_of, self.on_start)
+        bound.running = self.running
+        bound.debugger = debugger
+        return bound
 
     def handles(self, state: str, resource: Resource) -> bool:
         return resource.service == "states" and resource.action == "startExecution" and (
@@ -121,7 +179,16 @@ class ChildExecutions:
             name = f"{invocation.execution_name or 'child'}-{secrets.token_hex(4)}"
         setup = self.setup_of(child.name)
         chain = setup.resolvers(child.machine)
-        chain.resolvers.append(self)  # grandchildren
+        gate = None
+        if self.debugger is not None:
+            where = getattr(invocation, "location", ())
+            prefix = (*where, ("Execution", invocation.state, invocation.invocation))
+            gate = ChildGate(self.debugger, prefix)
+        chain.resolvers.append(self if gate is None else self.for_debugger(gate))  # grandchildren
+        if gate is not None and hasattr(self.debugger, "ask_task_result"):
+            from sfntui.engine.debugger import AskTheDebugger
+
+            chain.resolvers.append(AskTheDebugger(gate))  # type: ignore[arg-type]
         missing = unanswered_tasks(child.machine, chain)
         if missing:
             raise TaskFailure("States.Runtime", f"{child.name}: {NoResolverError(missing)}.")
@@ -134,6 +201,7 @@ class ChildExecutions:
             clock=_child_clock(invocation.clock),
             resolvers=chain,
             options=options,
+            debugger=gate,
         )
         if self.on_start is not None:
             self.on_start(ChildStart(execution, child, parent_arn, setup))

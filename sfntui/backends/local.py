@@ -303,6 +303,13 @@ class LocalBackend:
                 machines[arn] = entry
         return machines
 
+    def machine_named(self, name: str) -> StateMachine | None:
+        """The parsed machine of that name, as last listed (None if unknown or invalid)."""
+        for entry in (self._machines or {}).values():
+            if entry.name == name:
+                return entry.machine
+        return None
+
     def read_sources_now(self) -> None:
         """Read the definitions once, here and now (the command line, before a run)."""
         self._machines = self._read_sources()

@@ -99,6 +99,11 @@ def prepare(
     Under a debugger that can ask for task results, nothing is missing: a Task no resolver
     answers stops the run when it is reached and asks for its result."""
     chain = setup.resolvers(machine)
+    if debugger is not None:  # resolvers that run more under the debugger (child executions)
+        chain.resolvers = [
+            bind(debugger) if (bind := getattr(r, "for_debugger", None)) else r
+            for r in chain.resolvers
+        ]
     ask = getattr(debugger, "ask_task_result", None)
     if ask is not None:
         from sfntui.engine.debugger import AskTheDebugger
