@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ class MachineSetups:
     extra_resolvers: list[TaskResolver] = field(default_factory=list)
     items_dir: str | None = None
     virtual_clock: bool = False
+    #: Where a virtual clock starts (now, if not given): runs that repeat to the millisecond.
+    clock_start: datetime | None = None
     project: ProjectFile | None = None
     #: `--child NAME_OR_ARN=FILE`: the definitions of child executions (before the project's).
     children: dict[str, Path] = field(default_factory=dict)
@@ -120,6 +123,7 @@ class MachineSetups:
             handlers={**self._project_handlers(entry), **self.handlers},
             extra_resolvers=list(self.extra_resolvers),
             virtual_clock=self.virtual_clock,
+            clock_start=self.clock_start,
             items_dir=self.items_dir or (str(entry.items_dir) if entry.items_dir else None),
         )
         if config is not None:

@@ -83,7 +83,7 @@ class TaskResultDialog(ModalScreen[TaskAnswer | None]):
             yield json_input_area(self.result_text, "task-result")
             yield Label("…or fail it with an error and a cause", id="task-error-label")
             with Horizontal(id="task-error-row"):
-                yield Input(placeholder="error, e.g. Lambda.ServiceException", id="task-error")
+                yield Input(placeholder="error name", id="task-error")
                 yield Input(placeholder="cause", id="task-cause")
             with Horizontal(id="task-result-buttons"):
                 yield Button("Cancel", id="task-result-cancel")
