@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,9 +70,13 @@ class _LocalRun:
     aborted: tuple[str | None, str | None] | None = None
     subscribers: list[asyncio.Queue[Event | None]] = field(default_factory=list)
 
+    #: The ARN the run is listed and kept under when its execution's own is taken already
+    #: (debug runs, named alike each time).
+    listed_arn: str | None = None
+
     @property
     def arn(self) -> str:
-        return self.execution.execution_arn
+        return self.listed_arn or self.execution.execution_arn
 
     @property
     def status(self) -> str:
@@ -200,23 +204,45 @@ class LocalBackend:
         return None
 
     def _child_started(self, start: ChildStart) -> None:
-        entry = next(
-            (e for e in (self._machines or {}).values() if e.name == start.machine.name), None
+        self.keep_run(
+            start.execution,
+            machine_name=start.machine.name,
+            setup=start.setup,
+            machine=start.machine.machine,
+            definition=start.machine.definition,
+            definition_file=start.machine.file,
+            parent_arn=start.parent_arn,
         )
+
+    def keep_run(
+        self,
+        execution: LocalExecution,
+        *,
+        machine_name: str,
+        setup: RunSetup,
+        machine: StateMachine | None = None,
+        definition: Any = None,
+        definition_file: str | None = None,
+        parent_arn: str | None = None,
+    ) -> str:
+        """List and keep a run started elsewhere (a child execution, a run of the debugger
+        screen) like this backend's own: followed while it runs, in the run store for good.
+        Call it before the run starts; the ARN it is listed under comes back (the
+        execution's own, or with `-2`, `-3`... when a run of that name is listed already)."""
+        entry = next((e for e in (self._machines or {}).values() if e.name == machine_name), None)
         if entry is None:
             source = LoadedDefinition(
-                name=start.machine.name,
-                definition=start.machine.definition,
-                file=start.machine.file,
-                positions={},
+                name=machine_name, definition=definition, file=definition_file, positions={}
             )
-            entry = _LocalMachine(
-                start.machine.name, _machine_arn(start.machine.name), source, _now()
-            )
-            entry.machine = start.machine.machine
-        execution = start.execution
+            entry = _LocalMachine(machine_name, _machine_arn(machine_name), source, _now())
+            entry.machine = machine
         run = _LocalRun(execution, entry, execution.options.name, execution.clock.now())
-        run.parent_arn = start.parent_arn
+        count = 1
+        while run.arn in self._runs or self._stored(run.arn) is not None:
+            count += 1
+            run.name = f"{execution.options.name}-{count}"
+            run.listed_arn = _execution_arn(machine_name, run.name)
+        run.parent_arn = parent_arn
         if self.store is not None:
             run.recording = RunRecording(
                 self.store,
@@ -226,9 +252,9 @@ class LocalBackend:
                 definition=entry.source.definition,
                 definition_file=entry.source.file,
                 execution_input=execution.input,
-                setup=describe_setup(start.setup),
+                setup=describe_setup(setup),
                 started=run.started,
-                parent_arn=start.parent_arn,
+                parent_arn=parent_arn,
             )
         ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -241,6 +267,13 @@ class LocalBackend:
         self._runs[run.arn] = run
         run.task = asyncio.ensure_future(self._child_ended(run, ended))
         self._announce_change()
+        return run.arn
+
+    def keep_stop(self, arn: str, stop: Mapping[str, Any]) -> None:
+        """A debugger stop of a kept run (`Stop.as_json()`), kept with it."""
+        run = self._runs.get(arn)
+        if run is not None and run.recording is not None:
+            run.recording.add_stop(stop)
 
     async def _child_ended(self, run: _LocalRun, ended: asyncio.Future[None]) -> None:
         try:

@@ -97,3 +97,45 @@ async def test_a_debug_run_from_the_command_line_is_kept_with_its_stops() -> Non
     assert [stop["state"] for stop in backend.store.stops(kept.arn)] == ["Ship"]
     history = await backend.get_history(kept.arn)
     assert history[-1]["type"] == "ExecutionSucceeded"
+
+
+async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() -> None:
+    import asyncio
+
+    from sfntui.engine.debugger import DebugSession
+    from sfntui.engine.interpreter import RunOptions
+    from sfntui.engine.runner import prepare
+
+    backend = LocalBackend([EXAMPLES], setup=MachineSetups(virtual_clock=True))
+    machines = {m.name: m for m in await backend.list_state_machines()}
+    machine = backend.machine_named("OrderFlow")
+    assert machine is not None
+    setup = backend.run_setup("OrderFlow")
+    kept: list[str] = []
+
+    def make(debugger: object) -> object:
+        execution = prepare(
+            machine, {"orderId": "A-1"}, setup, RunOptions(name="debug"), debugger
+        )
+        kept.append(backend.keep_run(execution, machine_name="OrderFlow", setup=setup))
+        return execution
+
+    for _ in range(2):
+        session = DebugSession(make)  # type: ignore[arg-type]
+        session.debugger.add_breakpoint("Ship")
+        session.start()
+        stop = await asyncio.wait_for(session.next_stop(), 5)
+        assert stop is not None
+        backend.keep_stop(kept[-1], stop.as_json())
+        session.debugger.continue_()
+        assert await asyncio.wait_for(session.next_stop(), 5) is None
+        await session.wait()
+    assert [arn.rpartition(":")[2] for arn in kept] == ["debug", "debug-2"]
+    await backend.aclose()
+
+    again = LocalBackend([EXAMPLES])
+    listed = await again.list_executions(machines["OrderFlow"].arn)
+    assert sorted(e.name for e in listed) == ["debug", "debug-2"]
+    assert {e.status for e in listed} == {"SUCCEEDED"}
+    assert again.store is not None
+    assert [s["state"] for s in again.store.stops(kept[1])] == ["Ship"]
