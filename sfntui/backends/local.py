@@ -602,6 +602,10 @@ class LocalBackend:
             if run.task is not None and not run.task.done():
                 run.task.cancel()
         pending = [run.task for run in self._runs.values() if run.task is not None]
+        if self._children is not None:  # children started and left running (plain form)
+            for child in self._children.running:
+                child.cancel()
+            pending.extend(self._children.running)
         await asyncio.gather(*pending, return_exceptions=True)
 
 
