@@ -119,3 +119,15 @@ def test_sfntui_run_takes_the_project_files_input(
     monkeypatch.chdir(folder / "machines")  # the project file is found in the folder above
     assert main(["run", "Quotes.asl.json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"price": 9}  # inputs/three.json
+
+
+def test_the_app_reports_a_bad_project_file_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(tmp_path, "[machines.Quotes]\nhandlers = 3\n")
+    monkeypatch.chdir(folder)
+    assert main(["app", "machines"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sfntui: ") and "machines.Quotes.handlers must be a list" in err
+    assert main(["app", "machines", "--test-case", "HappyPath"]) == 2
+    assert "--test-case needs --mock-config" in capsys.readouterr().err
