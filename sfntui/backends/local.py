@@ -313,6 +313,17 @@ class LocalBackend:
         """The input file the project file gives the machine, if any."""
         return self.setups.input_file(machine_name)
 
+    async def project_input_text(self, machine_arn: str) -> tuple[str, str] | None:
+        """(the text, the file) of the project file's input for the machine, if it has one."""
+        entry = await self._machine(machine_arn)
+        path = self.project_input(entry.name)
+        if path is None:
+            return None
+        try:
+            return await asyncio.to_thread(path.read_text, "utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise BackendError(f"{path}: the project's input cannot be read: {error}.") from None
+
     @property
     def label(self) -> str:
         return "local: " + (", ".join(str(source) for source in self.sources) or "no files")

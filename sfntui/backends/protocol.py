@@ -66,6 +66,10 @@ class TestCaseChoice(Protocol):
         """The input each test case comes with, for those that have one."""
         ...
 
+    async def project_input_text(self, machine_arn: str) -> tuple[str, str] | None:
+        """(text, file) of the input the project file gives the machine, if any."""
+        ...
+
     async def start_execution(
         self,
         machine_arn: str,

@@ -119,3 +119,20 @@ async def test_runs_are_reopened_after_a_restart_compared_and_exported(
         assert rows[0][1:3] == ["Charge (CAUGHT)", "Charge (SUCCEEDED)"]
         assert 'input $.orderId: "A-3" → "A-1"' in rows[0][3]
         assert rows[1][1:] == ["Refund (FAILED)", "Ship (SUCCEEDED)", "another state"]
+
+
+async def test_the_run_dialog_starts_from_the_project_files_input(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from sfntui.backends.project_file import find_project_file
+
+    (tmp_path / "order.json").write_text('{"order": {"id": "P-1"}}')
+    (tmp_path / "sfntui.toml").write_text('[machines.order]\ninput = "order.json"\n')
+    setups = MachineSetups(virtual_clock=True, project=find_project_file(tmp_path))
+    app = make_app(LocalBackend([EXAMPLES], setup=setups), examples_dir=EXAMPLES)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "order")
+        dialog = await open_run_dialog(pilot)
+        area = dialog.query_one("#run-input", TextArea)
+        assert json.loads(area.text) == {"order": {"id": "P-1"}}
+        assert "order.json" in str(dialog.query_one("#run-input-label", Label).render())

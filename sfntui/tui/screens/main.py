@@ -38,7 +38,7 @@ from sfntui.backends import (
 from sfntui.backends.protocol import TestCaseChoice
 from sfntui.history.events import dump_history
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
-from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.example_inputs import indented, read_example_input
 from sfntui.tui.screens.compare import CompareScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
@@ -395,9 +395,14 @@ class MainScreen(Screen[None]):
             )
         else:
             definition_file = description.description if description is not None else None
-            text, source = await asyncio.to_thread(
-                read_example_input, machine.name, definition_file, self.input_folders
-            )
+            given = await chooser.project_input_text(machine.arn) if chooser else None
+            source: str | None
+            if given is not None:
+                text, source = indented(given[0]), given[1]
+            else:
+                text, source = await asyncio.to_thread(
+                    read_example_input, machine.name, definition_file, self.input_folders
+                )
             dialog = RunDialog(
                 machine.name, text, source=source, test_cases=cases, case_inputs=case_inputs
             )
