@@ -1,5 +1,5 @@
 """One run written to the store while it goes: the row when it starts, its events in batches
-(one transaction per turn of the event loop, however many events the engine wrote in it), its
+(one transaction for what the engine wrote in the last 0.2 s, or for each 1,000 events), its
 debugger stops as they come, its outcome when it ends.
 
 Whoever drives a run (the local backend, `sfntui debug`, the debugger screen) makes a
@@ -16,6 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sfntui.runs.store import RunStore
+
+#: Events wait at most this long before they are written (what a killed terminal may lose).
+BATCH_SECONDS = 0.2
+#: ...or until this many are waiting.
+BATCH_EVENTS = 1000
 
 
 class RunRecording:
@@ -49,13 +54,16 @@ class RunRecording:
         )
 
     def on_event(self, event: Mapping[str, Any]) -> None:
-        """A history listener: the event is written with the others of this loop turn."""
+        """A history listener: the event is written with the others of the next
+        `BATCH_SECONDS` (one transaction), or at once when `BATCH_EVENTS` are waiting."""
         if not self._unsaved:
             try:
-                asyncio.get_running_loop().call_soon(self.save_events)
+                asyncio.get_running_loop().call_later(BATCH_SECONDS, self.save_events)
             except RuntimeError:  # no loop running: written at the next save or at the end
                 pass
         self._unsaved.append(event)
+        if len(self._unsaved) >= BATCH_EVENTS:
+            self.save_events()
 
     def save_events(self) -> None:
         batch, self._unsaved = self._unsaved, []

@@ -11,10 +11,11 @@ file as it is. This layer imports only `history`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,6 +103,18 @@ class RunStore:
     def close(self) -> None:
         self._db.close()
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction (the connection is in autocommit mode, where `with connection`
+        would commit every statement of an `executemany` on its own)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     # -- writing ------------------------------------------------------------------------------
 
     def begin_run(
@@ -117,7 +130,7 @@ class RunStore:
         started: datetime,
         parent_arn: str | None = None,
     ) -> None:
-        with self._db:
+        with self._transaction():
             self._db.execute("DELETE FROM events WHERE run_arn = ?", (arn,))
             self._db.execute("DELETE FROM stops WHERE run_arn = ?", (arn,))
             self._db.execute(
@@ -140,13 +153,13 @@ class RunStore:
     def append_events(self, arn: str, events: Iterable[Mapping[str, Any]]) -> None:
         rows = [(arn, event["id"], _json(event)) for event in events]
         if rows:
-            with self._db:
+            with self._transaction():
                 self._db.executemany(
                     "INSERT OR REPLACE INTO events (run_arn, id, body) VALUES (?, ?, ?)", rows
                 )
 
     def add_stop(self, arn: str, stop: Mapping[str, Any]) -> None:
-        with self._db:
+        with self._transaction():
             (count,) = self._db.execute(
                 "SELECT COUNT(*) FROM stops WHERE run_arn = ?", (arn,)
             ).fetchone()
@@ -165,7 +178,7 @@ class RunStore:
         error: str | None = None,
         cause: str | None = None,
     ) -> None:
-        with self._db:
+        with self._transaction():
             self._db.execute(
                 "UPDATE runs SET status = ?, stopped = ?, output = ?, error = ?, cause = ?"
                 " WHERE arn = ?",
@@ -180,7 +193,7 @@ class RunStore:
             )
 
     def delete_run(self, arn: str) -> None:
-        with self._db:
+        with self._transaction():
             for table, key in (("events", "run_arn"), ("stops", "run_arn"), ("runs", "arn")):
                 self._db.execute(f"DELETE FROM {table} WHERE {key} = ?", (arn,))
 
