@@ -8,15 +8,20 @@ line on stderr with a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sfntui import __version__
 
+DEFINITION_HELP = "ASL JSON/YAML file, CloudFormation/SAM template, or a folder holding one"
+STATE_MACHINE_HELP = "which machine of a template (or definition of a folder: its name)"
+
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
-    parser.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    parser.add_argument("definition", help=DEFINITION_HELP)
+    parser.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON", help="the execution input, as JSON text")
     source.add_argument("--input-file", metavar="FILE", help="read the execution input from FILE")
@@ -99,10 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="check definitions like a compiler (exit 0 valid, 1 invalid, 2 unreadable)",
         description="Check ASL definitions (JSON, YAML, CloudFormation/SAM/CDK templates).",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
     validate.add_argument(
-        "--state-machine", metavar="LOGICAL_ID", help="which machine of a template"
+        "files", nargs="+", metavar="PATH", help="definition files, templates or folders"
     )
+    validate.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     validate.add_argument("--json", action="store_true", help="print the findings as a JSON list")
 
     run = commands.add_parser(
@@ -153,8 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
             "file, or an execution ARN read from AWS) each state shows what its run did."
         ),
     )
-    graph.add_argument("definition", help="ASL JSON/YAML file, or a CloudFormation/SAM template")
-    graph.add_argument("--state-machine", metavar="LOGICAL_ID", help="which machine of a template")
+    graph.add_argument("definition", help=DEFINITION_HELP)
+    graph.add_argument("--state-machine", metavar="LOGICAL_ID", help=STATE_MACHINE_HELP)
     graph.add_argument("--all", action="store_true", help="draw every machine of a template")
     graph.add_argument("--execution", metavar="HISTORY_FILE_OR_ARN")
     graph.add_argument("--ascii", action="store_true", help="plain ASCII, no box-drawing")
@@ -271,48 +276,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `sfntui` command; `argv` None means this process is the command (sys.argv)."""
+    whole_process = argv is None
+    if whole_process:
+        # What is imported lives as long as the process: no garbage collection while the
+        # command's modules load (see `_command`), and none over them afterwards.
+        gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["app"])
     try:
-        if args.command == "app":
-            from sfntui.commands.app import app_command
-
-            return app_command(args)
-        if args.command == "validate":
-            from sfntui.commands.validate import validate_command
-
-            return validate_command(args)
-        if args.command == "run":
-            from sfntui.commands.run import run_command
-
-            return run_command(args)
-        if args.command == "test":
-            from sfntui.commands.test import test_command
-
-            return test_command(args)
-        if args.command == "graph":
-            from sfntui.commands.graph import graph_command
-
-            return graph_command(args)
-        if args.command == "debug":
-            from sfntui.commands.debug import debug_command
-
-            return debug_command(args)
-        if args.command == "replay":
-            from sfntui.commands.replay import replay_command
-
-            return replay_command(args)
-        if getattr(args, "aws_command", None) is not None:
-            from sfntui.commands.aws_commands import run_aws_command
-
-            return run_aws_command(args)
+        command = _command(args)
+        if command is None:
+            parser.error(f"unknown command {args.command}")
+        if whole_process:
+            gc.freeze()
+            gc.enable()
+        code = command(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
+        if whole_process:
+            # The process ends now, and its memory with it: Python's last garbage collection
+            # over every object the command made (~15 ms after a run) would find nothing
+            # worth doing. Frozen, they are skipped; exit handlers still run.
+            gc.freeze()
+        return code
     except KeyboardInterrupt:
         print("sfntui: interrupted", file=sys.stderr)
         return 130
-    parser.error(f"unknown command {args.command}")
-    return 2
+    except BrokenPipeError:
+        # `sfntui run ... | head -2`: the reader has gone. End quietly with the status a Unix
+        # tool killed by SIGPIPE shows (128 + 13), and point stdout at /dev/null so that
+        # Python's own flush at exit finds nothing to complain about.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
+
+
+def _command(args: argparse.Namespace) -> Callable[[argparse.Namespace], int] | None:
+    """The chosen subcommand's function. Its module is imported only now, so each command
+    loads only what it uses (`benchmarks/startup.py` measures it, tests/test_import_hygiene.py
+    keeps it so)."""
+    if args.command == "app":
+        from sfntui.commands.app import app_command
+
+        return app_command
+    if args.command == "validate":
+        from sfntui.commands.validate import validate_command
+
+        return validate_command
+    if args.command == "run":
+        from sfntui.commands.run import run_command
+
+        return run_command
+    if args.command == "test":
+        from sfntui.commands.test import test_command
+
+        return test_command
+    if args.command == "graph":
+        from sfntui.commands.graph import graph_command
+
+        return graph_command
+    if args.command == "debug":
+        from sfntui.commands.debug import debug_command
+
+        return debug_command
+    if args.command == "replay":
+        from sfntui.commands.replay import replay_command
+
+        return replay_command
+    if getattr(args, "aws_command", None) is not None:
+        from sfntui.commands.aws_commands import run_aws_command
+
+        return run_aws_command
+    return None
 
 
 if __name__ == "__main__":

@@ -32,12 +32,6 @@ _MACHINE_TYPES = (STEP_FUNCTIONS_STATE_MACHINE, SERVERLESS_STATE_MACHINE)
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 
-def is_template(document: Any) -> bool:
-    return isinstance(document, dict) and any(
-        key in document for key in ("Resources", "AWSTemplateFormatVersion", "Transform")
-    )
-
-
 @dataclass(frozen=True)
 class MachineResource:
     logical_id: str

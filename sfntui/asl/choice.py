@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfntui.asl.errors import RUNTIME, ExpressionSyntaxError, PathNotFoundError, StatesError
-from sfntui.asl.paths import Path, compile_path
+from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.asl.timestamps import is_timestamp, timestamp_nanos
 
 _WRONG_TYPE = object()
@@ -131,9 +131,9 @@ class Comparison(ChoiceRule):
     """`Variable` compared by `operator` with a literal `operand` or, for `...Path`, a path."""
 
     operator: str
-    variable: Path
+    variable: JsonPath
     operand: Any
-    operand_path: Path | None
+    operand_path: JsonPath | None
     _coerce: Callable[[Any], Any] = field(compare=False, repr=False)
     _relation: Callable[[Any, Any], bool] = field(compare=False, repr=False)
     _right: Any = field(compare=False, repr=False)
@@ -203,7 +203,7 @@ class Not(ChoiceRule):
 
 
 def _resolve(
-    path: Path, document: Any, context: Any, variables: Mapping[str, Any] | None
+    path: JsonPath, document: Any, context: Any, variables: Mapping[str, Any] | None
 ) -> tuple[bool, Any]:
     try:
         return True, path.find(document, context, variables)
@@ -211,7 +211,7 @@ def _resolve(
         return False, None
 
 
-def _invalid_path(path: Path) -> StatesError:
+def _invalid_path(path: JsonPath) -> StatesError:
     return StatesError(
         RUNTIME,
         f"Invalid path '{path.text}': "
@@ -369,7 +369,7 @@ def _matches(text: str, pattern: re.Pattern[str]) -> bool:
     return pattern.fullmatch(text) is not None
 
 
-def _compile_operand_path(text: Any, name: str, pointer: str) -> Path:
+def _compile_operand_path(text: Any, name: str, pointer: str) -> JsonPath:
     if not isinstance(text, str):
         raise ChoiceRuleError(
             pointer,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definition
-from sfntui.asl.model import StateMachine
-from sfntui.asl.parse import DefinitionError, parse_state_machine
 from sfntui.asl.validate import Diagnostic, has_errors, validate
+
+if TYPE_CHECKING:
+    from sfntui.asl.model import StateMachine
 
 __all__ = [
     "DefinitionLoadError",
@@ -59,6 +60,10 @@ def build_state_machine(
     definition: Any, source: LoadedDefinition | None = None
 ) -> tuple[StateMachine, list[Diagnostic]]:
     """Validate a definition's JSON and build its model; InvalidDefinitionError if invalid."""
+    # Here, not above: `sfntui validate` formats its findings with this module and has no
+    # use for the model (tests/test_import_hygiene.py keeps it so).
+    from sfntui.asl.parse import DefinitionError, parse_state_machine
+
     positions = source.positions if source is not None else None
     diagnostics = validate(definition, positions)
     if has_errors(diagnostics):

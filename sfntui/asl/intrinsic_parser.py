@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from sfntui.asl.errors import ExpressionSyntaxError
-from sfntui.asl.paths import Path, compile_path
+from sfntui.asl.paths import JsonPath, compile_path
 
 #: AWS allows intrinsic calls nested up to 10 deep inside one field.
 MAX_NESTING = 10
@@ -52,7 +52,7 @@ class LiteralSyntax:
 @dataclass(frozen=True)
 class PathSyntax:
     text: str
-    path: Path
+    path: JsonPath
     start: int
 
 

@@ -43,7 +43,7 @@ from sfntui.asl.intrinsic_parser import (
     parse_call,
     unescape,
 )
-from sfntui.asl.paths import Path
+from sfntui.asl.paths import JsonPath
 
 _LOOKS_LIKE_CALL = re.compile(r"\s*States\.[A-Za-z0-9_]+\s*\(")
 
@@ -82,7 +82,7 @@ class PathArgument:
     """A `$.x`, `$$.x` or `$name.x` argument."""
 
     text: str
-    path: Path
+    path: JsonPath
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from jsonata.functions import Functions
 from jsonata.utils import Utils
 
 from sfntui.asl.errors import QUERY_EVALUATION_ERROR, ExpressionSyntaxError, StatesError
+from sfntui.asl.jsonata_delimiters import is_jsonata_template, jsonata_text
 from sfntui.asl.jsonata_fast import FastExpression, Scope, compile_fast
 
 __all__ = [
@@ -74,27 +75,27 @@ _LARGEST_PRINTED_INT = 10**21  # the same bound, exactly, compared faster with a
 _MAX_RANGE_ITEMS = 10_000_000  # the same cap as JSONata's own range operator
 
 
-def is_jsonata_template(value: Any) -> bool:
-    """True for a string that is entirely one `{% ... %}` expression, as AWS decides it."""
-    return (
-        isinstance(value, str)
-        and len(value) >= 4
-        and value.startswith("{%")
-        and value.endswith("%}")
-    )
-
-
-def jsonata_text(value: str) -> str:
-    """The expression inside `{% ... %}`, stripped: the text AWS quotes in its errors."""
-    return value[2:-2].strip()
-
-
 def compile_jsonata(text: str) -> JsonataExpression:
     """Parse `text` (the expression inside the delimiters) once, for many evaluations.
 
     Raises `ExpressionSyntaxError` with JSONata's code and message (`S0201: Syntax error:
     ";"`) and the character position the parser stopped at.
     """
+    cached = _COMPILED.get(text)
+    if cached is not None:
+        return cached
+    expression = _compile_jsonata(text)
+    if len(_COMPILED) < 10_000:
+        _COMPILED[text] = expression
+    return expression
+
+
+#: Compiled expressions by text: validation compiles each expression to check it, and the
+#: model is built from the same text right after. (Expressions hold no state of a run.)
+_COMPILED: dict[str, JsonataExpression] = {}
+
+
+def _compile_jsonata(text: str) -> JsonataExpression:
     if not text.strip():
         raise ExpressionSyntaxError(text, "S0207: Unexpected end of expression", len(text))
     try:

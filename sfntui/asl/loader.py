@@ -2,10 +2,11 @@
 
 Reads an ASL definition in JSON (`.json`, `.asl.json`) or YAML (`.asl.yaml`, `.yaml`, ...), a
 CloudFormation or SAM template (JSON or YAML, short tags like `!Sub` included: see
-`cfn_templates` for how intrinsic functions and `DefinitionSubstitutions` are handled), or a CDK
-`cdk.out` directory (every `*.template.json` in it). This is I/O and parsing only: whether the
-definition is valid ASL is the validator's business, so whatever JSON value the file holds is
-returned as it is.
+`cfn_templates` for how intrinsic functions and `DefinitionSubstitutions` are handled), a CDK
+`cdk.out` directory (every `*.template.json` in it), a SAM project (its `template.yaml`), or
+any other folder (the `*.asl.json`/`*.asl.yaml` files in it). This is I/O and parsing only:
+whether the definition is valid ASL is the validator's business, so whatever JSON value the
+file holds is returned as it is.
 
 Every failure is a `DefinitionLoadError` whose text is one line, `FILE:LINE:COL: MESSAGE`.
 """
@@ -17,21 +18,14 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal
 
-from sfntui.asl.cfn_templates import (
-    SERVERLESS_STATE_MACHINE,
-    STEP_FUNCTIONS_STATE_MACHINE,
-    extract_definition,
-    is_template,
-    state_machine_resources,
-)
 from sfntui.asl.parsed_source import ParsedSource, SourceError
 from sfntui.asl.placeholders import parse_json_with_placeholders
-from sfntui.asl.yaml_positions import parse_yaml
 
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml")
+#: What a definition file is called, when a folder that is not a CDK or SAM project is searched.
+ASL_FILE_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
 _SAM_TEMPLATES = ("template.yaml", "template.yml", "template.json")
 
 
@@ -136,6 +130,7 @@ class _Candidate:
     name: str
     build: Callable[[], LoadedDefinition]
     aliases: tuple[str, ...] = ()
+    file: str | None = None  # for one ASL file of a folder: its path within the folder
 
 
 def _candidates_at(location: str) -> list[_Candidate]:
@@ -152,6 +147,46 @@ def _candidates_at(location: str) -> list[_Candidate]:
     return candidates
 
 
+def definition_sources(path: str | os.PathLike[str]) -> list[str]:
+    """What `path` stands for, as paths to load one at a time.
+
+    A file, a CDK `cdk.out` or a SAM project stands for itself; any other folder for the ASL
+    files in it and its subfolders (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`), sorted. A folder
+    with none of them is a `DefinitionLoadError`.
+    """
+    location = os.fspath(path)
+    if not os.path.isdir(location) or _is_project(location):
+        return [location]
+    return _asl_files(location)
+
+
+def _is_project(directory: str) -> bool:
+    """A CDK `cdk.out` (`*.template.json` files) or a SAM project (a `template.yaml`)."""
+    return bool(_cdk_templates(directory)) or any(
+        os.path.isfile(os.path.join(directory, name)) for name in _SAM_TEMPLATES
+    )
+
+
+def _asl_files(directory: str) -> list[str]:
+    """The ASL files under a folder that is not a project; at least one."""
+    found: list[str] = []
+    for folder, subfolders, files in os.walk(directory):
+        subfolders[:] = [
+            name for name in subfolders if not name.startswith(".") and name != "node_modules"
+        ]
+        found.extend(
+            os.path.join(folder, name) for name in files if name.lower().endswith(ASL_FILE_SUFFIXES)
+        )
+    found.sort(key=lambda file: file.split(os.sep))  # by path, as the app lists them
+    if not found:
+        raise DefinitionLoadError(
+            "the folder holds no definition: no *.asl.json or *.asl.yaml file, no CDK "
+            "*.template.json and no SAM template.yaml",
+            directory,
+        )
+    return found
+
+
 def _directory_candidates(directory: str) -> list[_Candidate]:
     templates = _cdk_templates(directory)
     if not templates:
@@ -159,10 +194,7 @@ def _directory_candidates(directory: str) -> list[_Candidate]:
             sam_template = os.path.join(directory, name)
             if os.path.isfile(sam_template):
                 return _candidates_at(sam_template)
-        raise DefinitionLoadError(
-            "the directory has no *.template.json (a CDK cdk.out) and no SAM template.yaml",
-            directory,
-        )
+        return [_file_candidate(file, directory) for file in _asl_files(directory)]
     found: list[tuple[str, str, _Candidate]] = []  # (stack, logical id, candidate)
     for template in templates:
         source = _parse(_read_text(template), template, "json")
@@ -201,6 +233,17 @@ def _cdk_templates(directory: str) -> list[str]:
     return templates
 
 
+def _file_candidate(file: str, directory: str) -> _Candidate:
+    """One ASL file of a folder, read only when it is the one chosen."""
+    name = _definition_name(file)
+    relative = os.path.relpath(file, directory)
+
+    def build() -> LoadedDefinition:
+        return _select(_candidates_at(file), None, file).build()
+
+    return _Candidate(name, build, (name, relative), file=relative)
+
+
 def _renamed(build: Callable[[], LoadedDefinition], name: str) -> Callable[[], LoadedDefinition]:
     def build_renamed() -> LoadedDefinition:
         loaded = build()
@@ -213,9 +256,11 @@ def _source_candidates(
     source: ParsedSource, file: str | None, folder: str, name: str
 ) -> list[_Candidate]:
     """The definitions a parsed file holds: itself, or a template's state machines."""
-    if not is_template(source.value):
+    if not _is_template(source.value):
         loaded = LoadedDefinition(source.value, file, name, source.positions)
         return [_Candidate(name, lambda: loaded)]
+    from sfntui.asl.cfn_templates import extract_definition, state_machine_resources
+
     try:
         machines = state_machine_resources(source.value, source)
     except SourceError as error:
@@ -256,6 +301,13 @@ def _deployed_name(properties: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _is_template(document: Any) -> bool:
+    """A CloudFormation or SAM template, read by `cfn_templates` (loaded only for one)."""
+    return isinstance(document, dict) and any(
+        key in document for key in ("Resources", "AWSTemplateFormatVersion", "Transform")
+    )
+
+
 def _read_definition_file(path: str) -> ParsedSource:
     return _parse(_read_text(path), path, None)
 
@@ -265,6 +317,13 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
     if wanted is None or (len(candidates) == 1 and not candidates[0].aliases):
         if len(candidates) == 1:
             return candidates[0]
+        if all(candidate.file for candidate in candidates):
+            files = ", ".join(candidate.file or "" for candidate in candidates)
+            raise DefinitionLoadError(
+                f"the folder holds {len(candidates)} definitions ({files}); name the file of "
+                "the one to use, or choose one with --state-machine NAME",
+                file,
+            )
         raise DefinitionLoadError(
             f"there are {len(candidates)} state machines ({names}); "
             "choose one with --state-machine LOGICAL_ID",
@@ -282,6 +341,8 @@ def _select(candidates: list[_Candidate], wanted: str | None, file: str | None) 
 
 
 def _no_machine_error(file: str | None) -> DefinitionLoadError:
+    from sfntui.asl.cfn_templates import SERVERLESS_STATE_MACHINE, STEP_FUNCTIONS_STATE_MACHINE
+
     return DefinitionLoadError(
         f"the template has no state machine (no {STEP_FUNCTIONS_STATE_MACHINE} or "
         f"{SERVERLESS_STATE_MACHINE} resource)",
@@ -291,7 +352,8 @@ def _no_machine_error(file: str | None) -> DefinitionLoadError:
 
 def _read_text(file: str) -> str:
     try:
-        data = Path(file).read_bytes()
+        with open(file, "rb") as opened:
+            data = opened.read()
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file) from None
     except IsADirectoryError:
@@ -342,6 +404,8 @@ def _parse(text: str, file: str | None, fmt: Literal["json", "yaml"] | None) -> 
 
 
 def _parse_yaml(text: str) -> ParsedSource:
+    from sfntui.asl.yaml_positions import parse_yaml  # PyYAML, only for YAML files
+
     parsed = parse_yaml(text)
     if parsed is None:
         raise SourceError("the file holds nothing but YAML comments")
@@ -364,7 +428,7 @@ def _definition_name(file: str | None) -> str:
     for suffix in _DEFINITION_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
-    return Path(name).stem or name
+    return os.path.splitext(name)[0] or name
 
 
 def _load_error(error: SourceError, file: str | None) -> DefinitionLoadError:

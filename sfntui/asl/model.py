@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sfntui.asl.paths import Path
+from sfntui.asl.paths import JsonPath
 from sfntui.asl.templates import QueryLanguage, Template
 
 StateType = Literal["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
@@ -23,6 +23,8 @@ DISCARD = None
 
 @dataclass(frozen=True, kw_only=True)
 class Retrier:
+    """A Retry entry: which errors it covers, and how long to wait between attempts."""
+
     error_equals: tuple[str, ...]
     interval_seconds: float = 1
     max_attempts: int = 3
@@ -33,15 +35,19 @@ class Retrier:
 
 @dataclass(frozen=True, kw_only=True)
 class Catcher:
+    """A Catch entry: which errors it covers, the state to go to, where the error goes."""
+
     error_equals: tuple[str, ...]
     next: str
-    result_path: Path | None
+    result_path: JsonPath | None
     assign: Template | None = None
     output: Template | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class State:
+    """What every state has: its name, type, JSON pointer, query language, transitions."""
+
     name: str
     type: StateType
     pointer: str
@@ -49,8 +55,8 @@ class State:
     comment: str | None = None
     next: str | None = None
     end: bool = False
-    input_path: Path | None = None
-    output_path: Path | None = None
+    input_path: JsonPath | None = None
+    output_path: JsonPath | None = None
     assign: Template | None = None
     output: Template | None = None
     #: For JSONPath states: whether InputPath/OutputPath were given as null (discard).
@@ -73,7 +79,7 @@ class ErrorHandling:
     parameters: Template | None = None
     arguments: Template | None = None
     result_selector: Template | None = None
-    result_path: Path | None = None
+    result_path: JsonPath | None = None
     discard_result: bool = False
     retry: tuple[Retrier, ...] = ()
     catch: tuple[Catcher, ...] = ()
@@ -81,20 +87,24 @@ class ErrorHandling:
 
 @dataclass(frozen=True, kw_only=True)
 class PassState(State):
+    """Pass: its input (or `Result`) passed on, shaped by the paths or `Output`."""
+
     result: Any = None
     has_result: bool = False
     parameters: Template | None = None
-    result_path: Path | None = None
+    result_path: JsonPath | None = None
     discard_result: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
 class TaskState(ErrorHandling, State):
+    """Task: a resource called (a Lambda, an SDK integration, an activity), with timeouts."""
+
     resource: str
     timeout_seconds: Template | None = None
-    timeout_seconds_path: Path | None = None
+    timeout_seconds_path: JsonPath | None = None
     heartbeat_seconds: Template | None = None
-    heartbeat_seconds_path: Path | None = None
+    heartbeat_seconds_path: JsonPath | None = None
     credentials: Template | None = None
 
     def transitions(self) -> tuple[str, ...]:
@@ -103,6 +113,8 @@ class TaskState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceBranch:
+    """One entry of a Choice's `Choices`: a JSONPath rule or a JSONata `Condition`, and Next."""
+
     next: str
     rule: Any = None  # sfntui.asl.choice.ChoiceRule (JSONPath)
     condition: Template | None = None  # JSONata Condition
@@ -113,6 +125,8 @@ class ChoiceBranch:
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceState(State):
+    """Choice: the first branch whose rule matches, else `Default`."""
+
     choices: tuple[ChoiceBranch, ...]
     default: str | None = None
 
@@ -125,19 +139,25 @@ class ChoiceState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class WaitState(State):
+    """Wait: a number of seconds or a timestamp, given or read from a path."""
+
     seconds: Template | None = None
-    seconds_path: Path | None = None
+    seconds_path: JsonPath | None = None
     timestamp: Template | None = None
-    timestamp_path: Path | None = None
+    timestamp_path: JsonPath | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class SucceedState(State):
+    """Succeed: the end of the run (or of a branch or iteration), successfully."""
+
     pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class FailState(State):
+    """Fail: the end of the run with an error and a cause, given or read from a path."""
+
     error: Template | None = None
     cause: Template | None = None
     error_path: Template | None = None
@@ -146,6 +166,8 @@ class FailState(State):
 
 @dataclass(frozen=True, kw_only=True)
 class ParallelState(ErrorHandling, State):
+    """Parallel: each branch run on the same input; the output is their outputs, in order."""
+
     branches: tuple[StateMachine, ...]
 
     def transitions(self) -> tuple[str, ...]:
@@ -154,18 +176,20 @@ class ParallelState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class MapState(ErrorHandling, State):
+    """Map: the processor run for each item, inline or distributed (reader, batcher, writer)."""
+
     processor: StateMachine
     mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
     execution_type: Literal["STANDARD", "EXPRESS"] = "STANDARD"
-    items_path: Path | None = None
+    items_path: JsonPath | None = None
     items: Template | None = None
     item_selector: Template | None = None
     max_concurrency: Template | None = None
-    max_concurrency_path: Path | None = None
+    max_concurrency_path: JsonPath | None = None
     tolerated_failure_count: Template | None = None
-    tolerated_failure_count_path: Path | None = None
+    tolerated_failure_count_path: JsonPath | None = None
     tolerated_failure_percentage: Template | None = None
-    tolerated_failure_percentage_path: Path | None = None
+    tolerated_failure_percentage_path: JsonPath | None = None
     item_reader: Mapping[str, Any] | None = None
     item_reader_parameters: Template | None = None
     item_batcher: Mapping[str, Any] | None = None
@@ -179,6 +203,8 @@ class MapState(ErrorHandling, State):
 
 @dataclass(frozen=True, kw_only=True)
 class StateMachine:
+    """A state machine, or a Parallel branch or Map processor: its states and its start."""
+
     start_at: str
     states: Mapping[str, State]
     query_language: QueryLanguage = "JSONPath"

@@ -12,7 +12,7 @@ from typing import Any
 
 from sfntui.asl import model as m
 from sfntui.asl.errors import ExpressionSyntaxError
-from sfntui.asl.paths import Path, compile_path, compile_reference_path
+from sfntui.asl.paths import JsonPath, compile_path, compile_reference_path
 from sfntui.asl.templates import (
     QueryLanguage,
     Template,
@@ -81,7 +81,7 @@ class _Fields:
         message = exc.message if isinstance(exc, ExpressionSyntaxError) else str(exc)
         return DefinitionError(f"{self.pointer}/{key}", message)
 
-    def path(self, key: str, *, reference: bool = False) -> Path | None:
+    def path(self, key: str, *, reference: bool = False) -> JsonPath | None:
         text = self.raw.get(key)
         if text is None:
             return None
@@ -90,7 +90,7 @@ class _Fields:
         except (ExpressionSyntaxError, TypeError) as exc:
             raise self._fail(key, exc) from None
 
-    def io_path(self, key: str, *, reference: bool = False) -> tuple[Path | None, bool]:
+    def io_path(self, key: str, *, reference: bool = False) -> tuple[JsonPath | None, bool]:
         """InputPath/OutputPath/ResultPath: (path, discarded); absent means `$`."""
         if key not in self.raw:
             return _IDENTITY, False

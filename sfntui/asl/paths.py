@@ -72,7 +72,7 @@ def _is_definite(expr: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class Path:
+class JsonPath:
     """A compiled JSONPath (`$.a`), context path (`$$.Execution.Id`) or variable path (`$x.a`)."""
 
     text: str
@@ -133,10 +133,10 @@ def _step(data: Any, step: str | int) -> Any:
     return _MISSING
 
 
-_CACHE: dict[str, Path] = {}
+_CACHE: dict[str, JsonPath] = {}
 
 
-def compile_path(text: str) -> Path:
+def compile_path(text: str) -> JsonPath:
     """Compile a JSONPath, context path or variable path; ExpressionSyntaxError if malformed."""
     cached = _CACHE.get(text)
     if cached is not None:
@@ -155,16 +155,16 @@ def compile_path(text: str) -> Path:
         root, tail = "input", text[1:]
     steps = _simple_steps(tail)
     if steps is not None:
-        path = Path(text, root, variable, steps, True)
+        path = JsonPath(text, root, variable, steps, True)
     else:
         expr = _parse_jsonpath("$" + tail, text)
-        path = Path(text, root, variable, None, _is_definite(expr), expr)
+        path = JsonPath(text, root, variable, None, _is_definite(expr), expr)
     if len(_CACHE) < 10_000:
         _CACHE[text] = path
     return path
 
 
-def compile_reference_path(text: str) -> Path:
+def compile_reference_path(text: str) -> JsonPath:
     """Compile a reference path: a definite path of field names and indexes only."""
     path = compile_path(text)
     if not path.is_reference or path.root == "context":
@@ -190,7 +190,7 @@ def _parse_jsonpath(jsonpath_text: str, original: str) -> Any:
         ) from None
 
 
-def set_at(document: Any, path: Path, value: Any) -> Any:
+def set_at(document: Any, path: JsonPath, value: Any) -> Any:
     """Return a copy of `document` with `value` placed at a reference path (AWS ResultPath).
 
     Only the containers along the path are copied; missing objects along the way are created.
@@ -201,7 +201,7 @@ def set_at(document: Any, path: Path, value: Any) -> Any:
     return _set(document, path.steps, 0, value, path)
 
 
-def _set(node: Any, steps: tuple[str | int, ...], depth: int, value: Any, path: Path) -> Any:
+def _set(node: Any, steps: tuple[str | int, ...], depth: int, value: Any, path: JsonPath) -> Any:
     step = steps[depth]
     last = depth == len(steps) - 1
     if isinstance(step, int):

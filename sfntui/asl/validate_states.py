@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sfntui.asl.choice import COMBINATORS, COMPARISON_OPERATORS, compile_choice_rule
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.placeholders import is_placeholder
 from sfntui.asl.validate_fields import (
@@ -284,6 +283,8 @@ def _check_jsonpath_rule(report: Report, where: Where, rule: Mapping[str, Any], 
         check_string(report, where, "Comment", rule["Comment"], child(here, "Comment"))
     if "Assign" in rule:
         check_assign(report, where, rule["Assign"], child(here, "Assign"))
+    from sfntui.asl.choice import compile_choice_rule  # only for definitions with a Choice
+
     try:
         compile_choice_rule(_placeholders_filled(rule), here)
     except ExpressionSyntaxError as exc:
@@ -301,6 +302,8 @@ _STAND_INS = {"Numeric": 0, "Boolean": True, "Timestamp": "2000-01-01T00:00:00Z"
 
 def _placeholders_filled(rule: Any) -> Any:
     """The rule with each whole `${...}` operand replaced by a value of its comparison's type."""
+    from sfntui.asl.choice import COMPARISON_OPERATORS
+
     if isinstance(rule, list):
         return [_placeholders_filled(item) for item in rule]
     if not isinstance(rule, dict):
@@ -320,6 +323,8 @@ def _placeholders_filled(rule: Any) -> Any:
 
 
 def _check_jsonata_rule(report: Report, where: Where, rule: Mapping[str, Any], here: str) -> None:
+    from sfntui.asl.choice import COMBINATORS, COMPARISON_OPERATORS
+
     operators = [field for field in rule if field in COMPARISON_OPERATORS or field in COMBINATORS]
     for field in operators:
         report.error(

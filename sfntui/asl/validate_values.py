@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sfntui.asl.errors import ALL, PREDEFINED, ExpressionSyntaxError
-from sfntui.asl.intrinsics import compile_intrinsic, is_intrinsic
-from sfntui.asl.jsonata import compile_jsonata, is_jsonata_template, jsonata_text
+from sfntui.asl.jsonata_delimiters import is_jsonata_template, jsonata_text
 from sfntui.asl.paths import compile_path, compile_reference_path
 from sfntui.asl.placeholders import is_placeholder
 from sfntui.asl.timestamps import parse_timestamp
@@ -100,14 +99,13 @@ def check_path(
     nullable: bool = False,
     context_allowed: bool = False,
 ) -> None:
-    pointer = where.at(field) if pointer is None else pointer
     if (value is None and nullable) or is_placeholder(value):
         return
     if not isinstance(value, str):
         kind = "reference path" if reference else "JSONPath"
         extra = " or null" if nullable else ""
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"{field} must be a {kind} such as '$.x'{extra}, not {describe(value)}",
         )
@@ -117,10 +115,14 @@ def check_path(
         compile_ = _compile_context_reference  # ItemsPath may read the context object
     problem = compile_problem(compile_, value)
     if problem is not None:
-        report.error(pointer, where.state, f"{field} is invalid: {problem}")
+        report.error(
+            where.at(field) if pointer is None else pointer,
+            where.state,
+            f"{field} is invalid: {problem}",
+        )
     elif field == "ResultPath" and compile_path(value).root == "variable":
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"ResultPath cannot be a variable ({value}): it places the result in the state's "
             "output; set variables with Assign",
@@ -147,6 +149,8 @@ def check_path_or_intrinsic(
             f"not {describe(value)}",
         )
         return
+    from sfntui.asl.intrinsics import compile_intrinsic  # only for definitions with `.$`
+
     intrinsic = _is_intrinsic(value)
     problem = compile_problem(compile_intrinsic if intrinsic else compile_path, value)
     if problem is not None:
@@ -154,6 +158,8 @@ def check_path_or_intrinsic(
 
 
 def _is_intrinsic(text: str) -> bool:
+    from sfntui.asl.intrinsics import is_intrinsic
+
     try:
         return bool(is_intrinsic(text))
     except ExpressionSyntaxError:
@@ -228,6 +234,8 @@ def check_jsonata_strings(
 
 def _check_jsonata_string(report: Report, where: Where, field: str, text: str, here: str) -> None:
     if is_jsonata_template(text):
+        from sfntui.asl.jsonata import compile_jsonata  # the library, only for JSONata
+
         problem = compile_problem(compile_jsonata, jsonata_text(text))
         if problem is not None:
             report.error(

@@ -20,14 +20,14 @@ from typing import Any
 
 from sfntui.aws.connection import AwsSession
 from sfntui.aws.errors import AwsError
-from sfntui.history.events import EVENT_DETAILS_KEY
-from sfntui.history.records import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
+from sfntui.history.events import EVENT_DETAILS_KEY, EXECUTION_END_STATUS, ExecutionStatus
+from sfntui.history.records import ExecutionSummary
 
 #: An Express execution runs at most 5 minutes; with some slack for late log delivery.
 EXPRESS_MAX_DURATION = timedelta(minutes=6)
 #: How far back a poll re-reads, for log events delivered late and out of order.
 _LATE_DELIVERY_MS = 5_000
-_LIFECYCLE_TYPES = ("ExecutionStarted", *TERMINAL_STATUS_OF_EVENT)
+_LIFECYCLE_TYPES = ("ExecutionStarted", *EXECUTION_END_STATUS)
 
 
 def is_express_execution(arn: str) -> bool:
@@ -132,7 +132,7 @@ class ExpressLogReader:
         while True:
             page_params = dict(params, nextToken=token) if token else params
             response = await self.session.call(
-                "logs", "FilterLogEvents", resource=self.group, **page_params
+                "logs", "FilterLogEvents", resource=self.group, expect="events", **page_params
             )
             calls += 1
             for item in response.get("events") or []:
@@ -184,12 +184,12 @@ async def list_express_executions(
         "startTime": start_ms,
     }
     started: dict[str, datetime] = {}
-    stopped: dict[str, tuple[str, datetime]] = {}
+    stopped: dict[str, tuple[ExecutionStatus, datetime]] = {}
     machine = machine_arn.split(":")
     token = None
     while True:
         page_params = dict(params, nextToken=token) if token else params
-        response = await session.call("logs", "FilterLogEvents", **page_params)
+        response = await session.call("logs", "FilterLogEvents", expect="events", **page_params)
         for item in response.get("events") or []:
             record = _json(item.get("message", ""))
             arn = (record or {}).get("execution_arn")
@@ -200,8 +200,8 @@ async def list_express_executions(
                 continue
             if event["type"] == "ExecutionStarted":
                 started[arn] = event["timestamp"]
-            elif event["type"] in TERMINAL_STATUS_OF_EVENT:
-                stopped[arn] = (TERMINAL_STATUS_OF_EVENT[event["type"]], event["timestamp"])
+            elif event["type"] in EXECUTION_END_STATUS:
+                stopped[arn] = (EXECUTION_END_STATUS[event["type"]], event["timestamp"])
         token = response.get("nextToken")
         if not token:
             break
@@ -212,7 +212,7 @@ async def list_express_executions(
             arn=arn,
             name=execution_name_of(arn),
             machine_arn=machine_arn,
-            status=ended[0] if ended else "RUNNING",
+            status=ended[0] if ended else ExecutionStatus.RUNNING,
             started=started.get(arn),
             stopped=ended[1] if ended else None,
         )

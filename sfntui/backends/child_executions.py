@@ -29,7 +29,7 @@ from typing import Any
 from sfntui.asl.model import StateMachine
 from sfntui.engine.clock import Clock, VirtualClock
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
-from sfntui.engine.runner import RunSetup, unanswered_tasks
+from sfntui.engine.runner import AskingResolver, RunSetup, unanswered_tasks
 from sfntui.engine.tasks import NoResolverError, Resource, TaskFailure, TaskInvocation
 
 
@@ -186,9 +186,7 @@ class ChildExecutions:
             gate = ChildGate(self.debugger, prefix)
         chain.resolvers.append(self if gate is None else self.for_debugger(gate))  # grandchildren
         if gate is not None and hasattr(self.debugger, "ask_task_result"):
-            from sfntui.engine.debugger import AskTheDebugger
-
-            chain.resolvers.append(AskTheDebugger(gate))  # type: ignore[arg-type]
+            chain.resolvers.append(AskingResolver(gate.ask_task_result))
         missing = unanswered_tasks(child.machine, chain)
         if missing:
             raise TaskFailure("States.Runtime", f"{child.name}: {NoResolverError(missing)}.")

@@ -32,6 +32,7 @@ from sfntui.engine.recorder import Thread
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError, TaskFailure
 from sfntui.history.actions import Action, BackendError, Confirm, require_confirmation
+from sfntui.history.events import ExecutionStatus
 from sfntui.history.records import (
     ExecutionDescription,
     ExecutionSummary,
@@ -39,8 +40,9 @@ from sfntui.history.records import (
     MapRunSummary,
     StateMachineDescription,
     StateMachineSummary,
+    execution_status,
 )
-from sfntui.runs.recording import RunRecording
+from sfntui.runs.recording import RunRecording, describe_setup
 from sfntui.runs.store import RunStore, RunStoreError, StoredRun
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
@@ -79,11 +81,11 @@ class _LocalRun:
         return self.listed_arn or self.execution.execution_arn
 
     @property
-    def status(self) -> str:
+    def status(self) -> ExecutionStatus:
         if self.aborted is not None:
-            return "ABORTED"
+            return ExecutionStatus.ABORTED
         result = self.execution.result
-        return result.status if result is not None else "RUNNING"
+        return execution_status(result.status) if result is not None else ExecutionStatus.RUNNING
 
     #: Where the run is written as it goes (None when runs are not kept).
     recording: RunRecording | None = None
@@ -434,7 +436,7 @@ class LocalBackend:
         output = None
         if result is not None and run.aborted is None:
             error, cause = result.error, result.cause
-            if result.status == "SUCCEEDED":
+            if result.status == ExecutionStatus.SUCCEEDED:
                 output = json.dumps(result.output)
         return ExecutionDescription(
             arn=run.arn,
@@ -647,22 +649,6 @@ def _child_from_file(file: Path, name: str) -> ChildMachine | None:
     return ChildMachine(name, machine, loaded[0].definition, loaded[0].file)
 
 
-def describe_setup(setup: RunSetup) -> dict[str, Any]:
-    """What answered a run's Tasks, as the run store keeps it (names, not objects)."""
-    described: dict[str, Any] = {"virtual_clock": setup.virtual_clock}
-    if setup.mock_config is not None:
-        described["mock_config"] = setup.mock_config.file
-        described["test_case"] = setup.test_case
-    if setup.handlers:
-        described["handlers"] = sorted(setup.handlers)
-    if setup.items_dir:
-        described["items_dir"] = setup.items_dir
-    extra = [type(r).__name__ for r in setup.extra_resolvers]
-    if extra:
-        described["extra"] = extra
-    return described
-
-
 def _stored_status(stored: StoredRun) -> str:
     """A run still RUNNING in the store was cut short when its session ended."""
     return "ABORTED" if stored.status == "RUNNING" else stored.status
@@ -673,7 +659,7 @@ def _stored_summary(stored: StoredRun, machine_arn: str) -> ExecutionSummary | N
         arn=stored.arn,
         name=stored.name,
         machine_arn=machine_arn,
-        status=_stored_status(stored),
+        status=ExecutionStatus(_stored_status(stored)),
         started=stored.started,
         stopped=stored.stopped,
     )
@@ -687,7 +673,7 @@ def _stored_description(stored: StoredRun) -> ExecutionDescription:
         arn=stored.arn,
         name=stored.name,
         machine_arn=_machine_arn(stored.machine_name),
-        status=_stored_status(stored),
+        status=ExecutionStatus(_stored_status(stored)),
         started=stored.started,
         stopped=stored.stopped,
         input=stored.input,

@@ -17,13 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.backends.project_file import MachineEntry, ProjectFile
-from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
-from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup
-from sfntui.engine.tasks import TaskResolver
+
+if TYPE_CHECKING:  # loaded when a machine has a mock file or handlers: `sfntui run` starts faster
+    from sfntui.engine.handlers import Handler
+    from sfntui.engine.mock_config import MockConfig
+    from sfntui.engine.tasks import TaskResolver
 
 #: The name Step Functions Local gives its mock file; found beside a definition.
 MOCK_FILE_NAME = "MockConfigFile.json"
@@ -127,8 +129,10 @@ class MachineSetups:
             items_dir=self.items_dir or (str(entry.items_dir) if entry.items_dir else None),
         )
         if config is not None:
-            case = test_case or self.default_test_case(machine, config.test_cases(machine))
+            from sfntui.engine.mock_config import MockConfigError
+
             try:
+                case = test_case or self.default_test_case(machine, config.test_cases(machine))
                 config.resolver(machine, case or "")
             except MockConfigError as error:
                 raise MachineSetupError(str(error)) from None
@@ -138,6 +142,8 @@ class MachineSetups:
     def _project_handlers(self, entry: MachineEntry) -> dict[str, Handler]:
         if not entry.handlers and not entry.handler:
             return {}
+        from sfntui.engine.handlers import HandlerImportError, load_handler, load_handler_module
+
         assert self.project is not None
         folder = str(self.project.folder)
         if folder not in sys.path:
@@ -190,6 +196,8 @@ def _case_inputs(path: Path, machine: str) -> dict[str, Any]:
 
 
 def _load(path: Path) -> MockConfig:
+    from sfntui.engine.mock_config import MockConfig, MockConfigError
+
     try:
         return MockConfig.load(path)
     except MockConfigError as error:

@@ -20,7 +20,6 @@ Anything wrong in it is one `ProjectFileError` sentence naming the file and the 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +80,8 @@ def read_project_file(path: Path) -> ProjectFile:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sfntui.history.actions import Confirm
+from sfntui.history.events import Event
 from sfntui.history.records import (
     ExecutionDescription,
     ExecutionSummary,
@@ -21,8 +22,6 @@ from sfntui.history.records import (
     StateMachineDescription,
     StateMachineSummary,
 )
-
-Event = dict[str, Any]
 
 
 @dataclass(frozen=True)

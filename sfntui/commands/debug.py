@@ -26,6 +26,7 @@ from sfntui.engine.debugger import MOMENTS, DebugSession
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError
+from sfntui.history.events import ExecutionStatus
 
 
 def _breakpoint(spec: str) -> tuple[str, str]:
@@ -54,7 +55,7 @@ async def _batch(
     result = session.result
     assert result is not None
     print(json.dumps({"result": result.as_json()}, ensure_ascii=False), flush=True)
-    return 0 if result.status == "SUCCEEDED" else 1
+    return 0 if result.status == ExecutionStatus.SUCCEEDED else 1
 
 
 def debug_command(args: argparse.Namespace) -> int:

@@ -73,7 +73,6 @@ def graph_command(args: argparse.Namespace) -> int:
     from sfntui.asl.definition import format_diagnostic
     from sfntui.graph import render_text
     from sfntui.graph.drawable import CannotDraw, drawable_machine
-    from sfntui.history.projection import Projection
 
     if args.width is not None and args.width < 20:
         print("sfntui: --width must be at least 20 columns", file=sys.stderr)
@@ -82,7 +81,11 @@ def graph_command(args: argparse.Namespace) -> int:
         sources = _sources(args)
         if getattr(args, "all", False) and args.execution and len(sources) > 1:
             raise UsageError("--execution colours one state machine: name it with --state-machine")
-        projection = Projection(_history(args.execution, args)) if args.execution else None
+        projection = None
+        if args.execution:  # the projection is loaded only to colour a run
+            from sfntui.history.projection import Projection
+
+            projection = Projection(_history(args.execution, args))
         drawables = []
         for source in sources:
             try:

@@ -1,7 +1,13 @@
-"""The options `run`, `test` and `debug` share: the definition, the input, mocks, handlers.
+"""The options `run`, `test`, `debug` and `graph` share: the definition, the input, mocks,
+handlers.
 
 Anything wrong with them raises `UsageError` with one sentence; the command prints it and
-exits 2. A definition with errors raises it too, after its findings are printed.
+exits 2. A definition with errors raises it too, after its findings are printed. The
+definition may be a file, a template (`--state-machine` picks its machine) or a folder that
+holds one definition (or several, `--state-machine` naming one), as the loader reads them.
+
+The engine is imported by the functions that set a run up, not here: `sfntui graph` reads
+its definition with this module and draws it without loading the engine.
 """
 
 from __future__ import annotations
@@ -20,14 +26,14 @@ from sfntui.asl.definition import (
     format_diagnostic,
     load_state_machine,
 )
-from sfntui.backends.machine_setup import MachineSetupError, MachineSetups
-from sfntui.backends.project_file import ProjectFile, ProjectFileError, find_project_file
-from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
-from sfntui.engine.mock_config import MockConfig, MockConfigError
-from sfntui.engine.runner import RunSetup
 
 if TYPE_CHECKING:
+    from sfntui.backends.machine_setup import MachineSetups
+    from sfntui.backends.project_file import ProjectFile
+    from sfntui.engine.handlers import Handler
     from sfntui.engine.interpreter import ExecutionResult, LocalExecution
+    from sfntui.engine.mock_config import MockConfig
+    from sfntui.engine.runner import RunSetup
     from sfntui.runs.recording import RunRecording
 
 
@@ -45,7 +51,9 @@ def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMach
         for diagnostic in exc.diagnostics:
             print(format_diagnostic(diagnostic, file_name), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        raise UsageError(f"{file}: the definition has {errors} error(s) and was not run") from None
+        raise UsageError(
+            f"{file_name}: the definition has {errors} error(s) and was not run"
+        ) from None
 
 
 def parse_json_text(text: str, what: str) -> Any:
@@ -66,7 +74,8 @@ def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = Non
         input_file = entry.input if entry is not None else None
     if input_file:
         try:
-            text = Path(input_file).read_text(encoding="utf-8")
+            with open(input_file, encoding="utf-8") as file:
+                text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, str(input_file))
@@ -77,6 +86,10 @@ def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = Non
 
 def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
+    if not args.handlers and not args.handler:
+        return handlers
+    from sfntui.engine.handlers import HandlerImportError, load_handler, load_handler_module
+
     try:
         for module in args.handlers:
             handlers.update(load_handler_module(module))
@@ -91,6 +104,8 @@ def read_handlers(args: argparse.Namespace) -> dict[str, Handler]:
 
 
 def read_mock_config(file: str) -> MockConfig:
+    from sfntui.engine.mock_config import MockConfig, MockConfigError
+
     try:
         return MockConfig.load(file)
     except MockConfigError as exc:
@@ -99,6 +114,8 @@ def read_mock_config(file: str) -> MockConfig:
 
 def project_file() -> ProjectFile | None:
     """The project file of the current folder or one above (`sfntui.toml`, `pyproject.toml`)."""
+    from sfntui.backends.project_file import ProjectFileError, find_project_file
+
     try:
         return find_project_file()
     except ProjectFileError as exc:
@@ -108,6 +125,8 @@ def project_file() -> ProjectFile | None:
 def machine_setups(args: argparse.Namespace, *, real_aws_calls: bool = True) -> MachineSetups:
     """What answers each machine's Tasks: these options, then the project file, then a
     `MockConfigFile.json` beside the definition (the app's and the debugger's set-up)."""
+    from sfntui.backends.machine_setup import MachineSetups
+
     if args.test_case and not args.mock_config:
         raise UsageError("--test-case needs --mock-config")
     children: dict[str, Path] = {}
@@ -143,16 +162,25 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
     `--name` or the definition names, else the project file's, else a mock file beside it."""
     if args.mock_config and not args.test_case:
         raise UsageError("--mock-config needs --test-case to say which test case to use")
+    from sfntui.backends.machine_setup import MachineSetupError
+
     setups = machine_setups(args, real_aws_calls=False)
     machine = args.name or loaded.name
     try:
-        if setups.mock_config is not None:
-            setups.mock_config.test_cases(machine)  # names the machine the file lacks
         setup = setups.for_machine(machine, loaded.source.file, args.test_case)
-        setup.resolvers(loaded.machine)
-    except (MockConfigError, MachineSetupError) as exc:
+    except MachineSetupError as exc:
         raise UsageError(str(exc)) from None
-    setup.extra_resolvers.append(_children_beside(loaded, setups))
+    if setups.mock_config is not None or setup.mock_config is not None:
+        from sfntui.engine.mock_config import MockConfigError
+
+        try:
+            if setups.mock_config is not None:
+                setups.mock_config.test_cases(machine)  # names the machine the file lacks
+            setup.resolvers(loaded.machine)
+        except MockConfigError as exc:
+            raise UsageError(str(exc)) from None
+    if _starts_executions(loaded):
+        setup.extra_resolvers.append(_children_beside(loaded, setups))
     if getattr(args, "aws", False):
         from sfntui.aws import ConnectionOptions
         from sfntui.aws.task_resolver import AwsTaskResolver
@@ -162,6 +190,14 @@ def run_setup(args: argparse.Namespace, loaded: LoadedStateMachine) -> RunSetup:
         )
         setup.extra_resolvers.append(AwsTaskResolver(options=options))
     return setup
+
+
+def _starts_executions(loaded: LoadedStateMachine) -> bool:
+    """Whether a Task of the machine starts another state machine (startExecution)."""
+    return any(
+        str(getattr(state, "resource", "")).startswith("arn:aws:states:::states:startExecution")
+        for state, _ in loaded.machine.walk()
+    )
 
 
 def _children_beside(loaded: LoadedStateMachine, setups: MachineSetups) -> Any:
@@ -192,8 +228,7 @@ def record_run(
 ) -> RunRecording | None:
     """Keep this run of `sfntui run`/`debug` in the run store (None when it cannot be opened:
     the run goes on, unkept). Its name says the command and when: `debug-20241231T120000-3fa2`."""
-    from sfntui.backends.local import describe_setup
-    from sfntui.runs.recording import RunRecording
+    from sfntui.runs.recording import RunRecording, describe_setup
     from sfntui.runs.store import RunStore, RunStoreError
 
     try:

@@ -1,4 +1,9 @@
-"""`sfntui validate FILE...`: findings printed like a compiler's; exit 0, 1 or 2."""
+"""`sfntui validate PATH...`: findings printed like a compiler's; exit 0, 1 or 2.
+
+A PATH is a definition file, a template, or a folder (a CDK `cdk.out`, a SAM project, or any
+folder of `*.asl.json`/`*.asl.yaml` files, each checked on its own: one unreadable file is
+reported and the others are still checked).
+"""
 
 from __future__ import annotations
 
@@ -6,50 +11,70 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from typing import Any
 
 from sfntui.asl.definition import format_diagnostic
-from sfntui.asl.loader import DefinitionLoadError, load_definition, load_definitions
+from sfntui.asl.loader import (
+    DefinitionLoadError,
+    definition_sources,
+    load_definition,
+    load_definitions,
+)
 from sfntui.asl.validate import has_errors, validate
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    findings: list[dict] = []
+    findings: list[dict[str, Any]] = []
     invalid = unreadable = False
-    for file in args.files:
+    for path in args.files:
         try:
-            if args.state_machine:
-                sources = [load_definition(file, args.state_machine)]
-            else:
-                sources = load_definitions(file)
+            # --state-machine picks one machine of a template or of a folder: no expansion.
+            files = [path] if args.state_machine else definition_sources(path)
         except DefinitionLoadError as exc:
             unreadable = True
-            if args.json:
-                findings.append(
-                    {
-                        "file": file,
-                        "severity": "error",
-                        "pointer": "",
-                        "state": None,
-                        "message": exc.message,
-                        "line": exc.line,
-                        "column": exc.column,
-                    }
-                )
-            else:
-                print(str(exc), file=sys.stderr)
+            _unreadable(exc, path, findings, args.json)
             continue
-        for source in sources:
-            diagnostics = validate(source.definition, source.positions)
-            invalid = invalid or has_errors(diagnostics)
-            for diagnostic in diagnostics:
-                if args.json:
-                    findings.append(
-                        {"file": source.file, "machine": source.name, **asdict(diagnostic)}
-                    )
+        for file in files:
+            try:
+                if args.state_machine:
+                    sources = [load_definition(file, args.state_machine)]
                 else:
-                    print(format_diagnostic(diagnostic, source.file))
+                    sources = load_definitions(file)
+            except DefinitionLoadError as exc:
+                unreadable = True
+                _unreadable(exc, file, findings, args.json)
+                continue
+            for source in sources:
+                diagnostics = validate(source.definition, source.positions)
+                invalid = invalid or has_errors(diagnostics)
+                for diagnostic in diagnostics:
+                    if args.json:
+                        findings.append(
+                            {"file": source.file, "machine": source.name, **asdict(diagnostic)}
+                        )
+                    else:
+                        print(format_diagnostic(diagnostic, source.file))
     if args.json:
         print(json.dumps(findings, indent=2))
     if unreadable:
         return 2
     return 1 if invalid else 0
+
+
+def _unreadable(
+    error: DefinitionLoadError, file: str, findings: list[dict[str, Any]], as_json: bool
+) -> None:
+    if not as_json:
+        print(str(error), file=sys.stderr)
+        return
+    findings.append(
+        {
+            "file": file,
+            "severity": "error",
+            "pointer": "",
+            "state": None,
+            "message": error.message,
+            "line": error.line,
+            "column": error.column,
+        }
+    )

@@ -3,6 +3,8 @@
 The engine awaits `Debugger.gate(moment, run)` at every transition point: a state entered,
 a Task/Parallel/Map result before ResultSelector (`result`), a state exited, and an error
 before Retry or Catch handles it (`error`). When nothing asks to stop, a gate returns at once.
+The debugger implements the engine's `Gate` protocol (`sfntui.engine.gate`); the engine never
+imports this module.
 
 A client (the app, the tests, `sfntui debug --batch`) drives a `DebugSession`:
 
@@ -22,23 +24,27 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
-from sfntui.asl.paths import Path, compile_path
-from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
+from sfntui.asl.jsonata import UNDEFINED, compile_jsonata
+from sfntui.asl.paths import JsonPath, compile_path
+from sfntui.engine.gate import MOMENTS, ExecutionStopped, GatedState, Location, Moment
+from sfntui.engine.interpreter import LocalExecution
+from sfntui.engine.outcome import ExecutionResult
+from sfntui.engine.tasks import TaskFailure, TaskInvocation
 
-if TYPE_CHECKING:
-    from sfntui.engine.interpreter import ExecutionResult, LocalExecution
-    from sfntui.engine.state_run import StateRun
-
-Moment = Literal["enter", "result", "exit", "error"]
-Location = tuple[tuple[str, str, int], ...]
-MOMENTS: tuple[Moment, ...] = ("enter", "result", "exit", "error")
-
-
-class ExecutionStopped(Exception):
-    """Raised out of a gate when the user stops the run; the execution ends ABORTED."""
+__all__ = [
+    "MOMENTS",
+    "Breakpoint",
+    "DebugSession",
+    "Debugger",
+    "ExecutionStopped",
+    "Expression",
+    "Location",
+    "Moment",
+    "Stop",
+]
 
 
 class Expression:
@@ -47,13 +53,11 @@ class Expression:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._path: Path | None = None
+        self._path: JsonPath | None = None
         self._jsonata: Any = None
         if _reads_as_jsonpath(text):
             self._path = compile_path(text)
         else:
-            from sfntui.asl.jsonata import compile_jsonata
-
             self._jsonata = compile_jsonata(text)
 
     def evaluate(self, data: Any, context: Any, variables: Any) -> Any:
@@ -71,8 +75,6 @@ class Expression:
             return f"<{exc.message}>"
         except StatesError as exc:
             return f"<{exc.cause}>"
-        from sfntui.asl.jsonata import UNDEFINED
-
         return "<undefined>" if value is UNDEFINED else value
 
 
@@ -96,7 +98,7 @@ class Breakpoint:
     branch: int | None = None
     enabled: bool = True
 
-    def matches(self, moment: Moment, run: StateRun, data: Any) -> bool:
+    def matches(self, moment: Moment, run: GatedState, data: Any) -> bool:
         if not self.enabled or self.state != run.state.name or self.moment != moment:
             return False
         location = run.frame.location
@@ -365,7 +367,7 @@ class Debugger:
             or self.break_on_error
             or bool(self._holding)
             or self.paused
-            or any(b.enabled for b in self.breakpoints.values())
+            or (bool(self.breakpoints) and any(b.enabled for b in self.breakpoints.values()))
         )
 
     def thread_done(self, location: Location) -> None:
@@ -387,7 +389,7 @@ class Debugger:
             self._follow_blocked = True
             self._release_held()
 
-    async def gate(self, moment: Moment, run: StateRun, data: Any = None) -> None:
+    async def gate(self, moment: Moment, run: GatedState, data: Any = None) -> None:
         if not self.active:
             return
         if self._stopping:
@@ -419,7 +421,7 @@ class Debugger:
         edit, self._edit_result = self._edit_result, (False, None)
         return edit
 
-    def _reason(self, moment: Moment, run: StateRun, data: Any) -> tuple[str | None, int | None]:
+    def _reason(self, moment: Moment, run: GatedState, data: Any) -> tuple[str | None, int | None]:
         for point in self.breakpoints.values():
             if point.matches(moment, run, data):
                 return "breakpoint", point.id
@@ -441,7 +443,7 @@ class Debugger:
             return "step", None
         return None, None
 
-    def _holds(self, run: StateRun) -> bool:
+    def _holds(self, run: GatedState) -> bool:
         """While stepping one thread, the threads not on its way wait."""
         if self._mode not in ("step", "step_into"):
             return False
@@ -465,7 +467,7 @@ class Debugger:
             self._holding.discard(future)
 
     def _pause_at(
-        self, moment: Moment, run: StateRun, data: Any, reason: str, point: int | None
+        self, moment: Moment, run: GatedState, data: Any, reason: str, point: int | None
     ) -> None:
         if self._mode == "pause":
             self._mode = "run"
@@ -488,21 +490,6 @@ class Debugger:
         self.current = stop
         self._resume = asyncio.get_running_loop().create_future()
         self.stops.put_nowait(stop)
-
-
-class AskTheDebugger:
-    """The last resolver of a debugged run: it answers every Task the others do not by
-    asking the person at the debugger (`Debugger.ask_task_result`), so such a Task does
-    not stop the run from starting."""
-
-    def __init__(self, debugger: Debugger) -> None:
-        self.debugger = debugger
-
-    def handles(self, state: str, resource: Resource) -> bool:
-        return True
-
-    async def invoke(self, invocation: TaskInvocation) -> Any:
-        return await self.debugger.ask_task_result(invocation)
 
 
 class DebugSession:

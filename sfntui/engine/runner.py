@@ -3,25 +3,29 @@ check, before anything runs, that every Task state has something to answer it.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfntui.asl import model as m
 from sfntui.asl.templates import Constant, ObjectTemplate
 from sfntui.engine.clock import Clock, RealClock, VirtualClock
-from sfntui.engine.handlers import Handler, PythonHandlers
+from sfntui.engine.gate import Gate
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
-from sfntui.engine.item_reader import LocalItemReader
-from sfntui.engine.mock_config import MockConfig
 from sfntui.engine.tasks import (
     NoResolverError,
     ResolverChain,
+    Resource,
+    TaskInvocation,
     TaskResolver,
     read_resource,
     with_function_name,
 )
+
+if TYPE_CHECKING:  # each is loaded by the run that uses it: `sfntui run` starts faster
+    from sfntui.engine.handlers import Handler
+    from sfntui.engine.mock_config import MockConfig
 
 
 @dataclass
@@ -46,8 +50,12 @@ class RunSetup:
             names = {state.name for state, _ in machine.walk()}
             chain.append(self.mock_config.resolver(self.machine_name or "", self.test_case, names))
         if self.handlers:
+            from sfntui.engine.handlers import PythonHandlers
+
             chain.append(PythonHandlers(self.handlers))
         if self.items_dir is not None:
+            from sfntui.engine.item_reader import LocalItemReader
+
             readers = [s.name for s, _ in machine.walk() if getattr(s, "item_reader", None)]
             chain.append(LocalItemReader(self.items_dir, readers))
         chain.extend(self.extra_resolvers)
@@ -87,12 +95,27 @@ def _static_field(template: Any, key: str) -> Any:
     return None
 
 
+class AskingResolver:
+    """The last resolver of a debugged run: it answers every Task the others do not by
+    asking the person at the debugger (`Debugger.ask_task_result`), so such a Task does not
+    keep the run from starting."""
+
+    def __init__(self, ask: Callable[[TaskInvocation], Awaitable[Any]]) -> None:
+        self.ask = ask
+
+    def handles(self, state: str, resource: Resource) -> bool:
+        return True
+
+    async def invoke(self, invocation: TaskInvocation) -> Any:
+        return await self.ask(invocation)
+
+
 def prepare(
     machine: m.StateMachine,
     execution_input: Any,
     setup: RunSetup,
     options: RunOptions | None = None,
-    debugger: Any = None,
+    debugger: Gate | None = None,
 ) -> LocalExecution:
     """A LocalExecution ready to run; NoResolverError names the Task states nothing answers.
 
@@ -106,9 +129,7 @@ def prepare(
         ]
     ask = getattr(debugger, "ask_task_result", None)
     if ask is not None:
-        from sfntui.engine.debugger import AskTheDebugger
-
-        chain.resolvers.append(AskTheDebugger(debugger))
+        chain.resolvers.append(AskingResolver(ask))
     missing = unanswered_tasks(machine, chain)
     if missing:
         raise NoResolverError(missing)

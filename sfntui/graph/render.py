@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.console import Console
 from rich.text import Text
 
 from sfntui.asl.model import StateMachine
@@ -468,6 +467,8 @@ def _crop(line: Text, width: int) -> Text:
 
 def _ansi(text: Text, width: int) -> str:
     """Text with ANSI colour codes, as a terminal shows it."""
+    from rich.console import Console  # here: ~15 ms to import, and only colour needs it
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,

@@ -1,32 +1,6 @@
-"""The event model (AWS `GetExecutionHistory` events) and the projection to per-state runs."""
+"""The event model (AWS `GetExecutionHistory` events, `sfntui.history.events`) and the
+projection to per-state runs (`sfntui.history.projection`, over `sfntui.history.runs`).
 
-from sfntui.history.events import (
-    EVENT_DETAILS_KEY,
-    HistoryFileError,
-    details,
-    dump_history,
-    event_time,
-    load_history_file,
-    parse_payload,
-    state_name,
-)
-from sfntui.history.projection import Projection, state_runs
-from sfntui.history.runs import ExecutionStatus, Frame, FrameKind, RunStatus, StateRun
-
-__all__ = [
-    "EVENT_DETAILS_KEY",
-    "ExecutionStatus",
-    "Frame",
-    "FrameKind",
-    "HistoryFileError",
-    "Projection",
-    "RunStatus",
-    "StateRun",
-    "details",
-    "dump_history",
-    "event_time",
-    "load_history_file",
-    "parse_payload",
-    "state_name",
-    "state_runs",
-]
+Nothing is imported here: import from the module that holds a name. The engine writes events
+with `events` alone, so `sfntui run` starts without loading the projection it does not use.
+"""

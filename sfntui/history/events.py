@@ -11,10 +11,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+#: One history event: what botocore returns for it (AWS's shape, JSON-ready).
+Event = dict[str, Any]
+
+
+class ExecutionStatus(StrEnum):
+    """An execution's status: AWS's `ExecutionStatus` values, and NOT_STARTED for a history
+    with no event yet. Equal to the API's strings, so records hold it where AWS sends text."""
+
+    NOT_STARTED = "NOT_STARTED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    ABORTED = "ABORTED"
+    PENDING_REDRIVE = "PENDING_REDRIVE"
 
 
 class Role(Enum):
@@ -132,6 +148,22 @@ EVENT_STATE_TYPE: dict[str, str] = {
 }
 #: Event type -> its role in a state's run (see `Role`).
 EVENT_ROLE: dict[str, Role] = {type_: role for type_, _key, _state_type, role in _EVENT_TABLE}
+
+_END_STATUS_OF_ROLE = {
+    Role.EXECUTION_SUCCEEDED: ExecutionStatus.SUCCEEDED,
+    Role.EXECUTION_FAILED: ExecutionStatus.FAILED,
+    Role.EXECUTION_TIMED_OUT: ExecutionStatus.TIMED_OUT,
+    Role.EXECUTION_ABORTED: ExecutionStatus.ABORTED,
+}
+#: The events that end an execution (a redrive may start it again), with the status each
+#: leaves: the one table of them, read off the table of event types above.
+EXECUTION_END_STATUS: Mapping[str, ExecutionStatus] = MappingProxyType(
+    {
+        type_: _END_STATUS_OF_ROLE[role]
+        for type_, _key, _state_type, role in _EVENT_TABLE
+        if role in _END_STATUS_OF_ROLE
+    }
+)
 
 _NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
 

@@ -24,14 +24,15 @@ from typing import Any
 from sfntui.history.events import (
     EVENT_ROLE,
     EVENT_STATE_TYPE,
+    EXECUTION_END_STATUS,
+    Event,
+    ExecutionStatus,
     Role,
     details,
     event_time,
     payload_or_text,
 )
 from sfntui.history.runs import (
-    Event,
-    ExecutionStatus,
     Failure,
     Frame,
     FrameKind,
@@ -561,9 +562,7 @@ class Projection:
     def _execution_stopped(self, event: Event, previous: Place) -> Place:
         found = details(event)
         self._error, self._cause = found.get("error"), found.get("cause")
-        timed_out = event["type"] == "ExecutionTimedOut"
-        status = ExecutionStatus.TIMED_OUT if timed_out else ExecutionStatus.ABORTED
-        self._stop(event, status, RunStatus.ABORTED)
+        self._stop(event, EXECUTION_END_STATUS[event["type"]], RunStatus.ABORTED)
         return (self.root, None, EVENT_ROLE[event["type"]])
 
     def _execution_redriven(self, event: Event, previous: Place) -> Place:

@@ -15,18 +15,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sfntui.history.events import ExecutionStatus
+
 #: Execution statuses ListExecutions can filter on.
-EXECUTION_STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
-#: History events that end an execution (a redrive may start it again).
-TERMINAL_EVENT_TYPES = frozenset(
-    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
+EXECUTION_STATUSES = tuple(
+    status for status in ExecutionStatus if status is not ExecutionStatus.NOT_STARTED
 )
-TERMINAL_STATUS_OF_EVENT = {
-    "ExecutionSucceeded": "SUCCEEDED",
-    "ExecutionFailed": "FAILED",
-    "ExecutionTimedOut": "TIMED_OUT",
-    "ExecutionAborted": "ABORTED",
-}
+
+
+def execution_status(text: Any) -> ExecutionStatus:
+    """The status the API sent, as `ExecutionStatus` (NOT_STARTED when it sent none)."""
+    try:
+        return ExecutionStatus(text)
+    except ValueError:
+        return ExecutionStatus.NOT_STARTED
 
 
 def _raw(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -104,7 +106,7 @@ def _execution_fields(item: Mapping[str, Any]) -> dict[str, Any]:
         "arn": item["executionArn"],
         "name": item.get("name", ""),
         "machine_arn": item.get("stateMachineArn", ""),
-        "status": item.get("status", ""),
+        "status": execution_status(item.get("status")),
         "started": item.get("startDate"),
         "stopped": item.get("stopDate"),
         "map_run_arn": item.get("mapRunArn"),
@@ -118,7 +120,7 @@ class ExecutionSummary:
     arn: str
     name: str
     machine_arn: str
-    status: str
+    status: ExecutionStatus
     started: datetime | None = None
     stopped: datetime | None = None
     map_run_arn: str | None = None
@@ -135,7 +137,7 @@ class ExecutionDescription:
     arn: str
     name: str
     machine_arn: str
-    status: str
+    status: ExecutionStatus
     started: datetime | None = None
     stopped: datetime | None = None
     input: str | None = None
@@ -151,7 +153,7 @@ class ExecutionDescription:
 
     @property
     def is_running(self) -> bool:
-        return self.status in ("RUNNING", "PENDING_REDRIVE")
+        return self.status in (ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE)
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> ExecutionDescription:

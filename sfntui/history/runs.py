@@ -16,11 +16,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar, overload
 
-from sfntui.history.events import details, event_time, payload_or_text
+from sfntui.history.events import Event, details, event_time, payload_or_text
 
 T = TypeVar("T")
-
-Event = dict[str, Any]
 
 
 class RunStatus(StrEnum):
@@ -31,15 +29,6 @@ class RunStatus(StrEnum):
     FAILED = "FAILED"  # final, or until a Catch or a Retry shows otherwise
     CAUGHT = "CAUGHT"  # failed, and a Catch took the execution on to another state
     ABORTED = "ABORTED"  # stopped unfinished: a sibling failed, or the execution stopped
-
-
-class ExecutionStatus(StrEnum):
-    NOT_STARTED = "NOT_STARTED"  # no events yet
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    TIMED_OUT = "TIMED_OUT"
-    ABORTED = "ABORTED"
 
 
 class FrameKind(StrEnum):

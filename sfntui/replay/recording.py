@@ -26,6 +26,7 @@ from typing import Any
 
 from sfntui.history.events import (
     EVENT_ROLE,
+    Event,
     Role,
     details,
     event_time,
@@ -34,7 +35,6 @@ from sfntui.history.events import (
 from sfntui.history.projection import Projection
 from sfntui.history.runs import FrameKind, StateRun
 
-Event = dict[str, Any]
 #: The Map iterations above a call, outermost first: (Map state name, iteration index).
 Where = tuple[tuple[str, int], ...]
 Key = tuple[Where, str]

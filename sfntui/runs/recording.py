@@ -87,3 +87,20 @@ class RunRecording:
         self.store.finish_run(
             self.arn, status=status, stopped=stopped, output=output, error=error, cause=cause
         )
+
+
+def describe_setup(setup: Any) -> dict[str, Any]:
+    """What answered a run's Tasks (an engine `RunSetup`, read by its attributes), as the
+    run store keeps it: names, not objects."""
+    described: dict[str, Any] = {"virtual_clock": setup.virtual_clock}
+    if setup.mock_config is not None:
+        described["mock_config"] = setup.mock_config.file
+        described["test_case"] = setup.test_case
+    if setup.handlers:
+        described["handlers"] = sorted(setup.handlers)
+    if setup.items_dir:
+        described["items_dir"] = setup.items_dir
+    extra = [type(r).__name__ for r in setup.extra_resolvers]
+    if extra:
+        described["extra"] = extra
+    return described

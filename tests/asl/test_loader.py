@@ -12,6 +12,7 @@ import pytest
 from sfntui.asl.loader import (
     DefinitionLoadError,
     LoadedDefinition,
+    definition_sources,
     load_definition,
     load_definitions,
     parse_definition_text,
@@ -112,6 +113,54 @@ def test_sam_project_directory_reads_its_template(tmp_path: Path) -> None:
 
     assert [item.name for item in loaded] == ["CheckoutMachine", "OrderMachine"]
     assert loaded[1].definition["States"]["Save"]["Parameters"]["TableName"] == "${OrdersTable}"
+
+
+ONE_PASS = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'
+
+
+def test_folder_of_asl_files_holds_each_of_them_subfolders_included(tmp_path: Path) -> None:
+    write(tmp_path, "order.asl.json", ONE_PASS)
+    write(tmp_path, "nested/refund.asl.yaml", "StartAt: R\nStates: {R: {Type: Succeed}}\n")
+    write(tmp_path, "order.input.json", '{"not": "a definition"}')
+    write(tmp_path, ".hidden/skipped.asl.json", ONE_PASS)
+
+    loaded = load_definitions(tmp_path)
+
+    assert [item.name for item in loaded] == ["refund", "order"]
+    assert loaded[0].file == str(tmp_path / "nested" / "refund.asl.yaml")
+    assert definition_sources(tmp_path) == [
+        str(tmp_path / "nested" / "refund.asl.yaml"),
+        str(tmp_path / "order.asl.json"),
+    ]
+
+
+def test_folder_with_one_definition_is_that_definition(tmp_path: Path) -> None:
+    write(tmp_path, "only.asl.json", ONE_PASS)
+
+    loaded = load_definition(tmp_path)
+
+    assert loaded.name == "only"
+    assert loaded.file == str(tmp_path / "only.asl.json")
+
+
+def test_folder_with_several_definitions_names_them_and_asks_for_one(tmp_path: Path) -> None:
+    write(tmp_path, "b.asl.json", ONE_PASS)
+    write(tmp_path, "a.asl.json", ONE_PASS)
+
+    assert load_error(tmp_path) == (
+        f"{tmp_path}: the folder holds 2 definitions (a.asl.json, b.asl.json); name the file "
+        "of the one to use, or choose one with --state-machine NAME"
+    )
+    assert load_definition(tmp_path, "b").file == str(tmp_path / "b.asl.json")
+    assert "there is no state machine 'c'" in load_error(tmp_path, "c")
+
+
+def test_a_file_or_a_project_folder_stands_for_itself(tmp_path: Path) -> None:
+    write(tmp_path, "template.yaml", (FIXTURES / "sam_template.yaml").read_text())
+    write(tmp_path, "statemachine/order.asl.json", ONE_PASS)
+
+    assert definition_sources(tmp_path) == [str(tmp_path)]
+    assert definition_sources(tmp_path / "template.yaml") == [str(tmp_path / "template.yaml")]
 
 
 def test_cdk_template_file_on_its_own() -> None:
@@ -386,7 +435,8 @@ def test_missing_file() -> None:
 def test_directory_with_nothing_to_load(tmp_path: Path) -> None:
     write(tmp_path, "notes.txt", "nothing here")
     assert load_error(tmp_path) == (
-        f"{tmp_path}: the directory has no *.template.json (a CDK cdk.out) and no SAM template.yaml"
+        f"{tmp_path}: the folder holds no definition: no *.asl.json or *.asl.yaml file, "
+        "no CDK *.template.json and no SAM template.yaml"
     )
 
 
@@ -415,6 +465,11 @@ def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
 def test_nan_is_not_json(tmp_path: Path) -> None:
     path = write(tmp_path, "nan.json", '{"Seconds": NaN}')
     assert load_error(path) == f"{path}:1:13: not valid JSON: NaN is not a JSON value"
+
+
+def test_infinity_is_not_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "inf.json", '{"A": [1,\n  -Infinity]}')
+    assert load_error(path) == f"{path}:2:3: not valid JSON: -Infinity is not a JSON value"
 
 
 def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
@@ -552,6 +607,12 @@ def test_deeply_nested_input_is_refused_without_a_traceback(tmp_path: Path) -> N
     deep_yaml = write(tmp_path, "deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000)
 
     assert load_error(deep_json) == f"{deep_json}:1:201: nested more than 200 levels deep"
+    # Deeper than our limit, not as deep as Python's: the check is ours alone.
+    deep_object = write(tmp_path, "deeper.json", '{"a": ' * 150 + "[" * 60 + "]" * 60 + "}" * 150)
+    assert load_error(deep_object) == f"{deep_object}:1:951: nested more than 200 levels deep"
+    just_deep_enough = '{"a": ' * 150 + "[" * 50 + "]" * 50 + "}" * 150
+    write(tmp_path, "deep_enough.json", just_deep_enough)
+    assert load_definition(tmp_path / "deep_enough.json").definition["a"]["a"]
     # Our depth check or PyYAML's own (6.0.4 has one that may answer first): either way the
     # user reads one line that points into the file and says the input is nested too deep.
     yaml_message = load_error(deep_yaml)

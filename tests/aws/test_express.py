@@ -17,7 +17,7 @@ import pytest
 
 from sfntui.aws import AwsError, AwsSession, ConnectionOptions, PollInterval, StepFunctions
 from sfntui.aws.express import event_from_log_message
-from sfntui.history import Projection
+from sfntui.history.projection import Projection
 
 from .conftest import REGION, Moto, unique
 from .endpoints import FakeEndpoint, error

@@ -6,17 +6,17 @@ from typing import Any
 
 from sfntui.aws import AwsSession, ConnectionOptions, PollInterval, StepFunctions
 from sfntui.aws.tail import HistoryTail
-from sfntui.history import Projection
+from sfntui.history.projection import Projection
 
 from .conftest import REGION, Moto
 from .endpoints import FakeEndpoint, aws_paged_history
 
-#: Runs about two seconds, writing events before, between and after its waits.
+#: Runs about three seconds, writing events before, between and after its waits.
 STEPS = {
     "StartAt": "Prepare",
     "States": {
         "Prepare": {"Type": "Pass", "Next": "FirstWait"},
-        "FirstWait": {"Type": "Wait", "Seconds": 1, "Next": "Each"},
+        "FirstWait": {"Type": "Wait", "Seconds": 2, "Next": "Each"},
         "Each": {
             "Type": "Map",
             "ItemsPath": "$.items",
@@ -50,7 +50,10 @@ async def test_a_running_execution_is_followed_to_its_end(moto: Moto, sfn: StepF
     assert [e["id"] for e in followed] == list(range(1, len(whole) + 1))
     assert [e["type"] for e in followed] == [e["type"] for e in whole]
     assert followed[-1]["type"] == "ExecutionSucceeded"
-    assert len(batches) >= 3  # it was seen while running, not only at the end
+    # It was seen while running, not only at the end (how many polls saw something new
+    # depends on how busy the machine is; that the first saw it unfinished does not).
+    assert len(batches) >= 2
+    assert "ExecutionSucceeded" not in [e["type"] for e in batches[0]]
     assert tail.status == "SUCCEEDED"
     projection = Projection()
     for batch in batches:

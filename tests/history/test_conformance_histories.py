@@ -15,9 +15,15 @@ from typing import Any
 
 import pytest
 
-from sfntui.history.events import EVENT_DETAILS_KEY, EVENT_ROLE, EVENT_STATE_TYPE, Role
+from sfntui.history.events import (
+    EVENT_DETAILS_KEY,
+    EVENT_ROLE,
+    EVENT_STATE_TYPE,
+    ExecutionStatus,
+    Role,
+)
 from sfntui.history.projection import Projection
-from sfntui.history.runs import ExecutionStatus, RunStatus
+from sfntui.history.runs import RunStatus
 
 CASES = Path("/work/shared/conformance/cases")
 T0 = datetime(2024, 5, 1, tzinfo=UTC)

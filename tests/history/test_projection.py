@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sfntui.history.events import ExecutionStatus
 from sfntui.history.projection import Projection, state_runs
-from sfntui.history.runs import ExecutionStatus, FrameKind, PathStep, RunStatus
+from sfntui.history.runs import FrameKind, PathStep, RunStatus
 
 from .builder import HistoryBuilder
 

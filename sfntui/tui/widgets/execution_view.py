@@ -19,8 +19,8 @@ from textual.widgets import Static
 from sfntui.asl.model import StateMachine
 from sfntui.backends import ExecutionSummary
 from sfntui.graph import GraphStatus, status_from_projection
+from sfntui.history.events import ExecutionStatus
 from sfntui.history.projection import Projection
-from sfntui.history.runs import ExecutionStatus
 from sfntui.tui.status_marks import status_label
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView

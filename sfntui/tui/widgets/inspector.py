@@ -21,7 +21,7 @@ from textual.highlight import highlight
 from textual.widgets import Input, Static
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError
-from sfntui.asl.paths import Path, compile_path
+from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.history.projection import Projection
 from sfntui.history.runs import StateRun
 from sfntui.tui.status_marks import status_label, status_style, status_symbol
@@ -96,7 +96,7 @@ def _error_sections(error: str | None, cause: str | None) -> list[Section]:
     return sections
 
 
-def render_sections(sections: Sequence[Section], path: Path | None) -> Content:
+def render_sections(sections: Sequence[Section], path: JsonPath | None) -> Content:
     parts: list[Content] = []
     for section in sections:
         parts.append(Content.styled(section.title, "bold $text-accent"))
@@ -139,7 +139,7 @@ class Inspector(Vertical):
         self.projection: Projection | None = None
         self.state: str | None = None
         self.run_index: int | None = None
-        self.path: Path | None = None
+        self.path: JsonPath | None = None
         self.path_error: str | None = None
         self.body_text = ""
 
