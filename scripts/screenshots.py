@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from sfntui.asl.definition import load_state_machine
 from sfntui.backends.local import LocalBackend
+from sfntui.backends.machine_setup import MachineSetups
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup, run_local
 from sfntui.graph import status_from_projection
@@ -164,8 +166,32 @@ async def the_debugger_filtered(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.1)
 
 
+async def two_runs_compared() -> None:
+    """OrderFlow run with two of its mock file's test cases, then compared (C)."""
+    folder = Path("examples")
+    setups = MachineSetups(virtual_clock=True, clock_start=DEFAULT_START)
+    app = make_app(LocalBackend([folder], setup=setups), examples_dir=folder)
+    async with app.run_test(size=(130, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.screen.query(ExecutionView)))
+        screen = app.screen_stack[0]
+        await pilot.press("m", "down", "down", "enter")  # OrderFlow
+        view = screen.query_one(ExecutionView)
+        for case, ending in (("HappyPath", "SUCCEEDED"), ("Declined", "FAILED")):
+            await pilot.press("r")
+            await settle(pilot, lambda: isinstance(app.screen, RunDialog))
+            app.screen.query_one("#run-test-case", Select).value = case
+            await pilot.pause(0.1)
+            await pilot.press("ctrl+s")
+            await settle(pilot, lambda ending=ending: view.status == ending)  # type: ignore[misc]
+        await pilot.press("C")
+        await settle(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
+        app.save_screenshot("app-compare-runs.svg", str(SHOTS))
+
+
 async def main() -> None:
     os.chdir(ROOT)
+    # Runs are kept in a run store: a throwaway one, not the user's.
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="sfntui-shots-")
     SHOTS.mkdir(exist_ok=True)
     await graph_of_a_run()
     await shoot("app-after-a-run.svg", (140, 40), after_a_run)
@@ -176,6 +202,7 @@ async def main() -> None:
     await shoot("app-keys.svg", (100, 40), the_keys)
     await shoot("debugger-at-a-stop.svg", (140, 40), the_debugger_at_a_stop)
     await shoot("debugger-jsonpath-filter.svg", (100, 32), the_debugger_filtered)
+    await two_runs_compared()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,27 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--input", metavar="JSON", help="the execution input, as JSON text")
     source.add_argument("--input-file", metavar="FILE", help="read the execution input from FILE")
     parser.add_argument("--name", help="execution name; also picks the mock file's machine")
+    _add_task_answer_options(parser)
+    parser.add_argument(
+        "--aws",
+        action="store_true",
+        help="make the real AWS call for Tasks no mock or handler answers (Lambda, aws-sdk)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    from sfntui.commands.aws_arguments import add_connection_options
+
+    add_connection_options(parser)
+
+
+def _add_task_answer_options(parser: argparse.ArgumentParser) -> None:
+    """What answers local runs' Tasks: `run`, `debug` and `app` share these."""
+    parser.add_argument(
+        "--child",
+        metavar="NAME_OR_ARN=FILE",
+        action="append",
+        default=[],
+        help="the definition of a state machine a Task starts (startExecution), run locally",
+    )
     parser.add_argument("--mock-config", metavar="FILE", help="a Step Functions Local mock file")
     parser.add_argument("--test-case", metavar="NAME", help="the mock file's test case to use")
     parser.add_argument(
@@ -52,15 +73,6 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="answer distributed Map ItemReaders from DIR/<Bucket>/<Key> instead of S3",
     )
-    parser.add_argument(
-        "--aws",
-        action="store_true",
-        help="make the real AWS call for Tasks no mock or handler answers (Lambda, aws-sdk)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    from sfntui.commands.aws_arguments import add_connection_options
-
-    add_connection_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,9 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
     app.add_argument("--aws", action="store_true", help="show AWS too, beside the local files")
-    app.add_argument(
-        "--virtual-clock", action="store_true", help="local runs: Waits take no real time"
-    )
+    _add_task_answer_options(app)
     from sfntui.commands.aws_arguments import add_connection_options
 
     add_connection_options(app, read_only=True)

@@ -1,8 +1,19 @@
-"""Shared test setup: the conformance pass rate by area is printed at the end of a run."""
+"""Shared test setup: every test keeps its local runs in its own data folder (the run store
+under XDG_DATA_HOME), and the conformance pass rate by area is printed at the end of a run."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path_factory, monkeypatch):
+    """The run store of the test, never the user's: a fresh XDG_DATA_HOME per test."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001

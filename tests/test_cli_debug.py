@@ -137,3 +137,27 @@ def test_debug_without_batch_opens_the_debugger_screen(
     argv = ["debug", ORDER, "--input-file", INPUT, "--virtual-clock", "--break", "ShipItems"]
     assert main(argv) == 0
     assert seen == [("ShipItems", "enter", "breakpoint")]
+
+
+def test_a_task_nothing_answers_stops_and_fails_in_batch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    flow = str(EXAMPLES / "mocks" / "OrderFlow.asl.json")
+    # Named otherwise, the machine is not in the mock file beside it: nothing answers Charge.
+    code = main(["debug", flow, "--name", "Elsewhere", "--virtual-clock", "--batch"])
+    *stops, end = lines(capsys)
+    assert code == 1
+    assert [(s["state"], s["reason"]) for s in stops] == [("Charge", "needs_task_result")]
+    assert stops[0]["task"]["parameters"]["FunctionName"] == "charge-card"
+    assert end["result"]["status"] == "FAILED"  # the Task failed, Catch went to Refund
+
+
+def test_the_mock_file_beside_the_definition_answers_its_tasks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    flow = str(EXAMPLES / "mocks" / "OrderFlow.asl.json")
+    code = main(["debug", flow, "--virtual-clock", "--batch", "--break", "Ship"])
+    *stops, end = lines(capsys)
+    assert code == 0
+    assert [s["state"] for s in stops] == ["Ship"]
+    assert end["result"]["output"]["charge"] == {"chargeId": "ch_1"}  # HappyPath, the first

@@ -19,6 +19,8 @@ CORE = [
     "sfntui.engine.runner",
     "sfntui.aws",
     "sfntui.graph",
+    "sfntui.runs",
+    "sfntui.history.compare",
 ]
 
 

@@ -15,16 +15,49 @@ aiobotocore: import `AwsBackend` from `sfntui.backends.aws`, `LocalBackend` from
 `sfntui.backends.local`.
 """
 
-from sfntui.backends.protocol import Backend, Capabilities, Event
-from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
-from sfntui.history.records import (
-    ExecutionDescription,
-    ExecutionSummary,
-    MapRunDescription,
-    MapRunSummary,
-    StateMachineDescription,
-    StateMachineSummary,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sfntui.backends.protocol import Backend, Capabilities, Event
+    from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
+    from sfntui.history.records import (
+        ExecutionDescription,
+        ExecutionSummary,
+        MapRunDescription,
+        MapRunSummary,
+        StateMachineDescription,
+        StateMachineSummary,
+    )
+
+#: Where each name lives: loaded when first asked for, so that `sfntui run` importing
+#: `sfntui.backends.machine_setup` does not load the records and the protocol.
+_MODULE_OF = {
+    **dict.fromkeys(("Backend", "Capabilities", "Event"), "sfntui.backends.protocol"),
+    **dict.fromkeys(
+        ("Action", "ActionCancelled", "BackendError", "Confirm", "always"),
+        "sfntui.history.actions",
+    ),
+    **dict.fromkeys(
+        (
+            "ExecutionDescription",
+            "ExecutionSummary",
+            "MapRunDescription",
+            "MapRunSummary",
+            "StateMachineDescription",
+            "StateMachineSummary",
+        ),
+        "sfntui.history.records",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_MODULE_OF[name]), name)
+
 
 __all__ = [
     "Action",

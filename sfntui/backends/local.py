@@ -1,9 +1,12 @@
-"""The local backend: definitions from local files, run on the engine, kept in memory.
+"""The local backend: definitions from local files, run on the engine, kept in the run store.
 
 Every listing reads the folders again, so a definition file added or edited since shows
 (the app's "Reload"); a run keeps the machine it started from. A running execution is
-followed event by event as the engine writes them. It hands out the same neutral records as
-the AWS backend and raises `BackendError` (`ActionCancelled` when an action is not confirmed).
+followed event by event as the engine writes them. What answers a machine's Tasks comes from
+`MachineSetups` (command line, project file, a mock file beside the definition). Each run is
+written to the run store (`sfntui.runs`) as it goes, and the runs stored by an earlier session
+are listed among a machine's executions. It hands out the same neutral records as the AWS
+backend and raises `BackendError` (`ActionCancelled` when an action is not confirmed).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +23,14 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
+from sfntui.backends.child_executions import ChildExecutions, ChildMachine, ChildStart
+from sfntui.backends.machine_setup import MachineSetupError, MachineSetups, machine_name_of
 from sfntui.backends.protocol import Capabilities, Event
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.recorder import Thread
 from sfntui.engine.runner import RunSetup, prepare
-from sfntui.engine.tasks import NoResolverError
+from sfntui.engine.tasks import NoResolverError, TaskFailure
 from sfntui.history.actions import Action, BackendError, Confirm, require_confirmation
 from sfntui.history.events import ExecutionStatus
 from sfntui.history.records import (
@@ -37,6 +42,8 @@ from sfntui.history.records import (
     StateMachineSummary,
     execution_status,
 )
+from sfntui.runs.recording import RunRecording, describe_setup
+from sfntui.runs.store import RunStore, RunStoreError, StoredRun
 
 #: Files a folder is searched for when it is neither a CDK cloud assembly nor a SAM project.
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
@@ -65,9 +72,13 @@ class _LocalRun:
     aborted: tuple[str | None, str | None] | None = None
     subscribers: list[asyncio.Queue[Event | None]] = field(default_factory=list)
 
+    #: The ARN the run is listed and kept under when its execution's own is taken already
+    #: (debug runs, named alike each time).
+    listed_arn: str | None = None
+
     @property
     def arn(self) -> str:
-        return self.execution.execution_arn
+        return self.listed_arn or self.execution.execution_arn
 
     @property
     def status(self) -> ExecutionStatus:
@@ -76,15 +87,36 @@ class _LocalRun:
         result = self.execution.result
         return execution_status(result.status) if result is not None else ExecutionStatus.RUNNING
 
+    #: Where the run is written as it goes (None when runs are not kept).
+    recording: RunRecording | None = None
+    #: The execution that started this one (a Task `states:startExecution`), if any.
+    parent_arn: str | None = None
+
     def on_event(self, event: Event) -> None:
         for queue in self.subscribers:
             queue.put_nowait(event)
+        if self.recording is not None:
+            self.recording.on_event(event)
 
     def finished(self) -> None:
         if self.stopped is None:
             self.stopped = self.execution.clock.now()
         for queue in self.subscribers:
             queue.put_nowait(None)
+        if self.recording is not None:
+            result = self.execution.result
+            error, cause = self.aborted or (None, None)
+            output = None
+            if result is not None and self.aborted is None:
+                error, cause = result.error, result.cause
+                output = result.output if result.status == "SUCCEEDED" else None
+            self.recording.finish(
+                status=self.status if self.status != "RUNNING" else "ABORTED",
+                stopped=self.stopped,
+                output=output,
+                error=error,
+                cause=cause,
+            )
 
 
 class LocalBackend:
@@ -95,24 +127,204 @@ class LocalBackend:
     `setup` gives the mocks, handlers and resolvers for a machine's runs (by its name).
     """
 
-    capabilities = Capabilities(start=True, stop=True, debug=True)
+    capabilities = Capabilities(start=True, stop=True, debug=True, test_cases=True)
 
     def __init__(
         self,
         sources: Iterable[str | os.PathLike[str]] = (EXAMPLES_DIR,),
         *,
-        setup: Callable[[str], RunSetup] | None = None,
+        setup: Callable[[str], RunSetup] | MachineSetups | None = None,
+        store: RunStore | None = None,
+        keep_runs: bool = True,
     ) -> None:
+        """`setup`: the set-ups of the machines (by default, the mock files beside their
+        definitions), or a function of a machine's name. `store`: where runs are kept (the
+        user's run store unless `keep_runs` is False; runs then live in memory only)."""
         self.sources = [Path(source) for source in sources]
-        self._setup = setup or (lambda _name: RunSetup())
+        self.setups = setup if isinstance(setup, MachineSetups) else MachineSetups()
+        self._setup_of_name = setup if callable(setup) else None
+        if store is None and keep_runs:
+            try:
+                store = RunStore()
+            except RunStoreError:
+                store = None  # runs are still run, only not kept
+        self.store = store
         self._machines: dict[str, _LocalMachine] | None = None
         self._runs: dict[str, _LocalRun] = {}
         self._changed = asyncio.Event()
         self._count = 0
+        self._children: ChildExecutions | None = None
 
-    def run_setup(self, machine_name: str) -> RunSetup:
-        """The mocks, handlers and resolvers a run of this machine gets (the debugger's too)."""
-        return self._setup(machine_name)
+    def run_setup(
+        self, machine_name: str, definition_file: str | None = None, test_case: str | None = None
+    ) -> RunSetup:
+        """The mocks, handlers and resolvers a run of this machine gets (the debugger's too);
+        `BackendError` with one sentence when they cannot be used."""
+        if self._setup_of_name is not None:
+            return self._setup_of_name(machine_name)
+        if definition_file is None and self._machines is not None:
+            for entry in self._machines.values():
+                if entry.name == machine_name:
+                    definition_file = entry.source.file
+        try:
+            setup = self.setups.for_machine(machine_name, definition_file, test_case)
+        except MachineSetupError as error:
+            raise BackendError(f"{machine_name} cannot run: {error}.") from None
+        setup.extra_resolvers.insert(0, self.child_executions)
+        return setup
+
+    @property
+    def child_executions(self) -> ChildExecutions:
+        """Runs the children a Task starts (`states:startExecution`) on the engine, as runs
+        of this backend: listed, followed and kept like the others, their parent named."""
+        if self._children is None:
+            self._children = ChildExecutions(
+                self._child_machine, self._child_setup, self._child_started
+            )
+        return self._children
+
+    def _child_setup(self, machine_name: str) -> RunSetup:
+        try:
+            return self.setups.for_machine(machine_name, self._file_of(machine_name))
+        except MachineSetupError as error:
+            raise TaskFailure("States.Runtime", f"{machine_name} cannot run: {error}") from None
+
+    def _file_of(self, machine_name: str) -> str | None:
+        for entry in (self._machines or {}).values():
+            if entry.name == machine_name:
+                return entry.source.file
+        return None
+
+    def _child_machine(self, target: str) -> ChildMachine | None:
+        file = self.setups.child_file(target)
+        if file is not None:
+            return _child_from_file(file, machine_name_of(target))
+        name = machine_name_of(target)
+        for entry in (self._machines or {}).values():
+            if entry.name == name and entry.machine is not None:
+                return ChildMachine(name, entry.machine, entry.source.definition, entry.source.file)
+        return None
+
+    def _child_started(self, start: ChildStart) -> None:
+        self.keep_run(
+            start.execution,
+            machine_name=start.machine.name,
+            setup=start.setup,
+            machine=start.machine.machine,
+            definition=start.machine.definition,
+            definition_file=start.machine.file,
+            parent_arn=start.parent_arn,
+        )
+
+    def keep_run(
+        self,
+        execution: LocalExecution,
+        *,
+        machine_name: str,
+        setup: RunSetup,
+        machine: StateMachine | None = None,
+        definition: Any = None,
+        definition_file: str | None = None,
+        parent_arn: str | None = None,
+    ) -> str:
+        """List and keep a run started elsewhere (a child execution, a run of the debugger
+        screen) like this backend's own: followed while it runs, in the run store for good.
+        Call it before the run starts; the ARN it is listed under comes back (the
+        execution's own, or with `-2`, `-3`... when a run of that name is listed already)."""
+        entry = next((e for e in (self._machines or {}).values() if e.name == machine_name), None)
+        if entry is None:
+            source = LoadedDefinition(
+                name=machine_name, definition=definition, file=definition_file, positions={}
+            )
+            entry = _LocalMachine(machine_name, _machine_arn(machine_name), source, _now())
+            entry.machine = machine
+        run = _LocalRun(execution, entry, execution.options.name, execution.clock.now())
+        count = 1
+        while run.arn in self._runs or self._stored(run.arn) is not None:
+            count += 1
+            run.name = f"{execution.options.name}-{count}"
+            run.listed_arn = _execution_arn(machine_name, run.name)
+        run.parent_arn = parent_arn
+        if self.store is not None:
+            run.recording = RunRecording(
+                self.store,
+                arn=run.arn,
+                name=run.name,
+                machine_name=entry.name,
+                definition=entry.source.definition,
+                definition_file=entry.source.file,
+                execution_input=execution.input,
+                setup=describe_setup(setup),
+                started=run.started,
+                parent_arn=parent_arn,
+            )
+        ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_event(event: Event) -> None:
+            run.on_event(event)
+            if event["type"] in _TERMINAL_EVENTS and not ended.done():
+                ended.set_result(None)
+
+        execution.history.listen(on_event)
+        self._runs[run.arn] = run
+        run.task = asyncio.ensure_future(self._child_ended(run, ended))
+        self._announce_change()
+        return run.arn
+
+    def keep_stop(self, arn: str, stop: Mapping[str, Any]) -> None:
+        """A debugger stop of a kept run (`Stop.as_json()`), kept with it."""
+        run = self._runs.get(arn)
+        if run is not None and run.recording is not None:
+            run.recording.add_stop(stop)
+
+    async def _child_ended(self, run: _LocalRun, ended: asyncio.Future[None]) -> None:
+        try:
+            await ended
+        finally:
+            run.finished()
+            self._announce_change()
+
+    def children_of(self, arn: str) -> list[str]:
+        """The ARNs of the child executions a run started (this session's and kept ones)."""
+        found = [run.arn for run in self._runs.values() if run.parent_arn == arn]
+        if self.store is not None:
+            found += [kept.arn for kept in self.store.children(arn) if kept.arn not in found]
+        return found
+
+    async def test_cases(self, machine_arn: str) -> list[str]:
+        """The mock file's test cases a run of the machine can use, the default first."""
+        entry = await self._machine(machine_arn)
+        if self._setup_of_name is not None:
+            return []
+        try:
+            return self.setups.test_cases(entry.name, entry.source.file)
+        except MachineSetupError as error:
+            raise BackendError(f"{entry.name}: {error}.") from None
+
+    async def case_inputs(self, machine_arn: str) -> dict[str, Any]:
+        """The inputs the mock file's test cases come with (from its expectations file)."""
+        entry = await self._machine(machine_arn)
+        if self._setup_of_name is not None:
+            return {}
+        try:
+            return await asyncio.to_thread(self.setups.case_inputs, entry.name, entry.source.file)
+        except MachineSetupError as error:
+            raise BackendError(f"{entry.name}: {error}.") from None
+
+    def project_input(self, machine_name: str) -> Path | None:
+        """The input file the project file gives the machine, if any."""
+        return self.setups.input_file(machine_name)
+
+    async def project_input_text(self, machine_arn: str) -> tuple[str, str] | None:
+        """(the text, the file) of the project file's input for the machine, if it has one."""
+        entry = await self._machine(machine_arn)
+        path = self.project_input(entry.name)
+        if path is None:
+            return None
+        try:
+            return await asyncio.to_thread(path.read_text, "utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise BackendError(f"{path}: the project's input cannot be read: {error}.") from None
 
     @property
     def label(self) -> str:
@@ -136,6 +348,17 @@ class LocalBackend:
                     entry.problem = _first_error(error)
                 machines[arn] = entry
         return machines
+
+    def machine_named(self, name: str) -> StateMachine | None:
+        """The parsed machine of that name, as last listed (None if unknown or invalid)."""
+        for entry in (self._machines or {}).values():
+            if entry.name == name:
+                return entry.machine
+        return None
+
+    def read_sources_now(self) -> None:
+        """Read the definitions once, here and now (the command line, before a run)."""
+        self._machines = self._read_sources()
 
     async def _reload(self) -> dict[str, _LocalMachine]:
         self._machines = await asyncio.to_thread(self._read_sources)
@@ -165,6 +388,12 @@ class LocalBackend:
             raise BackendError(f"There is no local execution {arn}.")
         return found
 
+    def _stored(self, arn: str) -> StoredRun | None:
+        """A run of an earlier session (not one of this session's, which live in memory)."""
+        if arn in self._runs or self.store is None:
+            return None
+        return self.store.run(arn)
+
     async def list_executions(
         self, machine_arn: str, *, status: str | None = None, limit: int | None = None
     ) -> list[ExecutionSummary]:
@@ -174,6 +403,15 @@ class LocalBackend:
             if run.machine.arn == machine_arn and (status is None or run.status == status)
         ]
         summaries = [_summary(run) for run in runs]
+        if self.store is not None:
+            name = machine_arn.rpartition(":")[2]
+            summaries.extend(
+                summary
+                for stored in self.store.runs(name)
+                if stored.arn not in self._runs
+                and (summary := _stored_summary(stored, machine_arn)) is not None
+                and (status is None or summary.status == status)
+            )
         return summaries[:limit] if limit else summaries
 
     async def watch_executions(
@@ -189,6 +427,9 @@ class LocalBackend:
         self._changed = asyncio.Event()
 
     async def describe_execution(self, arn: str) -> ExecutionDescription:
+        stored = self._stored(arn)
+        if stored is not None:
+            return _stored_description(stored)
         run = self._run(arn)
         result = run.execution.result
         error, cause = run.aborted or (None, None)
@@ -211,12 +452,28 @@ class LocalBackend:
         )
 
     async def definition_for_execution(self, arn: str) -> StateMachineDescription:
+        stored = self._stored(arn)
+        if stored is not None:
+            return StateMachineDescription(
+                arn=_machine_arn(stored.machine_name),
+                name=stored.machine_name,
+                definition=stored.definition,
+                status="ACTIVE",
+                created=stored.started,
+                description=stored.definition_file,
+            )
         return _description(self._run(arn).machine)  # as it was read when the run started
 
     async def get_history(self, arn: str) -> list[Event]:
+        if self._stored(arn) is not None:
+            assert self.store is not None
+            return self.store.events(arn)
         return list(self._run(arn).execution.history.events)
 
     async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+        if self._stored(arn) is not None:
+            yield await self.get_history(arn)
+            return
         run = self._run(arn)
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
         so_far = list(run.execution.history.events)
@@ -242,7 +499,8 @@ class LocalBackend:
                 run.subscribers.remove(queue)
 
     async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]:
-        self._run(execution_arn)
+        if self._stored(execution_arn) is None:
+            self._run(execution_arn)
         return []  # a local distributed Map runs its children inline, with no Map Run
 
     async def describe_map_run(self, arn: str) -> MapRunDescription:
@@ -257,15 +515,17 @@ class LocalBackend:
         name: str | None = None,
         execution_input: Any = None,
         confirm: Confirm | None,
+        test_case: str | None = None,
     ) -> ExecutionSummary:
+        """`test_case`: which of the machine's mock file's test cases answers its Tasks."""
         entry = await self._machine(machine_arn)
         if isinstance(execution_input, str):
             try:
                 execution_input = json.loads(execution_input)
             except ValueError as error:
                 raise BackendError(f"The input is not valid JSON: {error}.") from None
-        self._count += 1
-        name = name or f"local-{self._count}"
+        if not name:
+            name = self._free_name(entry.name)
         action = Action(
             "start",
             machine_arn,
@@ -275,22 +535,44 @@ class LocalBackend:
         await require_confirmation(action, confirm)
         if entry.machine is None:
             raise BackendError(f"{entry.name} cannot run: {entry.problem}")
-        arn = f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:execution:{entry.name}:{name}"
-        if arn in self._runs:
+        arn = _execution_arn(entry.name, name)
+        if arn in self._runs or self._stored(arn) is not None:
             raise BackendError(f"There is already a local execution named '{name}'.")
         options = RunOptions(
             name=name, state_machine_name=entry.name, region=LOCAL_REGION, account=LOCAL_ACCOUNT
         )
+        setup = self.run_setup(entry.name, entry.source.file, test_case)
         try:
-            execution = prepare(entry.machine, execution_input, self._setup(entry.name), options)
+            execution = prepare(entry.machine, execution_input, setup, options)
         except NoResolverError as error:
             raise BackendError(f"{entry.name} cannot run: {error}.") from None
         run = _LocalRun(execution, entry, name, execution.clock.now())
+        if self.store is not None:
+            run.recording = RunRecording(
+                self.store,
+                arn=run.arn,
+                name=name,
+                machine_name=entry.name,
+                definition=entry.source.definition,
+                definition_file=entry.source.file,
+                execution_input=execution_input,
+                setup=describe_setup(setup),
+                started=run.started,
+            )
         execution.history.listen(run.on_event)
         self._runs[run.arn] = run
         run.task = asyncio.create_task(self._drive(run))
         self._announce_change()
         return _summary(run)
+
+    def _free_name(self, machine_name: str) -> str:
+        """`local-N`, N one more than any run of this session or an earlier one used."""
+        while True:
+            self._count += 1
+            name = f"local-{self._count}"
+            arn = _execution_arn(machine_name, name)
+            if arn not in self._runs and self._stored(arn) is None:
+                return name
 
     async def _drive(self, run: _LocalRun) -> None:
         try:
@@ -312,6 +594,9 @@ class LocalBackend:
         cause: str | None = None,
         confirm: Confirm | None,
     ) -> None:
+        stored = self._stored(arn)
+        if stored is not None:
+            raise BackendError(f"{stored.name} has already ended ({_stored_status(stored)}).")
         run = self._run(arn)
         await require_confirmation(Action("stop", arn, f"Stop the local run {run.name}?"), confirm)
         if run.task is None or run.task.done():
@@ -321,7 +606,8 @@ class LocalBackend:
         await asyncio.gather(run.task, return_exceptions=True)
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:
-        self._run(arn)
+        if self._stored(arn) is None:
+            self._run(arn)
         raise BackendError("Local executions cannot be redriven: start a new run instead.")
 
     async def aclose(self) -> None:
@@ -329,7 +615,76 @@ class LocalBackend:
             if run.task is not None and not run.task.done():
                 run.task.cancel()
         pending = [run.task for run in self._runs.values() if run.task is not None]
+        if self._children is not None:  # children started and left running (plain form)
+            for child in self._children.running:
+                child.cancel()
+            pending.extend(self._children.running)
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+_TERMINAL_EVENTS = {
+    "ExecutionSucceeded",
+    "ExecutionFailed",
+    "ExecutionTimedOut",
+    "ExecutionAborted",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _child_from_file(file: Path, name: str) -> ChildMachine | None:
+    """A child's definition from a file given for it (None when it cannot be used)."""
+    try:
+        loaded = load_definitions(file)
+    except DefinitionLoadError:
+        return None
+    if not loaded:
+        return None
+    try:
+        machine, _ = build_state_machine(loaded[0].definition, loaded[0])
+    except InvalidDefinitionError:
+        return None
+    return ChildMachine(name, machine, loaded[0].definition, loaded[0].file)
+
+
+def _stored_status(stored: StoredRun) -> str:
+    """A run still RUNNING in the store was cut short when its session ended."""
+    return "ABORTED" if stored.status == "RUNNING" else stored.status
+
+
+def _stored_summary(stored: StoredRun, machine_arn: str) -> ExecutionSummary | None:
+    return ExecutionSummary(
+        arn=stored.arn,
+        name=stored.name,
+        machine_arn=machine_arn,
+        status=ExecutionStatus(_stored_status(stored)),
+        started=stored.started,
+        stopped=stored.stopped,
+    )
+
+
+def _stored_description(stored: StoredRun) -> ExecutionDescription:
+    error, cause = stored.error, stored.cause
+    if stored.status == "RUNNING":
+        error, cause = "States.Runtime", "The session running it ended before the run did."
+    return ExecutionDescription(
+        arn=stored.arn,
+        name=stored.name,
+        machine_arn=_machine_arn(stored.machine_name),
+        status=ExecutionStatus(_stored_status(stored)),
+        started=stored.started,
+        stopped=stored.stopped,
+        input=stored.input,
+        output=stored.output,
+        error=error,
+        cause=cause,
+    )
+
+
+def _execution_arn(machine_name: str, name: str) -> str:
+    return f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:execution:{machine_name}:{name}"
 
 
 def _write_aborted(run: _LocalRun) -> None:

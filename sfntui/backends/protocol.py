@@ -50,6 +50,34 @@ class Capabilities:
     task_tokens: bool = False
     #: An execution's logs (CloudWatch Logs) can be read.
     logs: bool = False
+    #: A run can be given one of a mock file's test cases (`TestCaseChoice`).
+    test_cases: bool = False
+
+
+class TestCaseChoice(Protocol):
+    """A backend whose runs can be answered by a mock file's test case (the local engine)."""
+
+    async def test_cases(self, machine_arn: str) -> list[str]:
+        """The test cases a run of the machine can use, the default first; [] when none."""
+        ...
+
+    async def case_inputs(self, machine_arn: str) -> dict[str, Any]:
+        """The input each test case comes with, for those that have one."""
+        ...
+
+    async def project_input_text(self, machine_arn: str) -> tuple[str, str] | None:
+        """(text, file) of the input the project file gives the machine, if any."""
+        ...
+
+    async def start_execution(
+        self,
+        machine_arn: str,
+        *,
+        name: str | None = None,
+        execution_input: Any = None,
+        confirm: Confirm | None,
+        test_case: str | None = None,
+    ) -> ExecutionSummary: ...
 
 
 class Backend(Protocol):

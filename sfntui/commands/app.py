@@ -2,6 +2,8 @@
 
 The app always holds the local engine: over the given files and folders, or the built-in
 examples when none are given (none at all with `--aws`, which adds an AWS account beside it).
+Local runs' Tasks are answered as `sfntui run`'s options say (`--mock-config`, `--handler`...),
+then as the project file says, then by a `MockConfigFile.json` beside the definition.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ def app_command(args: argparse.Namespace) -> int:
     from sfntui.backends import Backend
     from sfntui.backends.local import LocalBackend
     from sfntui.builtin_examples import EXAMPLES_DIR
-    from sfntui.engine.runner import RunSetup
+    from sfntui.commands.local_options import UsageError, machine_setups
     from sfntui.tui.app import run_app
 
     aws: Backend | None = None
@@ -38,8 +40,12 @@ def app_command(args: argparse.Namespace) -> int:
     if missing:
         print(f"sfntui: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    clock = args.virtual_clock
-    local = LocalBackend(sources, setup=lambda _name: RunSetup(virtual_clock=clock))
+    try:
+        setups = machine_setups(args, real_aws_calls=False)
+    except UsageError as error:
+        print(f"sfntui: {error}", file=sys.stderr)
+        return 2
+    local = LocalBackend(sources, setup=setups)
     if not sources:
         return run_app(local, aws=aws)
     folder = sources[0] if sources[0].is_dir() else sources[0].parent

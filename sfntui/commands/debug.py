@@ -1,5 +1,9 @@
 """`sfntui debug DEFINITION --break STATE ...`: the debugger screen in the app, or with
-`--batch` every stop as one JSON line, for CI logs and scripts."""
+`--batch` every stop as one JSON line, for CI logs and scripts.
+
+A Task that nothing answers does not keep the run from starting: the run stops there
+(reason "needs_task_result", printed like any stop) and, with no one to answer in batch,
+the Task fails with States.TaskFailed saying so (a Catch or Retry can still handle it)."""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ import json
 import sys
 from typing import Any
 
+from sfntui.asl.definition import LoadedStateMachine
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
+    finish_recording,
     load_machine,
     read_input,
+    record_run,
     run_setup,
 )
 from sfntui.engine.debugger import MOMENTS, DebugSession, Expression
@@ -31,13 +38,21 @@ def _breakpoint(spec: str) -> tuple[str, str]:
     return state, moment
 
 
-async def _batch(session: DebugSession, setup: RunSetup) -> int:
+async def _batch(
+    session: DebugSession, setup: RunSetup, loaded: LoadedStateMachine | None = None
+) -> int:
     session.start()
+    assert session.execution is not None
+    recording = record_run("debug", session.execution, loaded, setup) if loaded else None
     try:
         while (stop := await session.next_stop()) is not None:
-            print(json.dumps(stop.as_json(), ensure_ascii=False, default=str), flush=True)
+            report = stop.as_json()
+            if recording is not None:
+                recording.add_stop(report)
+            print(json.dumps(report, ensure_ascii=False, default=str), flush=True)
             session.debugger.continue_()
     finally:
+        finish_recording(recording, session.execution, session.result)
         await close_resolvers(setup)
     result = session.result
     assert result is not None
@@ -81,11 +96,10 @@ def _open_screen(
 def debug_command(args: argparse.Namespace) -> int:
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        execution_input = read_input(args)
+        execution_input = read_input(args, loaded)
         setup = run_setup(args, loaded)
         name = args.name or loaded.name
         options = RunOptions(name=name, state_machine_name=loaded.name)
-        prepare(loaded.machine, execution_input, setup, options)  # names missing resolvers
         known = {state.name for state, _ in loaded.machine.walk()}
         breakpoints = [_breakpoint(spec) for spec in args.breakpoints]
         for spec, (state, _moment) in zip(args.breakpoints, breakpoints, strict=True):
@@ -111,4 +125,4 @@ def debug_command(args: argparse.Namespace) -> int:
     except ExpressionSyntaxError as exc:
         print(f"sfntui: --when or --watch {exc.text!r}: {exc.message}", file=sys.stderr)
         return 2
-    return asyncio.run(_batch(session, setup))
+    return asyncio.run(_batch(session, setup, loaded))

@@ -10,8 +10,10 @@ from sfntui.commands.json_output import dumps_indented
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
+    finish_recording,
     load_machine,
     read_input,
+    record_run,
     run_setup,
 )
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
@@ -23,7 +25,7 @@ from sfntui.history.events import ExecutionStatus, json_default
 def run_command(args: argparse.Namespace) -> int:
     try:
         loaded = load_machine(args.definition, args.state_machine)
-        execution_input = read_input(args)
+        execution_input = read_input(args, loaded)
         setup = run_setup(args, loaded)
         name = args.name or loaded.name
         execution = prepare(
@@ -39,9 +41,13 @@ def run_command(args: argparse.Namespace) -> int:
     execution.keep_child_runs = False
 
     async def run_and_close() -> ExecutionResult:
+        recording = record_run("run", execution, loaded, setup)
+        result = None
         try:
-            return await execution.run()
+            result = await execution.run()
+            return result
         finally:
+            finish_recording(recording, execution, result)
             await close_resolvers(setup)
 
     result = asyncio.run(run_and_close())

@@ -32,6 +32,7 @@ from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.engine.gate import MOMENTS, ExecutionStopped, GatedState, Location, Moment
 from sfntui.engine.interpreter import LocalExecution
 from sfntui.engine.outcome import ExecutionResult
+from sfntui.engine.tasks import TaskFailure, TaskInvocation
 
 __all__ = [
     "MOMENTS",
@@ -134,7 +135,7 @@ class Stop:
     state: str
     state_type: str
     moment: Moment
-    reason: str  # "breakpoint" | "step" | "pause" | "error"
+    reason: str  # "breakpoint" | "step" | "pause" | "error" | "needs_task_result"
     location: Location
     inspection: dict[str, Any]
     variables: dict[str, Any]
@@ -143,6 +144,8 @@ class Stop:
     error: str | None = None
     cause: str | None = None
     breakpoint_id: int | None = None
+    #: At a "needs_task_result" stop: the call nothing answers (`resource`, `parameters`).
+    task: dict[str, Any] | None = None
 
     @property
     def path(self) -> str:
@@ -164,6 +167,8 @@ class Stop:
         }
         if self.error is not None:
             report["error"], report["cause"] = self.error, self.cause
+        if self.task is not None:
+            report["task"] = self.task
         return report
 
 
@@ -186,6 +191,7 @@ class Debugger:
         self._stop_requested: asyncio.Event | None = None
         self._edit_input: tuple[bool, Any] = (False, None)
         self._edit_result: tuple[bool, Any] = (False, None)
+        self._task_answer: tuple[str, Any] | None = None
 
     # -- configuration -----------------------------------------------------------------
 
@@ -287,6 +293,54 @@ class Debugger:
     def set_result(self, value: Any) -> None:
         """While paused on a result: continue as if the task had returned this."""
         self._edit_result = (True, value)
+
+    def give_task_result(self, value: Any) -> None:
+        """At a "needs_task_result" stop: the Task returns `value` (then continue or step)."""
+        self._task_answer = ("result", value)
+
+    def fail_task(self, error: str | None, cause: str | None = None) -> None:
+        """At a "needs_task_result" stop: the Task fails with `error` and `cause`."""
+        self._task_answer = ("error", (error, cause))
+
+    async def ask_task_result(self, invocation: TaskInvocation) -> Any:
+        """A Task nothing else answers: the run stops there (reason "needs_task_result") and
+        waits for `give_task_result` or `fail_task`. Resumed with neither, the Task fails
+        with States.TaskFailed saying so (what `sfntui debug --batch` does)."""
+        while self.paused:
+            await self._wait_held()
+        if self._stopping:
+            raise ExecutionStopped()
+        if self._mode == "pause":
+            self._mode = "run"
+        resource = invocation.resource.arn
+        stop = Stop(
+            state=invocation.state,
+            state_type="Task",
+            moment="result",
+            reason="needs_task_result",
+            location=getattr(invocation, "location", ()),
+            inspection={"afterParameters": invocation.parameters},
+            variables={},
+            context=invocation.context if isinstance(invocation.context, dict) else {},
+            task={"resource": resource, "parameters": invocation.parameters},
+        )
+        self._task_answer = None
+        self.current = stop
+        self._resume = asyncio.get_running_loop().create_future()
+        self.stops.put_nowait(stop)
+        await self._resume
+        self.current = None
+        answer, self._task_answer = self._task_answer, None
+        if answer is None:
+            raise TaskFailure(
+                "States.TaskFailed",
+                f"Nothing answers the Task state '{invocation.state}' ({resource}) and no "
+                "result was given for it at the debugger's stop.",
+            )
+        kind, value = answer
+        if kind == "error":
+            raise TaskFailure(*value)
+        return value
 
     def _current_location(self) -> Location:
         return self.current.location if self.current is not None else ()

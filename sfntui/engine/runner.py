@@ -3,7 +3,7 @@ check, before anything runs, that every Task state has something to answer it.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,8 @@ from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOption
 from sfntui.engine.tasks import (
     NoResolverError,
     ResolverChain,
+    Resource,
+    TaskInvocation,
     TaskResolver,
     read_resource,
     with_function_name,
@@ -93,6 +95,21 @@ def _static_field(template: Any, key: str) -> Any:
     return None
 
 
+class AskingResolver:
+    """The last resolver of a debugged run: it answers every Task the others do not by
+    asking the person at the debugger (`Debugger.ask_task_result`), so such a Task does not
+    keep the run from starting."""
+
+    def __init__(self, ask: Callable[[TaskInvocation], Awaitable[Any]]) -> None:
+        self.ask = ask
+
+    def handles(self, state: str, resource: Resource) -> bool:
+        return True
+
+    async def invoke(self, invocation: TaskInvocation) -> Any:
+        return await self.ask(invocation)
+
+
 def prepare(
     machine: m.StateMachine,
     execution_input: Any,
@@ -100,8 +117,19 @@ def prepare(
     options: RunOptions | None = None,
     debugger: Gate | None = None,
 ) -> LocalExecution:
-    """A LocalExecution ready to run; NoResolverError names the Task states nothing answers."""
+    """A LocalExecution ready to run; NoResolverError names the Task states nothing answers.
+
+    Under a debugger that can ask for task results, nothing is missing: a Task no resolver
+    answers stops the run when it is reached and asks for its result."""
     chain = setup.resolvers(machine)
+    if debugger is not None:  # resolvers that run more under the debugger (child executions)
+        chain.resolvers = [
+            bind(debugger) if (bind := getattr(r, "for_debugger", None)) else r
+            for r in chain.resolvers
+        ]
+    ask = getattr(debugger, "ask_task_result", None)
+    if ask is not None:
+        chain.resolvers.append(AskingResolver(ask))
     missing = unanswered_tasks(machine, chain)
     if missing:
         raise NoResolverError(missing)

@@ -27,6 +27,18 @@ def main_screen_commands(screen: MainScreen, *, with_items: bool) -> Iterator[Co
         "Type a JSONPath that narrows the JSON the inspector shows (/)",
         screen.action_filter,
     )
+    if screen.machine is not None:
+        yield (
+            "Compare two runs",
+            "Where two runs of the machine part, and how their data differs (C)",
+            screen.action_compare,
+        )
+    if screen.workspace.execution is not None:
+        yield (
+            "Export history",
+            "Write the open execution's history to <name>.history.json here (E)",
+            screen.action_export_history,
+        )
     show_keys = partial(screen.run_action, "app.help")
     yield ("Show the keys", "Every key and what it does (?)", show_keys)
     yield (

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -35,8 +35,11 @@ from sfntui.backends import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.backends.protocol import TestCaseChoice
+from sfntui.history.events import dump_history
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
-from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.example_inputs import indented, read_example_input
+from sfntui.tui.screens.compare import CompareScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
@@ -64,6 +67,22 @@ class MainScreen(Screen[None]):
             "Debug",
             tooltip="Open the machine in the debugger (an AWS one with the open execution's input)",
             id="main.debug",
+        ),
+        Binding(
+            "C",
+            "compare",
+            "Compare",
+            show=False,
+            tooltip="Compare two runs of the machine: where they part, how their data differs",
+            id="main.compare",
+        ),
+        Binding(
+            "E",
+            "export_history",
+            "Export history",
+            show=False,
+            tooltip="Write the open execution's history to <name>.history.json here",
+            id="main.export_history",
         ),
         Binding(
             "slash",
@@ -177,6 +196,8 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: The test case last chosen in the run dialog, by machine.
+        self._run_cases: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -399,25 +420,57 @@ class MainScreen(Screen[None]):
         description: StateMachineDescription | None,
         backend: Backend,
     ) -> None:
+        cases: list[str] = []
+        case_inputs: dict[str, object] = {}
+        chooser = cast(TestCaseChoice, backend) if backend.capabilities.test_cases else None
+        if chooser is not None:
+            cases = await chooser.test_cases(machine.arn)
+            case_inputs = await chooser.case_inputs(machine.arn) if cases else {}
+        chosen = self._run_cases.get(machine.arn)
         draft = self._run_drafts.get(machine.arn)
         if draft is not None:
-            dialog = RunDialog(machine.name, draft[1], execution_name=draft[0])
+            dialog = RunDialog(
+                machine.name,
+                draft[1],
+                execution_name=draft[0],
+                test_cases=cases,
+                case_inputs=case_inputs,
+                test_case=chosen,
+            )
         else:
             definition_file = description.description if description is not None else None
-            text, source = await asyncio.to_thread(
-                read_example_input, machine.name, definition_file, self.input_folders
+            given = await chooser.project_input_text(machine.arn) if chooser else None
+            source: str | None
+            if given is not None:
+                text, source = indented(given[0]), given[1]
+            else:
+                text, source = await asyncio.to_thread(
+                    read_example_input, machine.name, definition_file, self.input_folders
+                )
+            dialog = RunDialog(
+                machine.name, text, source=source, test_cases=cases, case_inputs=case_inputs
             )
-            dialog = RunDialog(machine.name, text, source=source)
         request = await self.app.push_screen_wait(dialog)
         self._run_drafts[machine.arn] = dialog.draft
+        if dialog.test_case is not None:
+            self._run_cases[machine.arn] = dialog.test_case
         if request is None:
             return
-        execution = await backend.start_execution(
-            machine.arn,
-            name=request.name,
-            execution_input=request.input,
-            confirm=confirmed_by_dialog,
-        )
+        if chooser is not None and request.test_case is not None:
+            execution = await chooser.start_execution(
+                machine.arn,
+                name=request.name,
+                execution_input=request.input,
+                confirm=confirmed_by_dialog,
+                test_case=request.test_case,
+            )
+        else:
+            execution = await backend.start_execution(
+                machine.arn,
+                name=request.name,
+                execution_input=request.input,
+                confirm=confirmed_by_dialog,
+            )
         # Started: the input stays for the next run, the name (used up) does not.
         self._run_drafts[machine.arn] = ("", dialog.draft[1])
         self.post_message(self.ExecutionStarted(execution, backend))
@@ -426,6 +479,41 @@ class MainScreen(Screen[None]):
         self.open_execution(message.execution, message.backend)
         self._reveal_arn = message.execution.arn
         self.sidebar.show_execution(message.execution.arn)
+
+    # -- compare and export --------------------------------------------------------------
+
+    def action_compare(self) -> None:
+        execution = self.workspace.execution
+        name = self.machine.name if self.machine is not None else None
+        if name is None:
+            self.notify("Open a state machine first.", title="Compare", severity="warning")
+            return
+        first = execution.arn if execution is not None else None
+        self.app.push_screen(CompareScreen(self.backends, name, first))
+
+    def action_export_history(self) -> None:
+        execution = self.workspace.execution
+        projection = self.workspace.projection
+        if execution is None or projection is None:
+            self.notify("Open an execution first.", title="Export history", severity="warning")
+            return
+        self.export_history(execution.name, list(projection.events))
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_history(self, name: str, events: list[dict[str, Any]]) -> None:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "execution"
+        path = Path.cwd() / f"{safe}.history.json"
+        try:
+            await asyncio.to_thread(path.write_text, dump_history(events), "utf-8")
+        except OSError as error:
+            self.notify(
+                f"The history cannot be written to {path}: {error.strerror or error}.",
+                title="Export history",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(f"{len(events)} events written to {path}.", title="Export history")
 
     # -- other keys ----------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
-"""The dialog that starts a run: an optional execution name and the input as JSON text.
+"""The dialog that starts a run: an optional execution name, the input as JSON text, and,
+when the machine has a mock file, which of its test cases answers the Tasks (choosing a case
+that comes with an input puts that input in the editor).
 
 Ctrl+S (or the Run button) checks the JSON; text that does not parse gets a notification
 saying where, the cursor moves there, and the dialog stays open with everything typed in it.
@@ -17,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, TextArea
+from textual.widgets import Button, Input, Label, Select, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
 
@@ -25,14 +27,15 @@ from textual.widgets.text_area import LanguageDoesNotExist
 class RunRequest:
     name: str | None
     input: Any
+    test_case: str | None = None
 
 
-def json_input_area(text: str) -> TextArea:
+def json_input_area(text: str, area_id: str = "run-input") -> TextArea:
     """A JSON editor: highlighted where tree-sitter's JSON grammar is installed."""
     try:
-        return TextArea(text, language="json", tab_behavior="focus", id="run-input")
+        return TextArea(text, language="json", tab_behavior="focus", id=area_id)
     except LanguageDoesNotExist:
-        return TextArea(text, tab_behavior="focus", id="run-input")
+        return TextArea(text, tab_behavior="focus", id=area_id)
 
 
 class RunDialog(ModalScreen[RunRequest | None]):
@@ -48,8 +51,20 @@ class RunDialog(ModalScreen[RunRequest | None]):
         *,
         source: str | None = None,
         execution_name: str = "",
+        test_cases: list[str] | None = None,
+        case_inputs: dict[str, Any] | None = None,
+        test_case: str | None = None,
     ) -> None:
+        """`test_cases`: the mock file's cases, the default first; `case_inputs`: the input
+        each case comes with; `test_case`: the one chosen last time."""
         super().__init__()
+        self.test_cases = list(test_cases or [])
+        self.case_inputs = dict(case_inputs or {})
+        self.test_case = test_case if test_case in self.test_cases else None
+        if self.test_case is None and self.test_cases:
+            self.test_case = self.test_cases[0]
+            if self.test_case in self.case_inputs and not execution_name:
+                input_text = json.dumps(self.case_inputs[self.test_case], indent=2)
         self.machine_name = machine_name
         self.input_text = input_text
         self.source = source
@@ -64,6 +79,14 @@ class RunDialog(ModalScreen[RunRequest | None]):
             yield Input(
                 self.execution_name, placeholder="execution name (optional)", id="run-name"
             )
+            if self.test_cases:
+                yield Label("Test case (what answers the Tasks)", id="run-case-label")
+                yield Select(
+                    [(case, case) for case in self.test_cases],
+                    value=self.test_case,
+                    allow_blank=False,
+                    id="run-test-case",
+                )
             note = "Input (JSON)"
             if self.source:
                 note = f"Input (JSON, from {PurePath(self.source).name})"
@@ -101,7 +124,18 @@ class RunDialog(ModalScreen[RunRequest | None]):
             return
         name = self.query_one("#run-name", Input).value.strip() or None
         self._keep_draft()
-        self.dismiss(RunRequest(name, value))
+        self.dismiss(RunRequest(name, value, self.test_case))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id != "run-test-case" or not isinstance(event.value, str):
+            return
+        if event.value == self.test_case:
+            return
+        self.test_case = event.value
+        if event.value in self.case_inputs:
+            area = self.query_one("#run-input", TextArea)
+            area.text = json.dumps(self.case_inputs[event.value], indent=2, ensure_ascii=False)
 
     def action_cancel(self) -> None:
         self._keep_draft()

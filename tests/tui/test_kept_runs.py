@@ -1,0 +1,138 @@
+"""Local runs in the app: the built-in OrderFlow example runs with its mock file's test cases,
+its runs are kept in the run store and reopened by a new app on the same data folder, two of
+them compared, and one exported as a history file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Label, Select, TextArea
+
+from sfntui.backends.local import LocalBackend
+from sfntui.backends.machine_setup import MachineSetups
+from sfntui.history.events import load_history_file
+from sfntui.tui.app import make_app
+from sfntui.tui.screens.compare import CompareScreen
+from tests.tui.steps import (
+    EXAMPLES,
+    choose_machine,
+    execution_view,
+    main_screen,
+    open_run_dialog,
+    sidebar,
+    wait_for_workers,
+    wait_until,
+)
+
+SIZE = (110, 34)
+
+
+def examples_app() -> Any:
+    backend = LocalBackend([EXAMPLES], setup=MachineSetups(virtual_clock=True))
+    return make_app(backend, examples_dir=EXAMPLES)
+
+
+def statuses(pilot: Pilot[Any]) -> list[str]:
+    machine = main_screen(pilot).machine
+    assert machine is not None
+    return [e.status for e in sidebar(pilot).executions_of(machine.arn)]
+
+
+async def run_orderflow(pilot: Pilot[Any], case: str | None, expected: list[str]) -> None:
+    dialog = await open_run_dialog(pilot)
+    if case is not None:
+        dialog.query_one("#run-test-case", Select).value = case
+        await wait_until(pilot, lambda: dialog.test_case == case, f"the case {case}")
+    await pilot.press("ctrl+s")
+    await wait_for_workers(pilot, "run")
+    await wait_for_workers(pilot, "execution")
+    await wait_until(pilot, lambda: statuses(pilot) == expected, f"the runs {expected}")
+
+
+async def test_orderflow_runs_in_the_app_with_the_mock_file_beside_it() -> None:
+    app = examples_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await choose_machine(pilot, "OrderFlow")
+        dialog = await open_run_dialog(pilot)
+        cases = dialog.query_one("#run-test-case", Select)
+        assert [str(option[0]) for option in cases._options] == [
+            "HappyPath",
+            "BusyThenOk",
+            "Declined",
+        ]
+        area = dialog.query_one("#run-input", TextArea)
+        assert json.loads(area.text) == {"orderId": "A-1"}  # HappyPath's input
+        cases.value = "Declined"
+        await wait_until(pilot, lambda: json.loads(area.text) == {"orderId": "A-3"}, "input")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(pilot, "run")
+        await wait_for_workers(pilot, "execution")
+        await wait_until(pilot, lambda: statuses(pilot) == ["FAILED"], "the declined run")
+        projection = execution_view(pilot).projection
+        assert projection is not None and projection.error == "ChargeFailed"
+        assert [run.name for run in projection.runs if run.name == "Refund"] == ["Refund"]
+
+
+async def test_runs_are_reopened_after_a_restart_compared_and_exported(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = examples_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "OrderFlow")
+        await run_orderflow(pilot, None, ["SUCCEEDED"])
+
+    second = examples_app()  # a new app on the same data folder: a restart
+    async with second.run_test(size=SIZE, notifications=True) as pilot:
+        await choose_machine(pilot, "OrderFlow")
+        await wait_until(pilot, lambda: statuses(pilot) == ["SUCCEEDED"], "the kept run")
+        kept = sidebar(pilot).executions_of(main_screen(pilot).machine.arn)[0]  # type: ignore[union-attr]
+        main_screen(pilot).open_execution(kept)
+        await wait_for_workers(pilot, "execution")
+        await wait_until(
+            pilot, lambda: execution_view(pilot).status == "SUCCEEDED", "the kept run shown"
+        )
+        projection = execution_view(pilot).projection
+        assert projection is not None and projection.output["charge"] == {"chargeId": "ch_1"}
+
+        await pilot.press("E")
+        exported = tmp_path / f"{kept.name}.history.json"
+        await wait_for_workers(pilot, "export")
+        events = load_history_file(exported)
+        assert events[-1]["type"] == "ExecutionSucceeded"
+        assert len(events) == len(projection.events)
+
+        await run_orderflow(pilot, "Declined", ["FAILED", "SUCCEEDED"])
+        await pilot.press("C")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen), "compare")
+        screen = pilot.app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_until(pilot, lambda: screen.comparison is not None, "the comparison")
+        summary = str(screen.query_one("#compare-summary", Label).render())
+        assert "one ends FAILED, the other SUCCEEDED" in summary
+        assert "The paths part at step 2: Refund / Ship" in summary
+        table = screen.query_one("#compare-steps", DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[0][1:3] == ["Charge (CAUGHT)", "Charge (SUCCEEDED)"]
+        assert 'input $.orderId: "A-3" → "A-1"' in rows[0][3]
+        assert rows[1][1:] == ["Refund (FAILED)", "Ship (SUCCEEDED)", "another state"]
+
+
+async def test_the_run_dialog_starts_from_the_project_files_input(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from sfntui.backends.project_file import find_project_file
+
+    (tmp_path / "order.json").write_text('{"order": {"id": "P-1"}}')
+    (tmp_path / "sfntui.toml").write_text('[machines.order]\ninput = "order.json"\n')
+    setups = MachineSetups(virtual_clock=True, project=find_project_file(tmp_path))
+    app = make_app(LocalBackend([EXAMPLES], setup=setups), examples_dir=EXAMPLES)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "order")
+        dialog = await open_run_dialog(pilot)
+        area = dialog.query_one("#run-input", TextArea)
+        assert json.loads(area.text) == {"order": {"id": "P-1"}}
+        assert "order.json" in str(dialog.query_one("#run-input-label", Label).render())
