@@ -15,6 +15,7 @@ from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_defini
 from sfntui.asl.model import StateMachine
 from sfntui.asl.parse import DefinitionError, parse_state_machine
 from sfntui.asl.validate import Diagnostic, has_errors, validate
+from sfntui.asl.visible_text import visible
 
 __all__ = [
     "DefinitionLoadError",
@@ -52,7 +53,7 @@ def format_diagnostic(diagnostic: Diagnostic, file: str | None) -> str:
     if diagnostic.line is not None:
         where += f":{diagnostic.line}:{diagnostic.column or 1}"
     state = f"{diagnostic.state}: " if diagnostic.state else ""
-    return f"{where}: {diagnostic.severity}: {state}{diagnostic.message}"
+    return visible(f"{where}: {diagnostic.severity}: {state}{diagnostic.message}")
 
 
 def build_state_machine(

@@ -32,6 +32,8 @@ def parse_json(text: str) -> ParsedSource:
     except RecursionError:
         _scan_positions(text)  # raises the same, with the position where it gets too deep
         raise too_deep() from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise SourceError("not valid JSON: a number has more than 4300 digits") from None
     return ParsedSource(value, _scan_positions(text))
 
 

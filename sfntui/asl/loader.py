@@ -27,6 +27,7 @@ from sfntui.asl.cfn_templates import (
     is_template,
     state_machine_resources,
 )
+from sfntui.asl.file_limits import FileTooLargeError, read_limited_bytes
 from sfntui.asl.parsed_source import ParsedSource, SourceError
 from sfntui.asl.placeholders import parse_json_with_placeholders
 from sfntui.asl.yaml_positions import parse_yaml
@@ -291,7 +292,9 @@ def _no_machine_error(file: str | None) -> DefinitionLoadError:
 
 def _read_text(file: str) -> str:
     try:
-        data = Path(file).read_bytes()
+        data = read_limited_bytes(file, "definition")
+    except FileTooLargeError as error:
+        raise DefinitionLoadError(str(error), file) from None
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file) from None
     except IsADirectoryError:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.aws import AwsError, AwsSession, ConnectionOptions, PollInterval, StepFunctions
 from sfntui.history.events import (
     HistoryFileError,
@@ -39,7 +39,7 @@ def run_aws_command(args: argparse.Namespace) -> int:
             return _exported_history(args)
         return asyncio.run(commands[args.aws_command](args))
     except (AwsError, HistoryFileError) as error:
-        print(f"sfntui: {error}", file=sys.stderr)
+        print(visible(f"sfntui: {error}"), file=sys.stderr)
         return 2
     except BrokenPipeError:  # `sfntui history ... | head`
         sys.stderr.close()
@@ -98,9 +98,9 @@ async def _ls(args: argparse.Namespace) -> int:
     width = max(len(m.name) for m in machines)
     for machine in machines:
         created = _when(machine.created)
-        print(f"{machine.name:<{width}}  {machine.type:<8}  {created}  {machine.arn}")
+        print(visible(f"{machine.name:<{width}}  {machine.type:<8}  {created}  {machine.arn}"))
         for child in children.get(machine.arn, []):
-            print(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}")
+            print(visible(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}"))
     return 0
 
 
@@ -119,13 +119,15 @@ async def _executions(args: argparse.Namespace) -> int:
         return 0
     if not executions:
         which = f"{args.status} " if args.status else ""
-        print(f"No {which}executions of {machine}.", file=sys.stderr)
+        print(visible(f"No {which}executions of {machine}."), file=sys.stderr)
         return 0
     width = max(len(e.name) for e in executions)
     for execution in executions:
         print(
-            f"{execution.status:<15} {_when(execution.started)}  "
-            f"{execution.name:<{width}}  {execution.arn}"
+            visible(
+                f"{execution.status:<15} {_when(execution.started)}  "
+                f"{execution.name:<{width}}  {execution.arn}"
+            )
         )
     return 0
 
@@ -187,7 +189,7 @@ async def _tail(args: argparse.Namespace) -> int:
 def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:
     for event in events:
         if as_json:
-            print(json.dumps(event, default=json_default, ensure_ascii=False))
+            print(visible_json(event, default=json_default))
         else:
             print(event_line(event))
     sys.stdout.flush()
@@ -223,7 +225,7 @@ def event_line(event: Mapping[str, Any]) -> str:
         if len(cause) > 160:
             cause = cause[:159] + "…"
         parts.append(f"{error}: {cause}" if cause else error)
-    return "  ".join(parts).rstrip()
+    return visible("  ".join(parts).rstrip())
 
 
 def _one_line(text: Any) -> str:
@@ -240,4 +242,4 @@ def _when(moment: Any) -> str:
 
 
 def _print_json(document: Any) -> None:
-    print(json.dumps(document, indent=4, default=json_default, ensure_ascii=False))
+    print(visible_json(document, indent=4, default=json_default))

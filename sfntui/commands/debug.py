@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
 from sfntui.asl.errors import ExpressionSyntaxError
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -32,13 +32,13 @@ async def _batch(session: DebugSession, setup: RunSetup) -> int:
     session.start()
     try:
         while (stop := await session.next_stop()) is not None:
-            print(json.dumps(stop.as_json(), ensure_ascii=False, default=str), flush=True)
+            print(visible_json(stop.as_json()), flush=True)
             session.debugger.continue_()
     finally:
         await close_resolvers(setup)
     result = session.result
     assert result is not None
-    print(json.dumps({"result": result.as_json()}, ensure_ascii=False), flush=True)
+    print(visible_json({"result": result.as_json()}), flush=True)
     return 0 if result.status == "SUCCEEDED" else 1
 
 
@@ -71,9 +71,9 @@ def debug_command(args: argparse.Namespace) -> int:
         if args.step:
             session.debugger.step_every_transition()
     except (UsageError, NoResolverError) as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
     except ExpressionSyntaxError as exc:
-        print(f"sfntui: --when or --watch {exc.text!r}: {exc.message}", file=sys.stderr)
+        print(visible(f"sfntui: --when or --watch {exc.text!r}: {exc.message}"), file=sys.stderr)
         return 2
     return asyncio.run(_batch(session, setup))

@@ -7,9 +7,7 @@ exits 2. A definition with errors raises it too, after its findings are printed.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from sfntui.asl.definition import (
@@ -19,6 +17,8 @@ from sfntui.asl.definition import (
     format_diagnostic,
     load_state_machine,
 )
+from sfntui.asl.file_limits import read_limited_text
+from sfntui.asl.strict_json import JsonValueError, parse_json
 from sfntui.engine.handlers import Handler, HandlerImportError, load_handler, load_handler_module
 from sfntui.engine.mock_config import MockConfig, MockConfigError
 from sfntui.engine.runner import RunSetup
@@ -43,17 +43,15 @@ def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMach
 
 def parse_json_text(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        return parse_json(text, what)
+    except JsonValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_input(args: argparse.Namespace) -> Any:
     if getattr(args, "input_file", None):
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            text = read_limited_text(args.input_file, "input")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, args.input_file)

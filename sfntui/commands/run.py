@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -33,8 +34,9 @@ def run_command(args: argparse.Namespace) -> int:
             RunOptions(name=name, state_machine_name=loaded.name),
         )
     except (UsageError, NoResolverError) as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
+
     async def run_and_close() -> ExecutionResult:
         try:
             return await execution.run()
@@ -46,9 +48,10 @@ def run_command(args: argparse.Namespace) -> int:
         report = result.as_json()
         if args.history:
             report["events"] = json.loads(dump_history(execution.history.events))["events"]
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(visible_json(report, indent=2))
     elif result.status == "SUCCEEDED":
-        print(json.dumps(result.output, indent=2, ensure_ascii=False))
+        print(visible_json(result.output, indent=2))
     else:
-        print(f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else ""))
+        text = f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else "")
+        print(visible(text))
     return 0 if result.status == "SUCCEEDED" else 1

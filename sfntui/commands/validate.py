@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 
 from sfntui.asl.definition import format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, load_definition, load_definitions
 from sfntui.asl.validate import has_errors, validate
+from sfntui.asl.visible_text import visible, visible_json
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -36,7 +36,7 @@ def validate_command(args: argparse.Namespace) -> int:
                     }
                 )
             else:
-                print(str(exc), file=sys.stderr)
+                print(visible(str(exc)), file=sys.stderr)
             continue
         for source in sources:
             diagnostics = validate(source.definition, source.positions)
@@ -49,7 +49,7 @@ def validate_command(args: argparse.Namespace) -> int:
                 else:
                     print(format_diagnostic(diagnostic, source.file))
     if args.json:
-        print(json.dumps(findings, indent=2))
+        print(visible_json(findings, indent=2))
     if unreadable:
         return 2
     return 1 if invalid else 0

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from sfntui.asl.model import StateMachine
+from sfntui.asl.visible_text import visible
 from sfntui.graph.canvas import Canvas
 from sfntui.graph.glyphs import (
     ASCII,
@@ -110,7 +111,15 @@ def render_text(
     `findings` names states that hold validator findings: their boxes are marked.
     """
     drawing = _drawing(
-        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
+        machine,
+        projection,
+        status,
+        current,
+        breakpoints,
+        ascii,
+        width,
+        collapsed,
+        legend,
         findings,
     )
     if not color:
@@ -140,7 +149,15 @@ def render_rich(
     """The graph of `machine` as Rich Text (one Text, rows joined by newlines); the options
     are `render_text`'s. Print it with `Console.print(text, crop=False)` or in a Static."""
     drawing = _drawing(
-        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
+        machine,
+        projection,
+        status,
+        current,
+        breakpoints,
+        ascii,
+        width,
+        collapsed,
+        legend,
         findings,
     )
     rich = drawing.rich()
@@ -443,7 +460,7 @@ def _fit(text: str, width: int, ellipsis: str) -> str:
     """`text` in at most `width` cells, cut in the middle (see `labels.cut_middle`)."""
     if width <= 0:
         return ""
-    return cut_middle(text, width, ellipsis)
+    return cut_middle(visible(text), width, ellipsis)
 
 
 def _cut(line: str, width: int) -> str:
