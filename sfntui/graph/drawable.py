@@ -77,7 +77,9 @@ def drawable_machine(
     if not isinstance(states, dict) or not states:
         raise CannotDraw("the definition has no states to draw")
     diagnostics = validate(definition, positions)
-    marked = frozenset(d.state for d in diagnostics if d.state is not None and d.severity != "note")
+    marked = frozenset(
+        d.state for d in diagnostics if d.state is not None and d.severity != "note"
+    )
     raw = copy.deepcopy(definition)
     for _ in range(_MAX_REPAIRS):
         try:

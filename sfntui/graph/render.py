@@ -111,15 +111,7 @@ def render_text(
     `findings` names states that hold validator findings: their boxes are marked.
     """
     drawing = _drawing(
-        machine,
-        projection,
-        status,
-        current,
-        breakpoints,
-        ascii,
-        width,
-        collapsed,
-        legend,
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
         findings,
     )
     if not color:
@@ -149,15 +141,7 @@ def render_rich(
     """The graph of `machine` as Rich Text (one Text, rows joined by newlines); the options
     are `render_text`'s. Print it with `Console.print(text, crop=False)` or in a Static."""
     drawing = _drawing(
-        machine,
-        projection,
-        status,
-        current,
-        breakpoints,
-        ascii,
-        width,
-        collapsed,
-        legend,
+        machine, projection, status, current, breakpoints, ascii, width, collapsed, legend,
         findings,
     )
     rich = drawing.rich()

@@ -7,7 +7,6 @@ Escape cancels. The dialog is the confirmation: what it returns is run as it is.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -19,6 +18,8 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
+
+from sfntui.asl.strict_json import JsonValueError, parse_json
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,11 @@ class RunDialog(ModalScreen[RunRequest | None]):
     def action_run(self) -> None:
         area = self.query_one("#run-input", TextArea)
         try:
-            value = json.loads(area.text) if area.text.strip() else {}
-        except json.JSONDecodeError as error:
-            self.notify(
-                f"The input is not valid JSON: {error.msg} "
-                f"(line {error.lineno}, column {error.colno}).",
-                title="Not started",
-                severity="error",
-                markup=False,
-            )
-            area.move_cursor((error.lineno - 1, error.colno - 1))
+            value = parse_json(area.text, "The input") if area.text.strip() else {}
+        except JsonValueError as error:
+            self.notify(f"{error}.", title="Not started", severity="error", markup=False)
+            if error.line:
+                area.move_cursor((error.line - 1, error.column - 1))
             area.focus()
             return
         name = self.query_one("#run-name", Input).value.strip() or None

@@ -140,7 +140,10 @@ class ExecutionView(Container):
         if width <= 0:
             return
         graph = self.graph
-        wanted = graph.drawing.width + 3 if graph is not None else width // 2  # border, bar
+        drawn = graph is not None and graph.is_drawn
+        wanted = (
+            graph.drawing.width + 3 if graph is not None and drawn else width // 2
+        )  # border, bar
         low, high = GRAPH_SHARE["-narrow" if self.screen.has_class("-narrow") else "-wide"]
         column = max(int(width * low), min(wanted, int(width * high)))
         self.styles.grid_columns = f"{column} 1fr"
