@@ -120,7 +120,7 @@ def isolated() -> Iterator[None]:
                 stdout, exit_function = _SAVED
                 if isinstance(sys.stdout, _HandlerStdout):
                     sys.stdout = stdout
-                os._exit = exit_function
+                os._exit = exit_function  # type: ignore[assignment]
                 _SAVED = None
 
 

@@ -101,7 +101,7 @@ class PythonHandlers:
             raise
         except HandlerCrashed as crash:  # as Lambda reports a runtime that exited
             status = crash.exit_status
-            document = {
+            crash_document: dict[str, str] = {
                 "errorType": "Runtime.ExitError",
                 "errorMessage": (
                     f"RequestId: {request_id} Error: Runtime exited with error: exit status "
@@ -110,7 +110,7 @@ class PythonHandlers:
             }
             separators = (",", ":") if resource.is_lambda_invoke else (", ", ": ")
             raise TaskFailure(
-                "Runtime.ExitError", json.dumps(document, separators=separators)
+                "Runtime.ExitError", json.dumps(crash_document, separators=separators)
             ) from None
         except Exception as exc:  # a handler's failure is the Lambda's error, as AWS reports it
             document = {
