@@ -88,6 +88,14 @@ def visible_json(
     return _UNSAFE_BUT_NEWLINE.sub(_json_escape, text)
 
 
+def visible_json_text(text: str) -> str:
+    """JSON text already written, made safe to print as `visible_json` makes it (control
+    characters can only be inside its strings, where `\\uXXXX` stands for them)."""
+    if _UNSAFE_BUT_NEWLINE.search(text) is None:
+        return text
+    return _UNSAFE_BUT_NEWLINE.sub(_json_escape, text)
+
+
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None

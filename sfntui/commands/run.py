@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
-from sfntui.asl.visible_text import visible, visible_json
+from sfntui.asl.visible_text import visible, visible_json_text
+from sfntui.commands.json_output import dumps_indented
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -18,7 +18,7 @@ from sfntui.commands.local_options import (
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
 from sfntui.engine.runner import prepare
 from sfntui.engine.tasks import NoResolverError
-from sfntui.history.events import dump_history
+from sfntui.history.events import json_default
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -36,6 +36,8 @@ def run_command(args: argparse.Namespace) -> int:
     except (UsageError, NoResolverError) as exc:
         print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
+    # Only this run's history is printed: a distributed Map's child runs need not be kept.
+    execution.keep_child_runs = False
 
     async def run_and_close() -> ExecutionResult:
         try:
@@ -47,10 +49,10 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         report = result.as_json()
         if args.history:
-            report["events"] = json.loads(dump_history(execution.history.events))["events"]
-        print(visible_json(report, indent=2))
+            report["events"] = execution.history.events
+        print(visible_json_text(dumps_indented(report, json_default)))
     elif result.status == "SUCCEEDED":
-        print(visible_json(result.output, indent=2))
+        print(visible_json_text(dumps_indented(result.output)))
     else:
         text = f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else "")
         print(visible(text))

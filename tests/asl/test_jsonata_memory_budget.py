@@ -35,5 +35,5 @@ def test_a_runaway_expression_fails_within_its_memory_budget(text: str) -> None:
 
 def test_large_but_reasonable_values_still_evaluate() -> None:
     assert compile_jsonata("$count([1..1000000])").evaluate({"input": {}}) == 1_000_000
-    text = "$length($join($map([1..100000], function($v){ 'abcdefghij' })))"
-    assert compile_jsonata(text).evaluate({"input": {}}) == 1_000_000
+    text = "$length($join($map([1..10000], function($v){ 'abcdefghij' })))"
+    assert compile_jsonata(text).evaluate({"input": {}}) == 100_000
