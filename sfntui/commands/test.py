@@ -208,6 +208,7 @@ async def _run_case(
         resolvers=chain,
         options=RunOptions(name=case, state_machine_name=machine),
     )
+    execution.keep_child_runs = False  # a case checks its own history: no child run is read
     result = await execution.run()
     outcome.entered = [
         e["stateEnteredEventDetails"]["name"]
