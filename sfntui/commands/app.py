@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sfntui.asl.visible_text import visible
+
 
 def app_command(args: argparse.Namespace) -> int:
     from sfntui.backends import Backend
@@ -36,7 +38,7 @@ def app_command(args: argparse.Namespace) -> int:
         sources = [EXAMPLES_DIR]
     missing = [str(source) for source in sources if not source.exists()]
     if missing:
-        print(f"sfntui: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(visible(f"sfntui: no such file or folder: {', '.join(missing)}"), file=sys.stderr)
         return 2
     clock = args.virtual_clock
     local = LocalBackend(sources, setup=lambda _name: RunSetup(virtual_clock=clock))

@@ -102,7 +102,7 @@ async def _ls(args: argparse.Namespace) -> int:
         _print_json({"stateMachines": items})
         return 0
     if not machines:
-        print(f"No state machines in {session.region}.", file=sys.stderr)
+        print(visible(f"No state machines in {session.region}."), file=sys.stderr)
         return 0
     width = max(len(m.name) for m in machines)
     for machine in machines:
@@ -197,7 +197,7 @@ async def _tail(args: argparse.Namespace) -> int:
 
 def _say_trouble(trouble: ConnectionTrouble | None) -> None:
     """A fault met while following, and the end of it, on stderr (stdout keeps the events)."""
-    print(f"sfntui: {trouble.sentence() if trouble else 'reconnected'}", file=sys.stderr)
+    print(visible(f"sfntui: {trouble.sentence() if trouble else 'reconnected'}"), file=sys.stderr)
     sys.stderr.flush()
 
 
