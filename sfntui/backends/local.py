@@ -20,6 +20,7 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
+from sfntui.asl.strict_json import JsonValueError, parse_json
 from sfntui.backends.protocol import Capabilities, Event
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
@@ -255,9 +256,9 @@ class LocalBackend:
         entry = await self._machine(machine_arn)
         if isinstance(execution_input, str):
             try:
-                execution_input = json.loads(execution_input)
-            except ValueError as error:
-                raise BackendError(f"The input is not valid JSON: {error}.") from None
+                execution_input = parse_json(execution_input, "The input")
+            except JsonValueError as error:
+                raise BackendError(f"{error}.") from None
         self._count += 1
         name = name or f"local-{self._count}"
         action = Action(
