@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl.file_limits import read_limited_text
 from sfntui.asl.visible_text import visible, visible_json
 from sfntui.commands.local_options import (
     UsageError,
@@ -226,7 +227,7 @@ def _machine(args: argparse.Namespace, source: _Source) -> tuple[Any, Any]:
 def _input(args: argparse.Namespace, recording: Any) -> Any:
     if args.input_file:
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            text = read_limited_text(args.input_file, "input")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, args.input_file)
