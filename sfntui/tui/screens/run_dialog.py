@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from sfntui.asl.strict_json import JsonValueError, parse_json
+from sfntui.asl.visible_text import visible
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class RunDialog(ModalScreen[RunRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog"):
-            yield Label(f"Run [b]{escape(self.machine_name)}[/b]", id="run-title")
+            yield Label(f"Run [b]{escape(visible(self.machine_name))}[/b]", id="run-title")
             yield Input(
                 self.execution_name, placeholder="execution name (optional)", id="run-name"
             )
