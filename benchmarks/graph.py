@@ -7,6 +7,11 @@ Parallel branch, and a Map in a branch of two other Parallels. It is built here,
 once, then laid out (without the cache) and drawn as plain text, ANSI text and Rich Text.
 Target: layout and drawing under 250 ms.
 
+Then a Choice of 2,000 branches (each to its own Pass state) is laid out and drawn once:
+layout must stay near-linear in states and edges (target: under 2 s; it took 58 s when
+grandalf ranked large graphs). A Choice of 1,000 branches is timed beside it, so the ratio
+shows how the time grows (2.0 is linear).
+
 Run: .venv/bin/python benchmarks/graph.py
 """
 
@@ -22,6 +27,8 @@ from sfntui.graph import render_rich, render_text
 from sfntui.graph.layout import clear_cache, lay_out
 
 TARGET_SECONDS = 0.250
+WIDE_CHOICE = 2000
+WIDE_TARGET_SECONDS = 2.0
 TOTAL_STATES = 300
 CHOICES = 20
 PARALLELS = 5
@@ -169,6 +176,52 @@ def main() -> None:
     verdict = "within" if worst <= TARGET_SECONDS else "OVER"
     target = TARGET_SECONDS * 1000
     print(f"layout + drawing: {worst * 1000:.1f} ms, {verdict} the {target:.0f} ms target")
+    _wide_choice()
+
+
+def wide_choice(branches: int) -> dict[str, Any]:
+    """A Choice of `branches` rules, each to a Pass state of its own, and a Default."""
+    states: dict[str, Any] = {
+        "Pick": {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.n", "NumericEquals": i, "Next": f"Branch{i:04d}"}
+                for i in range(branches)
+            ],
+            "Default": "Otherwise",
+        },
+        "Otherwise": {"Type": "Succeed"},
+    }
+    for i in range(branches):
+        states[f"Branch{i:04d}"] = {"Type": "Pass", "End": True}
+    return {"StartAt": "Pick", "States": states}
+
+
+def _once(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _wide_choice() -> None:
+    times = {}
+    for branches in (WIDE_CHOICE // 2, WIDE_CHOICE):
+        machine = parse_state_machine(wide_choice(branches))
+        clear_cache()
+        layout_seconds = _once(lambda machine=machine: lay_out(machine))
+        clear_cache()
+        drawing_seconds = _once(lambda machine=machine: render_text(machine))
+        times[branches] = layout_seconds
+        print(
+            f"Choice of {branches} branches: layout {layout_seconds:.2f} s, "
+            f"layout + plain text {drawing_seconds:.2f} s"
+        )
+    growth = times[WIDE_CHOICE] / times[WIDE_CHOICE // 2]
+    verdict = "within" if times[WIDE_CHOICE] <= WIDE_TARGET_SECONDS else "OVER"
+    print(
+        f"{WIDE_CHOICE}-branch Choice layout: {times[WIDE_CHOICE]:.2f} s, {verdict} the "
+        f"{WIDE_TARGET_SECONDS:.0f} s target; x{growth:.1f} for twice the branches"
+    )
 
 
 if __name__ == "__main__":

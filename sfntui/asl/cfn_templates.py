@@ -94,6 +94,13 @@ def extract_definition(
     uri = properties.get("DefinitionUri")
     if isinstance(uri, str) and not uri.startswith("s3://"):
         path = os.path.normpath(os.path.join(template_dir, uri))
+        if not _inside(path, template_dir):
+            raise SourceError(
+                f"{name}: DefinitionUri points outside the template's folder ({path}); sfntui "
+                "reads such a file only when you name it yourself: pass that file instead of "
+                "the template",
+                *_at(source, f"{machine.pointer}/DefinitionUri"),
+            )
         if not os.path.isfile(path):
             raise SourceError(
                 f"{name}: DefinitionUri file not found: {path}",
@@ -116,6 +123,21 @@ def extract_definition(
         f"{name} has no Definition, DefinitionString or DefinitionUri",
         *_at(source, machine.pointer.rsplit("/", 1)[0]),
     )
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether `path` (symbolic links followed) lies in `folder` or below it.
+
+    A template is often someone else's (a cloned repository, a downloaded sample): its
+    DefinitionUri must not make sfntui read, and show parts of, a file elsewhere on the
+    machine (`../../.aws/credentials`) without the user asking for that file.
+    """
+    real_folder = os.path.realpath(folder or ".")
+    real_path = os.path.realpath(path)
+    try:
+        return os.path.commonpath([real_folder, real_path]) == real_folder
+    except ValueError:  # different drives
+        return False
 
 
 def _substitutions(

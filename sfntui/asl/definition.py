@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definition
 from sfntui.asl.validate import Diagnostic, has_errors, validate
+from sfntui.asl.visible_text import visible
 
 if TYPE_CHECKING:
     from sfntui.asl.model import StateMachine
@@ -53,7 +54,7 @@ def format_diagnostic(diagnostic: Diagnostic, file: str | None) -> str:
     if diagnostic.line is not None:
         where += f":{diagnostic.line}:{diagnostic.column or 1}"
     state = f"{diagnostic.state}: " if diagnostic.state else ""
-    return f"{where}: {diagnostic.severity}: {state}{diagnostic.message}"
+    return visible(f"{where}: {diagnostic.severity}: {state}{diagnostic.message}")
 
 
 def build_state_machine(

@@ -40,6 +40,8 @@ def parse_json(text: str) -> ParsedSource:
     except _NotStrictJson as constant:
         _scan_positions(text)  # raises the same, with the position of the constant
         raise SourceError(f"not valid JSON: {constant} is not a JSON value") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise SourceError("not valid JSON: a number has more than 4300 digits") from None
     if _deeper_than(value, MAX_DEPTH):
         _scan_positions(text)  # raises, with the position where it gets too deep
     return ParsedSource(value, _ScannedPositions(text))

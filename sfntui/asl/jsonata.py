@@ -14,7 +14,15 @@ renders them (`T2001: The left side of the "+" operator must evaluate to a numbe
 
 A runaway expression stops after `time_limit` seconds or `depth_limit` nested evaluation
 steps: the check runs on the library's evaluate-entry callback (as its `Timebox` does),
-so one call into a built-in (a `$sort` of a huge array) is not interrupted midway.
+so one call into a built-in (a `$sort` of a huge array) is not interrupted midway. Memory is
+bounded too, on the evaluate-exit callback: no array or object a step returns may hold more
+than `MAX_ITEMS` items, no string more than `MAX_CHARACTERS` characters, and all the steps of
+one evaluation together may return four times that (values built piece by piece, such as a
+path mapping each item to a range), so `[1..10000000]` or a `$append` doubling in a `$reduce`
+stops with
+States.QueryEvaluationError after a few hundred megabytes at most, instead of taking
+gigabytes before the time limit is next checked. (A range is counted before it is made: the
+library hands it over as a lazy sequence.)
 
 Most expressions in state machines are paths, comparisons, constructors and a few
 functions: `jsonata_fast` compiles those to closures at load time, about ten times faster
@@ -259,10 +267,27 @@ def _is_handed_in(result: Any, states: Mapping[str, Any], scopes: tuple[Any, ...
 # --- one evaluation: its frame, clock and budget ------------------------------------------
 
 
-class _Run:
-    """The clock and the time and depth budget of one evaluation."""
+#: The memory budget of one evaluation: the most array or object items, and string characters,
+#: one step may return; all steps together may return `TOTAL_FACTOR` times that.
+MAX_ITEMS = 5_000_000
+MAX_CHARACTERS = 50_000_000
+TOTAL_FACTOR = 4
 
-    __slots__ = ("now", "_millis", "time_limit", "deadline", "depth", "depth_limit", "exceeded")
+
+class _Run:
+    """The clock and the time, depth and memory budget of one evaluation."""
+
+    __slots__ = (
+        "now",
+        "_millis",
+        "time_limit",
+        "deadline",
+        "depth",
+        "depth_limit",
+        "exceeded",
+        "items",
+        "characters",
+    )
 
     def __init__(self, now: datetime | None, time_limit: float, depth_limit: int) -> None:
         self.now = now
@@ -272,6 +297,8 @@ class _Run:
         self.depth = 0
         self.depth_limit = depth_limit
         self.exceeded: str | None = None
+        self.items = 0
+        self.characters = 0
 
     def enter(self, expr: Any, input: Any, environment: Any) -> None:  # noqa: A002
         self.depth += 1
@@ -289,6 +316,22 @@ class _Run:
 
     def leave(self, expr: Any, input: Any, environment: Any, result: Any) -> None:  # noqa: A002
         self.depth -= 1
+        if isinstance(result, str):
+            size = len(result)
+            self.characters += size
+            too_large = size > MAX_CHARACTERS or self.characters > MAX_CHARACTERS * TOTAL_FACTOR
+        elif isinstance(result, list | dict):
+            size = len(result)
+            self.items += size
+            too_large = size > MAX_ITEMS or self.items > MAX_ITEMS * TOTAL_FACTOR
+        else:
+            return
+        if too_large:
+            self.exceeded = (
+                "The expression built a value too large to keep in memory (more than "
+                f"{MAX_ITEMS:,} array items or {MAX_CHARACTERS:,} characters)"
+            )
+            raise JException("D1012", -1)
 
     def millis(self) -> int:
         """Milliseconds since the epoch, fixed for the whole evaluation as JSONata requires."""

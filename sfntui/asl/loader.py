@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from sfntui.asl.file_limits import FileTooLargeError, read_limited_bytes
 from sfntui.asl.parsed_source import ParsedSource, SourceError
 from sfntui.asl.placeholders import parse_json_with_placeholders
 
@@ -352,8 +353,9 @@ def _no_machine_error(file: str | None) -> DefinitionLoadError:
 
 def _read_text(file: str) -> str:
     try:
-        with open(file, "rb") as opened:
-            data = opened.read()
+        data = read_limited_bytes(file, "definition")
+    except FileTooLargeError as error:
+        raise DefinitionLoadError(str(error), file) from None
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file) from None
     except IsADirectoryError:

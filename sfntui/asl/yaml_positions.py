@@ -93,6 +93,8 @@ def parse_yaml(text: str) -> ParsedSource | None:
         raise _syntax_error(_reader_problem(error), None, text, error.position) from None
     except yaml.YAMLError as error:
         raise SourceError(f"not valid YAML: {' '.join(str(error).split())}") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise SourceError("not valid YAML: a number has more than 4300 digits") from None
     finally:
         parser.dispose()
 

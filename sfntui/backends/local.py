@@ -23,6 +23,7 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
+from sfntui.asl.strict_json import JsonValueError, parse_json
 from sfntui.backends.child_executions import ChildExecutions, ChildMachine, ChildStart
 from sfntui.backends.machine_setup import MachineSetupError, MachineSetups, machine_name_of
 from sfntui.backends.protocol import Capabilities, Event
@@ -521,9 +522,9 @@ class LocalBackend:
         entry = await self._machine(machine_arn)
         if isinstance(execution_input, str):
             try:
-                execution_input = json.loads(execution_input)
-            except ValueError as error:
-                raise BackendError(f"The input is not valid JSON: {error}.") from None
+                execution_input = parse_json(execution_input, "The input")
+            except JsonValueError as error:
+                raise BackendError(f"{error}.") from None
         if not name:
             name = self._free_name(entry.name)
         action = Action(

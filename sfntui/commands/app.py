@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sfntui.asl.visible_text import visible
+
 
 def app_command(args: argparse.Namespace) -> int:
     from sfntui.backends import Backend
@@ -38,7 +40,7 @@ def app_command(args: argparse.Namespace) -> int:
         sources = [EXAMPLES_DIR]
     missing = [str(source) for source in sources if not source.exists()]
     if missing:
-        print(f"sfntui: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(visible(f"sfntui: no such file or folder: {', '.join(missing)}"), file=sys.stderr)
         return 2
     try:
         setups = machine_setups(args, real_aws_calls=False)

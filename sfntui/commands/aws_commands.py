@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.aws import (
     AwsError,
     AwsSession,
@@ -48,7 +48,7 @@ def run_aws_command(args: argparse.Namespace) -> int:
             return _exported_history(args)
         return asyncio.run(commands[args.aws_command](args))
     except (AwsError, HistoryFileError) as error:
-        print(f"sfntui: {error}", file=sys.stderr)
+        print(visible(f"sfntui: {error}"), file=sys.stderr)
         return 2
 
 
@@ -99,14 +99,14 @@ async def _ls(args: argparse.Namespace) -> int:
         _print_json({"stateMachines": items})
         return 0
     if not machines:
-        print(f"No state machines in {session.region}.", file=sys.stderr)
+        print(visible(f"No state machines in {session.region}."), file=sys.stderr)
         return 0
     width = max(len(m.name) for m in machines)
     for machine in machines:
         created = _when(machine.created)
-        print(f"{machine.name:<{width}}  {machine.type:<8}  {created}  {machine.arn}")
+        print(visible(f"{machine.name:<{width}}  {machine.type:<8}  {created}  {machine.arn}"))
         for child in children.get(machine.arn, []):
-            print(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}")
+            print(visible(f"  {child.kind.lower():<7} {child.name:<{width - 8}}  {child.arn}"))
     return 0
 
 
@@ -125,13 +125,15 @@ async def _executions(args: argparse.Namespace) -> int:
         return 0
     if not executions:
         which = f"{args.status} " if args.status else ""
-        print(f"No {which}executions of {machine}.", file=sys.stderr)
+        print(visible(f"No {which}executions of {machine}."), file=sys.stderr)
         return 0
     width = max(len(e.name) for e in executions)
     for execution in executions:
         print(
-            f"{execution.status:<15} {_when(execution.started)}  "
-            f"{execution.name:<{width}}  {execution.arn}"
+            visible(
+                f"{execution.status:<15} {_when(execution.started)}  "
+                f"{execution.name:<{width}}  {execution.arn}"
+            )
         )
     return 0
 
@@ -192,14 +194,14 @@ async def _tail(args: argparse.Namespace) -> int:
 
 def _say_trouble(trouble: ConnectionTrouble | None) -> None:
     """A fault met while following, and the end of it, on stderr (stdout keeps the events)."""
-    print(f"sfntui: {trouble.sentence() if trouble else 'reconnected'}", file=sys.stderr)
+    print(visible(f"sfntui: {trouble.sentence() if trouble else 'reconnected'}"), file=sys.stderr)
     sys.stderr.flush()
 
 
 def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:
     for event in events:
         if as_json:
-            print(json.dumps(event, default=json_default, ensure_ascii=False))
+            print(visible_json(event, default=json_default))
         else:
             print(event_line(event))
     sys.stdout.flush()
@@ -235,7 +237,7 @@ def event_line(event: Mapping[str, Any]) -> str:
         if len(cause) > 160:
             cause = cause[:159] + "…"
         parts.append(f"{error}: {cause}" if cause else error)
-    return "  ".join(parts).rstrip()
+    return visible("  ".join(parts).rstrip())
 
 
 def _one_line(text: Any) -> str:
@@ -252,4 +254,4 @@ def _when(moment: Any) -> str:
 
 
 def _print_json(document: Any) -> None:
-    print(json.dumps(document, indent=4, default=json_default, ensure_ascii=False))
+    print(visible_json(document, indent=4, default=json_default))

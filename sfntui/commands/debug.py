@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from typing import Any
 
 from sfntui.asl.definition import LoadedStateMachine
 from sfntui.asl.errors import ExpressionSyntaxError
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -49,14 +49,14 @@ async def _batch(
             report = stop.as_json()
             if recording is not None:
                 recording.add_stop(report)
-            print(json.dumps(report, ensure_ascii=False, default=str), flush=True)
+            print(visible_json(report), flush=True)
             session.debugger.continue_()
     finally:
         finish_recording(recording, session.execution, session.result)
         await close_resolvers(setup)
     result = session.result
     assert result is not None
-    print(json.dumps({"result": result.as_json()}, ensure_ascii=False), flush=True)
+    print(visible_json({"result": result.as_json()}), flush=True)
     return 0 if result.status == ExecutionStatus.SUCCEEDED else 1
 
 
@@ -120,9 +120,9 @@ def debug_command(args: argparse.Namespace) -> int:
         if args.step:
             session.debugger.step_every_transition()
     except (UsageError, NoResolverError) as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
     except ExpressionSyntaxError as exc:
-        print(f"sfntui: --when or --watch {exc.text!r}: {exc.message}", file=sys.stderr)
+        print(visible(f"sfntui: --when or --watch {exc.text!r}: {exc.message}"), file=sys.stderr)
         return 2
     return asyncio.run(_batch(session, setup, loaded))

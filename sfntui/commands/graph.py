@@ -12,6 +12,7 @@ import shutil
 import sys
 from typing import Any
 
+from sfntui.asl.visible_text import visible
 from sfntui.commands.local_options import UsageError
 
 
@@ -54,7 +55,7 @@ def _chosen(sources: list[Any]) -> Any:
     """In a terminal, a template with several machines: ask which one to draw."""
     print("The template has several state machines:", file=sys.stderr)
     for number, source in enumerate(sources, 1):
-        print(f"  {number}. {source.name}", file=sys.stderr)
+        print(visible(f"  {number}. {source.name}"), file=sys.stderr)
     try:
         answer = input(f"Draw which one (1-{len(sources)})? ").strip()
     except EOFError:
@@ -93,7 +94,7 @@ def graph_command(args: argparse.Namespace) -> int:
             except CannotDraw as exc:
                 raise UsageError(f"{source.file or args.definition}: {exc.message}") from None
     except UsageError as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
     width = args.width
     if width is None and sys.stdout.isatty():
@@ -104,7 +105,7 @@ def graph_command(args: argparse.Namespace) -> int:
         for diagnostic in shown:
             print(format_diagnostic(diagnostic, source.file), file=sys.stderr)
         if len(drawables) > 1:
-            print(("\n" if number else "") + f"{source.name}:")
+            print(("\n" if number else "") + visible(f"{source.name}:"))
         print(
             render_text(
                 drawable.machine,

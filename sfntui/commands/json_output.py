@@ -3,8 +3,8 @@
 Python's encoder writes indented JSON in pure Python, one generator per container; a run's
 history printed with `sfntui run --json --history` took longer to print than to run. This
 writer gives the same text (keys in order, `: ` and `,` separators, non-ASCII kept, floats
-as `repr`, NaN and infinities as JavaScript names) with the C string encoder doing the
-escaping, at a few times the speed.
+as `repr`; NaN and infinities, which JSON lacks, as null) with the C string encoder doing
+the escaping, at a few times the speed.
 """
 
 from __future__ import annotations
@@ -122,9 +122,7 @@ def _scalar(value: Any) -> str | None:
     if isinstance(value, float):
         if math.isfinite(value):
             return float.__repr__(value)
-        if value != value:
-            return "NaN"
-        return "Infinity" if value > 0 else "-Infinity"
+        return "null"  # JSON has no NaN or infinities: the output stays valid JSON
     return None
 
 

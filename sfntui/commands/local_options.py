@@ -13,7 +13,6 @@ its definition with this module and draws it without loading the engine.
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
 from pathlib import Path
@@ -35,6 +34,9 @@ if TYPE_CHECKING:
     from sfntui.engine.mock_config import MockConfig
     from sfntui.engine.runner import RunSetup
     from sfntui.runs.recording import RunRecording
+
+from sfntui.asl.file_limits import read_limited_text
+from sfntui.asl.strict_json import JsonValueError, parse_json
 
 
 class UsageError(Exception):
@@ -58,11 +60,9 @@ def load_machine(file: str, state_machine: str | None = None) -> LoadedStateMach
 
 def parse_json_text(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        return parse_json(text, what)
+    except JsonValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = None) -> Any:
@@ -74,8 +74,7 @@ def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = Non
         input_file = entry.input if entry is not None else None
     if input_file:
         try:
-            with open(input_file, encoding="utf-8") as file:
-                text = file.read()
+            text = read_limited_text(args.input_file, "input")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, str(input_file))

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl.file_limits import read_limited_text
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.commands.local_options import (
     UsageError,
     load_machine,
@@ -109,7 +111,7 @@ def replay_command(args: argparse.Namespace) -> int:
                 execution_input=execution_input,
             )
     except (UsageError, RecordingError, NoResolverError, MockConfigError, ExportError) as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
     _print(args, result, written)
     return 0 if result.matches else 1
@@ -225,7 +227,7 @@ def _machine(args: argparse.Namespace, source: _Source) -> tuple[Any, Any]:
 def _input(args: argparse.Namespace, recording: Any) -> Any:
     if args.input_file:
         try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
+            text = read_limited_text(args.input_file, "input")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{args.input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, args.input_file)
@@ -261,14 +263,6 @@ def _setup(args: argparse.Namespace, loaded: Any, machine_name: str) -> RunSetup
     return setup
 
 
-def _visible(text: str) -> str:
-    """Outside text for the terminal: control characters shown as escapes, never sent."""
-    return "".join(
-        c if c.isprintable() or c in "\n" else c.encode("unicode_escape").decode("ascii")
-        for c in text
-    )
-
-
 def _print(args: argparse.Namespace, result: ReplayResult, written: list[Path]) -> None:
     if args.json:
         report = result.as_json()
@@ -276,22 +270,22 @@ def _print(args: argparse.Namespace, result: ReplayResult, written: list[Path]) 
             report["events"] = json.loads(dump_history(result.execution.history.events))["events"]
         if written:
             report["exported"] = [str(path) for path in written]
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(visible_json(report, indent=2))
         return
     local = result.result
     if local.status == "SUCCEEDED":
-        print(json.dumps(local.output, indent=2, ensure_ascii=False))
+        print(visible_json(local.output, indent=2))
     else:
         ending = f"{local.status}: {local.error}" + (f": {local.cause}" if local.cause else "")
-        print(_visible(ending))
+        print(visible(ending))
     if result.matches:
         print("The local run matches the recording.")
     else:
         first = result.differences[0].message
-        print(_visible(f"The local run differs from the recording: {first}"))
+        print(visible(f"The local run differs from the recording: {first}"))
         for other in result.differences[1:3]:
-            print(_visible(f"  then: {other.message}"))
+            print(visible(f"  then: {other.message}"))
     for note in result.notes:
-        print(_visible(f"note: {note}"))
+        print(visible(f"note: {note}"))
     for path in written:
-        print(f"wrote {path}")
+        print(visible(f"wrote {path}"))

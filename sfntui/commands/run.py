@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from sfntui.asl.visible_text import visible, visible_json_text
 from sfntui.commands.json_output import dumps_indented
 from sfntui.commands.local_options import (
     UsageError,
@@ -35,7 +36,7 @@ def run_command(args: argparse.Namespace) -> int:
             RunOptions(name=name, state_machine_name=loaded.name),
         )
     except (UsageError, NoResolverError) as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
     # Only this run's history is printed: a distributed Map's child runs need not be kept.
     execution.keep_child_runs = False
@@ -55,9 +56,10 @@ def run_command(args: argparse.Namespace) -> int:
         report = result.as_json()
         if args.history:
             report["events"] = execution.history.events
-        print(dumps_indented(report, json_default))
+        print(visible_json_text(dumps_indented(report, json_default)))
     elif result.status == ExecutionStatus.SUCCEEDED:
-        print(dumps_indented(result.output))
+        print(visible_json_text(dumps_indented(result.output)))
     else:
-        print(f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else ""))
+        text = f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else "")
+        print(visible(text))
     return 0 if result.status == ExecutionStatus.SUCCEEDED else 1

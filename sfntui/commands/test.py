@@ -42,6 +42,8 @@ from sfntui.asl.definition import (
     format_diagnostic,
 )
 from sfntui.asl.loader import LoadedDefinition, load_definitions
+from sfntui.asl.visible_text import visible
+from sfntui.commands.expectations_file import read_case_input, read_expectations
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -66,28 +68,6 @@ class CaseOutcome:
     @property
     def passed(self) -> bool:
         return not self.problems
-
-
-def _read_expectations(path: Path) -> dict[str, Any]:
-    import json
-
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the expectations file: {exc}") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise UsageError(
-            f"{path}: the expectations file is not valid JSON or YAML: {exc}"
-        ) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not isinstance(data.get("StateMachines", {}), dict):
-        raise UsageError(f"{path}: an expectations file must hold a StateMachines object")
-    return data
 
 
 def _expectations_file(mock_file: Path, explicit: str | None) -> Path | None:
@@ -159,24 +139,6 @@ def _built(source: LoadedDefinition) -> LoadedStateMachine:
     return LoadedStateMachine(source, machine, diagnostics)
 
 
-def _read_input_file(base: Path, name: Any, case: str) -> Any:
-    import json
-
-    if not isinstance(name, str):
-        raise UsageError(f"the test case '{case}': input_file must be a file name")
-    path = base / name
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"{path}: cannot read the input file of test case '{case}': {exc}"
-        ) from None
-    except ValueError as exc:
-        raise UsageError(
-            f"{path}: the input of test case '{case}' is not valid JSON: {exc}"
-        ) from None
-
-
 class _AnsweredChain(ResolverChain):
     """The run's resolvers, remembering the Task states nothing answered."""
 
@@ -246,6 +208,7 @@ async def _run_case(
         resolvers=chain,
         options=RunOptions(name=case, state_machine_name=machine),
     )
+    execution.keep_child_runs = False  # a case checks its own history: no child run is read
     result = await execution.run()
     outcome.entered = [
         e["stateEnteredEventDetails"]["name"]
@@ -294,10 +257,10 @@ def _print_outcome(outcome: CaseOutcome) -> None:
     line = f"{mark} {outcome.machine}.{outcome.case} ({outcome.seconds * 1000:.0f} ms)"
     if outcome.problems:
         line += ": " + "; ".join(outcome.problems)
-    print(line)
+    print(visible(line))
     if not outcome.passed:
         path = " -> ".join(outcome.entered) if outcome.entered else "none"
-        print(f"     states entered: {path}")
+        print(visible(f"     states entered: {path}"))
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -306,7 +269,7 @@ def test_command(args: argparse.Namespace) -> int:
         config = read_mock_config(str(mock_file))
         definitions = _definitions(args.definitions, config, mock_file)
         expectations_path = _expectations_file(mock_file, args.expectations)
-        expectations = _read_expectations(expectations_path) if expectations_path else {}
+        expectations = read_expectations(expectations_path, config) if expectations_path else {}
         base = expectations_path.parent if expectations_path else mock_file.parent
         setup = RunSetup(handlers=read_handlers(args), virtual_clock=True)
         if getattr(args, "aws", False):
@@ -324,13 +287,14 @@ def test_command(args: argparse.Namespace) -> int:
             for case in config.test_cases(machine):
                 expect = expected_cases.get(case) or {}
                 if "input_file" in expect:
-                    execution_input = _read_input_file(base, expect["input_file"], case)
+                    execution_input = read_case_input(base, expect["input_file"], case)
                 else:
                     execution_input = expect.get("input", {})
                 cases.append((machine, case, expect, execution_input))
     except UsageError as exc:
-        print(f"sfntui: {exc}", file=sys.stderr)
+        print(visible(f"sfntui: {exc}"), file=sys.stderr)
         return 2
+
     async def run_all() -> list[CaseOutcome]:
         outcomes = []
         try:
@@ -351,6 +315,6 @@ def test_command(args: argparse.Namespace) -> int:
         try:
             _write_junit(args.junit, outcomes)
         except UsageError as exc:
-            print(f"sfntui: {exc}", file=sys.stderr)
+            print(visible(f"sfntui: {exc}"), file=sys.stderr)
             return 2
     return 0 if passed == len(outcomes) else 1

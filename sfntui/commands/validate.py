@@ -8,7 +8,6 @@ reported and the others are still checked).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -21,6 +20,7 @@ from sfntui.asl.loader import (
     load_definitions,
 )
 from sfntui.asl.validate import has_errors, validate
+from sfntui.asl.visible_text import visible, visible_json
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -55,7 +55,7 @@ def validate_command(args: argparse.Namespace) -> int:
                     else:
                         print(format_diagnostic(diagnostic, source.file))
     if args.json:
-        print(json.dumps(findings, indent=2))
+        print(visible_json(findings, indent=2))
     if unreadable:
         return 2
     return 1 if invalid else 0
@@ -65,7 +65,7 @@ def _unreadable(
     error: DefinitionLoadError, file: str, findings: list[dict[str, Any]], as_json: bool
 ) -> None:
     if not as_json:
-        print(str(error), file=sys.stderr)
+        print(visible(str(error)), file=sys.stderr)
         return
     findings.append(
         {

@@ -4,11 +4,15 @@ A handler is `handler(event, context)`, sync or async, mapped to a function name
 return value passes through as Lambda's would (a JSON round trip); for the optimized
 `arn:aws:states:::lambda:invoke` integration it is wrapped as AWS wraps it (`Payload`,
 `StatusCode`, ...). A handler that raises becomes the Lambda error AWS reports: the exception's
-type as the error, and Lambda's error document as the cause.
+type as the error, and Lambda's error document as the cause. How a handler is kept apart from
+sfntui (a thread, stdout to stderr, `sys.exit` and `os._exit` as a crash of the function) is
+`handler_isolation`'s job. A result that is not JSON AWS accepts (NaN, Infinity, a lone
+surrogate) fails the Task with a sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import json
@@ -19,6 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sfntui.asl.strict_json import JsonValueError, check_json_value
+from sfntui.engine import handler_isolation
+from sfntui.engine.handler_isolation import HandlerCrashed, call_handler, isolated
 from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 
 Handler = Callable[[Any, Any], Any]
@@ -87,18 +94,30 @@ class PythonHandlers:
             name, request_id, f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
         )
         try:
-            value = handler(_json_copy(event), context)
-            if inspect.isawaitable(value):
-                value = await value
+            with isolated():
+                value = await call_handler(handler, _json_copy(event), context)
             value = _json_copy(value)
         except TaskFailure:
             raise
+        except HandlerCrashed as crash:  # as Lambda reports a runtime that exited
+            status = crash.exit_status
+            crash_document: dict[str, str] = {
+                "errorType": "Runtime.ExitError",
+                "errorMessage": (
+                    f"RequestId: {request_id} Error: Runtime exited with error: exit status "
+                    f"{status} ({crash.cause} in the handler)"
+                ),
+            }
+            separators = (",", ":") if resource.is_lambda_invoke else (", ", ": ")
+            raise TaskFailure(
+                "Runtime.ExitError", json.dumps(crash_document, separators=separators)
+            ) from None
         except Exception as exc:  # a handler's failure is the Lambda's error, as AWS reports it
             document = {
                 "errorMessage": str(exc),
                 "errorType": type(exc).__name__,
                 "requestId": request_id,
-                "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:]),
+                "stackTrace": traceback.format_list(_user_frames(exc)),
             }
             separators = (",", ":") if resource.is_lambda_invoke else (", ", ": ")
             raise TaskFailure(
@@ -115,6 +134,12 @@ class PythonHandlers:
         }
 
 
+def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
+    """The traceback's frames of the handler's own code: none of sfntui's, as on Lambda."""
+    ours = {__file__, handler_isolation.__file__}
+    return [f for f in traceback.extract_tb(exc.__traceback__) if f.filename not in ours]
+
+
 def _json_copy(value: Any) -> Any:
     """What Step Functions receives: bytes are Lambda's raw payload, read as JSON if they are."""
     if isinstance(value, bytes | bytearray):
@@ -124,10 +149,28 @@ def _json_copy(value: Any) -> Any:
         except ValueError:
             return text
     try:
-        return json.loads(json.dumps(value))
-    except (TypeError, ValueError) as exc:
+        copied = json.loads(json.dumps(value))
+        check_json_value(copied, "The handler's value")
+        return copied
+    except JsonValueError as exc:
+        raise TaskFailure("Lambda.InvalidResponse", str(exc)) from None
+    except (TypeError, ValueError, RecursionError) as exc:
         raise TaskFailure(
             "Lambda.InvalidResponse", f"The handler's value is not JSON-serializable: {exc}"
+        ) from None
+
+
+def _import_user_module(module_name: str) -> Any:
+    """Import a handler module: what it prints goes to stderr, and exiting is a failure."""
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return importlib.import_module(module_name)
+    except (Exception, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # sys.exit() at import time
+        raise HandlerImportError(
+            f"the handler module '{module_name}' exited while it was imported "
+            f"({type(exc).__name__})"
         ) from None
 
 
@@ -138,7 +181,9 @@ def load_handler(spec: str) -> Handler:
     try:
         if "" not in sys.path and "." not in sys.path:
             sys.path.insert(0, "")
-        module = importlib.import_module(module_name)
+        module = _import_user_module(module_name)
+    except HandlerImportError:
+        raise
     except Exception as exc:  # any import-time failure of user code is reported, not raised
         raise HandlerImportError(
             f"cannot import the handler module '{module_name}': {exc}"
@@ -154,7 +199,9 @@ def load_handler_module(module_name: str) -> dict[str, Handler]:
     try:
         if "" not in sys.path:
             sys.path.insert(0, "")
-        module = importlib.import_module(module_name)
+        module = _import_user_module(module_name)
+    except HandlerImportError:
+        raise
     except Exception as exc:  # any import-time failure of user code is reported, not raised
         raise HandlerImportError(
             f"cannot import the handler module '{module_name}': {exc}"

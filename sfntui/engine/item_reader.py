@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sfntui.asl.file_limits import read_limited_text
 from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 
 _FAILED = "States.ItemReaderFailed"
@@ -43,7 +44,7 @@ class LocalItemReader:
             return self._list(bucket, str(params.get("Prefix", "")))
         path = self._path(bucket, str(params.get("Key", "")))
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited_text(path, "items file")
         except (OSError, UnicodeDecodeError) as exc:
             raise TaskFailure(_FAILED, f"Cannot read the items file {path}: {exc}") from None
         return _parse_items(text, config, path)

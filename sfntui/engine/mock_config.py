@@ -7,12 +7,13 @@ Invocations of a state are counted from 0 across the run, retries included.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sfntui.asl.file_limits import read_limited_text
+from sfntui.asl.strict_json import JsonValueError, parse_json
 from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
 
 
@@ -109,14 +110,15 @@ class MockConfig:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MockConfig:
         try:
-            with open(path, encoding="utf-8") as handle:
-                raw = json.load(handle)
+            raw = parse_json(read_limited_text(path, "mock file"), f"{path}: the mock file")
         except FileNotFoundError:
             raise MockConfigError(f"{path}: no such mock file") from None
-        except json.JSONDecodeError as exc:
-            raise MockConfigError(
-                f"{path}:{exc.lineno}:{exc.colno}: the mock file is not valid JSON: {exc.msg}"
-            ) from None
+        except JsonValueError as exc:
+            if exc.line:
+                raise MockConfigError(
+                    f"{path}:{exc.line}:{exc.column}: the mock file is {exc.reason}"
+                ) from None
+            raise MockConfigError(str(exc)) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise MockConfigError(f"{path}: cannot read the mock file: {exc}") from None
         config = cls(raw, str(path))

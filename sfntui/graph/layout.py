@@ -25,6 +25,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from sfntui.asl.model import ChoiceState, MapState, ParallelState, State, StateMachine
+from sfntui.asl.visible_text import visible
 from sfntui.graph.labels import kept_whole
 from sfntui.graph.layers import Link, Node, corners, place
 from sfntui.graph.shapes import END_KEY, START_KEY, Box, Edge, EdgeKind, GraphLayout, Point
@@ -177,7 +178,7 @@ class _Builder:
         states = [state for state, _ in machine.walk()]
         labels = [text for state in states for text, _ in _edge_labels(state)]
         #: Names and labels that would read like another once cut: they are drawn whole.
-        self.whole = kept_whole((state.name for state in states), max_label) | kept_whole(
+        self.whole = kept_whole((visible(state.name) for state in states), max_label) | kept_whole(
             labels, max_label
         )
 
@@ -276,7 +277,9 @@ class _Builder:
             details.append(state.type)
         if has_retry:
             details.append("retry")
-        text_width = self._text_width(state.name, " · ".join(details))
+        title = visible(state.name)
+        details = [visible(detail) for detail in details]
+        text_width = self._text_width(title, " · ".join(details))
         box = Box(
             state.name,
             "frame" if is_open else "state",
@@ -284,7 +287,7 @@ class _Builder:
             0,
             _odd(text_width + 4),
             BOX_HEIGHT,
-            state.name,
+            title,
             tuple(details),
             state.type,
             collapsed=nested and not is_open,
@@ -335,9 +338,7 @@ class _Builder:
         )
         return framed, _Frame(blocks, offsets)
 
-    def _stacked_frame(
-        self, box: Box, text_width: int, blocks: list[_Block]
-    ) -> tuple[Box, _Frame]:
+    def _stacked_frame(self, box: Box, text_width: int, blocks: list[_Block]) -> tuple[Box, _Frame]:
         """A Parallel's branches one above the other, a dashed line between each two."""
         inner_width = max(b.width for b in blocks)
         width = _odd(max(inner_width, text_width) + 4)
@@ -387,12 +388,12 @@ def _edge_labels(state: State) -> list[tuple[str, tuple[EdgeKind, str]]]:
     if isinstance(state, ChoiceState):
         for i, branch in enumerate(state.choices):
             text = _condition_text(branch.text) or f"rule {i + 1}"
-            labelled.append((text, ("choice", branch.next)))
+            labelled.append((visible(text), ("choice", branch.next)))
         if state.default:
             labelled.append(("Default", ("default", state.default)))
     for catcher in getattr(state, "catch", ()):
         text = ", ".join(catcher.error_equals) or "catch"
-        labelled.append((text, ("catch", catcher.next)))
+        labelled.append((visible(text), ("catch", catcher.next)))
     return labelled
 
 

@@ -17,6 +17,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 from sfntui.asl.model import StateMachine
+from sfntui.asl.visible_text import visible
 from sfntui.graph.canvas import Canvas
 from sfntui.graph.glyphs import (
     ASCII,
@@ -254,6 +255,10 @@ def _draw_edges(canvas: Canvas, laid_out: GraphLayout, glyphs: Glyphs) -> set[tu
     turns: set[tuple[int, int]] = set()
     ports: set[tuple[int, int]] = set()
     arrows: list[tuple[int, int]] = []
+    # The straight runs of the lines, per row (horizontal) or column (vertical): edges of a
+    # fan-out share long runs, so the runs are merged first and each cell is marked once.
+    solid_runs: dict[tuple[bool, int], list[tuple[int, int]]] = {}
+    dashed_runs: dict[tuple[bool, int], list[tuple[int, int]]] = {}
     for edge in laid_out.edges:
         points = edge.points
         if not points:
@@ -263,18 +268,15 @@ def _draw_edges(canvas: Canvas, laid_out: GraphLayout, glyphs: Glyphs) -> set[tu
         ports.add((first[0], first[1] - 1))
         masks[first] = masks.get(first, 0) | UP
         turns.update(points[1:-1])
+        runs = dashed_runs if edge.dashed else solid_runs
         for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            dx = (x1 > x0) - (x1 < x0)
-            dy = (y1 > y0) - (y1 < y0)
-            ahead = (RIGHT if dx > 0 else LEFT) if dx else (DOWN if dy > 0 else UP)
-            behind = _OPPOSITE[ahead]
-            x, y = x0, y0
-            while (x, y) != (x1, y1):
-                masks[(x, y)] = masks.get((x, y), 0) | ahead
-                x += dx
-                y += dy
-                masks[(x, y)] = masks.get((x, y), 0) | behind
+            if y0 == y1 and x0 != x1:
+                runs.setdefault((True, y0), []).append((min(x0, x1), max(x0, x1)))
+            elif x0 == x1 and y0 != y1:
+                runs.setdefault((False, x0), []).append((min(y0, y1), max(y0, y1)))
         arrows.append(points[-1])
+    _mark_runs(solid, solid_runs)
+    _mark_runs(dashed, dashed_runs)
     lines = glyphs.lines
     for cell in solid.keys() | dashed.keys():
         solid_mask = solid.get(cell, 0)
@@ -295,7 +297,27 @@ def _draw_edges(canvas: Canvas, laid_out: GraphLayout, glyphs: Glyphs) -> set[tu
     return ports
 
 
-_OPPOSITE = {RIGHT: LEFT, LEFT: RIGHT, DOWN: UP, UP: DOWN}
+def _mark_runs(
+    masks: dict[tuple[int, int], int], runs: dict[tuple[bool, int], list[tuple[int, int]]]
+) -> None:
+    """Mark the cells of straight runs with the directions a line leaves them in: a cell
+    joins its right neighbour when some run covers both, and so on for each side."""
+    for (horizontal, fixed), spans in runs.items():
+        spans.sort()
+        merged: list[list[int]] = []
+        for low, high in spans:
+            if merged and low <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], high)
+            else:
+                merged.append([low, high])
+        forward, backward = (RIGHT, LEFT) if horizontal else (DOWN, UP)
+        for low, high in merged:
+            for at in range(low, high + 1):
+                cell = (at, fixed) if horizontal else (fixed, at)
+                bits = (forward if at < high else 0) | (backward if at > low else 0)
+                masks[cell] = masks.get(cell, 0) | bits
+
+
 _ALL = UP | DOWN | LEFT | RIGHT
 
 
@@ -442,7 +464,7 @@ def _fit(text: str, width: int, ellipsis: str) -> str:
     """`text` in at most `width` cells, cut in the middle (see `labels.cut_middle`)."""
     if width <= 0:
         return ""
-    return cut_middle(text, width, ellipsis)
+    return cut_middle(visible(text), width, ellipsis)
 
 
 def _cut(line: str, width: int) -> str:

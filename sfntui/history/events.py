@@ -16,6 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from sfntui.asl.file_limits import FileTooLargeError, read_limited_text
+from sfntui.asl.strict_json import JsonValueError, parse_json
+
 #: One history event: what botocore returns for it (AWS's shape, JSON-ready).
 Event = dict[str, Any]
 
@@ -274,7 +277,9 @@ def load_history_file(path: str | Path) -> list[dict[str, Any]]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited_text(path, "history file")
+    except FileTooLargeError as error:
+        raise HistoryFileError(f"History file {path}: {error}.") from None
     except FileNotFoundError:
         raise HistoryFileError(f"History file {path} does not exist.") from None
     except IsADirectoryError:
@@ -285,9 +290,9 @@ def load_history_file(path: str | Path) -> list[dict[str, Any]]:
         reason = error.strerror or str(error)
         raise HistoryFileError(f"History file {path} cannot be read: {reason}.") from None
     try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise HistoryFileError(f"History file {path} is not valid JSON: {error}.") from None
+        document = parse_json(text, f"History file {path}")
+    except JsonValueError as error:
+        raise HistoryFileError(f"{error}.") from None
     return _events_from_document(document, path)
 
 

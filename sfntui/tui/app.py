@@ -9,6 +9,8 @@ the local engine; tests and the CLI hand in the backends they want
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -71,8 +73,27 @@ class SfntuiApp(App[None]):
     def on_mount(self) -> None:
         if self.first_screen is not None:
             self.push_screen(self.first_screen())
+        # SIGTERM (kill, a closing terminal multiplexer) and SIGHUP (the terminal went away)
+        # end the app as `q` does, so the terminal is given back: the alternate screen left,
+        # mouse reporting turned off. Without this Python dies at once and leaves both on.
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._end_on_signal, number)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                pass
+
+    def _end_on_signal(self, number: int) -> None:
+        # After the screen's pending mounts, so a signal during start-up ends it cleanly too.
+        self.call_after_refresh(self.exit, return_code=128 + number)
 
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.remove_signal_handler(number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
         for backend in self.backends:
             await backend.aclose()
 

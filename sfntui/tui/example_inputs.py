@@ -42,5 +42,5 @@ def read_example_input(
 def indented(text: str) -> str:
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # shown as it is, for the person to fix
         return text.strip() or EMPTY_INPUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -28,7 +29,18 @@ json_values = st.recursive(
 
 
 def _reference(value: Any, default: Any = None) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=default)
+    """json.dumps's text, but NaN and infinities as null: JSON has no such numbers."""
+    return json.dumps(_finite(value), indent=2, ensure_ascii=False, default=default)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return type(value)((key, _finite(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 @settings(max_examples=400, deadline=None)

@@ -143,9 +143,9 @@ def test_a_file_that_is_not_utf8(tmp_path) -> None:
 def test_an_unreadable_file(tmp_path, monkeypatch) -> None:
     path = _write(tmp_path, "[]")
 
-    def refuse(self: Path, encoding: str | None = None) -> str:
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(HistoryFileError, match=r"cannot be read: Permission denied\.$"):
         load_history_file(path)

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
 from sfntui.asl.model import StateMachine
+from sfntui.asl.visible_text import visible
 from sfntui.backends import (
     Action,
     Backend,
@@ -229,9 +230,9 @@ class MainScreen(Screen[None]):
             return
         error = event.worker.error
         if isinstance(error, BackendError):
-            self.notify(error.message, severity="error", timeout=8, markup=False)
+            self.notify(visible(error.message), severity="error", timeout=8, markup=False)
         else:
-            message = f"Unexpected error: {error!r}"
+            message = visible(f"Unexpected error: {error!r}")
             self.notify(message, severity="error", timeout=12, markup=False)
 
     # -- state machines ------------------------------------------------------------------

@@ -22,6 +22,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
+from sfntui.asl.strict_json import JsonValueError, parse_json
+from sfntui.asl.visible_text import visible
+
 
 @dataclass(frozen=True)
 class RunRequest:
@@ -75,7 +78,7 @@ class RunDialog(ModalScreen[RunRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog"):
-            yield Label(f"Run [b]{escape(self.machine_name)}[/b]", id="run-title")
+            yield Label(f"Run [b]{escape(visible(self.machine_name))}[/b]", id="run-title")
             yield Input(
                 self.execution_name, placeholder="execution name (optional)", id="run-name"
             )
@@ -110,16 +113,11 @@ class RunDialog(ModalScreen[RunRequest | None]):
     def action_run(self) -> None:
         area = self.query_one("#run-input", TextArea)
         try:
-            value = json.loads(area.text) if area.text.strip() else {}
-        except json.JSONDecodeError as error:
-            self.notify(
-                f"The input is not valid JSON: {error.msg} "
-                f"(line {error.lineno}, column {error.colno}).",
-                title="Not started",
-                severity="error",
-                markup=False,
-            )
-            area.move_cursor((error.lineno - 1, error.colno - 1))
+            value = parse_json(area.text, "The input") if area.text.strip() else {}
+        except JsonValueError as error:
+            self.notify(f"{error}.", title="Not started", severity="error", markup=False)
+            if error.line:
+                area.move_cursor((error.line - 1, error.column - 1))
             area.focus()
             return
         name = self.query_one("#run-name", Input).value.strip() or None

@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 
@@ -230,8 +231,8 @@ class EventLog(ScrollView, can_focus=True):
         else:
             cells = self.rows[row]
             marked = event_type_kind(cells.type)
-            kind = Text(cells.type, style=self._style(marked) if marked else "")
-            text = self._line((cells.id, cells.time, kind, cells.state), width)
+            kind = Text(visible(cells.type), style=self._style(marked) if marked else "")
+            text = self._line((cells.id, cells.time, kind, visible(cells.state)), width)
             if selected:
                 text.stylize(self._style("cursor"))
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from sfntui.asl.model import StateMachine
+from sfntui.asl.visible_text import visible
 from sfntui.backends import ExecutionSummary
 from sfntui.graph import GraphStatus, status_from_projection
 from sfntui.history.events import ExecutionStatus
@@ -127,7 +128,8 @@ class ExecutionView(Container):
         await pane.remove_children()
         self.machine = machine
         if machine is None:
-            await pane.mount(Static(problem or "No definition to draw.", id="graph-note"))
+            note = visible(problem) if problem else "No definition to draw."
+            await pane.mount(Static(Text(note), id="graph-note"))
         else:
             await pane.mount(GraphView(machine, id="graph"))
         self._fit_graph_column()
@@ -140,7 +142,10 @@ class ExecutionView(Container):
         if width <= 0:
             return
         graph = self.graph
-        wanted = graph.drawing.width + 3 if graph is not None else width // 2  # border, bar
+        drawn = graph is not None and graph.is_drawn
+        wanted = (
+            graph.drawing.width + 3 if graph is not None and drawn else width // 2
+        )  # border, bar
         low, high = GRAPH_SHARE["-narrow" if self.screen.has_class("-narrow") else "-wide"]
         column = max(int(width * low), min(wanted, int(width * high)))
         self.styles.grid_columns = f"{column} 1fr"
@@ -201,10 +206,10 @@ class ExecutionView(Container):
     def _set_titles(self) -> None:
         pane = self.query_one("#graph-pane")
         if self.execution is None:
-            pane.border_title = Text(self.machine_name or "Graph")
+            pane.border_title = Text(visible(self.machine_name) if self.machine_name else "Graph")
             pane.border_subtitle = ""
             return
-        pane.border_title = Text(f"{self.machine_name} › {self.execution.name}")
+        pane.border_title = Text(visible(f"{self.machine_name} › {self.execution.name}"))
         status = str(self.projection.status) if self.projection else self.execution.status
         if status == ExecutionStatus.NOT_STARTED:
             status = self.execution.status

@@ -7,10 +7,15 @@ is the `graph-view--cursor` component class.
 Arrow keys and the mouse wheel pan; Tab and Shift+Tab move the cursor from state to state;
 a click selects the state under the pointer; Enter or Space collapses a Parallel or Map
 frame to one box, or opens it again. Selecting a state posts `GraphView.StateSelected`.
+
+A machine of more than `THREADED_STATES` states is laid out and drawn in a thread (a worker
+awaiting `asyncio.to_thread`), so the screen keeps answering while a graph of thousands of
+states is placed; until then the view is blank. Small ones are drawn at once, as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -27,6 +32,20 @@ from textual.strip import Strip
 from sfntui.asl.model import StateMachine
 from sfntui.graph import Box, Drawing, GraphStatus, draw, lay_out
 from sfntui.graph.status import RUNNING
+
+#: More states than this and the layout runs in a thread (see the module's docstring).
+THREADED_STATES = 200
+#: The worker group of the threaded layout (tests wait for it).
+LAYOUT_GROUP = "graph-layout"
+
+
+def _drawn(
+    machine: StateMachine,
+    collapsed: frozenset[str],
+    status: GraphStatus,
+    plain: bool,
+) -> Drawing:
+    return draw(lay_out(machine, collapsed=collapsed), status, ascii=plain)
 
 
 class GraphView(ScrollView, can_focus=True):
@@ -84,7 +103,13 @@ class GraphView(ScrollView, can_focus=True):
         self._drawings = LRUCache(16)
         #: The state the view last scrolled to follow the run (see `update_status`).
         self._followed: str | None = None
-        self._redraw()
+        self.threaded = len(machine.walk()) > THREADED_STATES
+        if not self.threaded:
+            self._redraw()
+
+    def on_mount(self) -> None:
+        if self.threaded and self._drawing is None:
+            self._redraw()
 
     # -- the drawing -------------------------------------------------------------------
 
@@ -94,12 +119,21 @@ class GraphView(ScrollView, can_focus=True):
         return self._drawing
 
     @property
+    def is_drawn(self) -> bool:
+        """False while a threaded layout has not given its first drawing."""
+        return self._drawing is not None
+
+    @property
     def state_boxes(self) -> list[Box]:
         """The boxes a cursor can stop on, top to bottom, left to right."""
+        if self._drawing is None:
+            return []
         boxes = [b for b in self.drawing.layout.boxes if b.kind in ("state", "frame")]
         return sorted(boxes, key=lambda b: (b.y, b.x))
 
     def box_of(self, state: str) -> Box | None:
+        if self._drawing is None:
+            return None
         return next((b for b in self.drawing.layout.boxes if b.key == state), None)
 
     def _redraw(self) -> None:
@@ -107,11 +141,30 @@ class GraphView(ScrollView, can_focus=True):
         key = id(self.status)
         kept = self._drawings.get(key)
         if kept is not None and kept[0] is self.status and kept[1] == (collapsed, self.ascii):
-            self._drawing = kept[2]  # the same status object again (a debugger stop revisited)
-        else:
-            layout = lay_out(self.machine, collapsed=collapsed)
-            self._drawing = draw(layout, self.status, ascii=self.ascii)
-            self._drawings.set(key, (self.status, (collapsed, self.ascii), self._drawing))
+            self._show(kept[2])  # the same status object again (a debugger stop revisited)
+            return
+        if self.threaded:
+            self.run_worker(
+                self._draw_in_thread(collapsed, self.status, self.ascii),
+                group=LAYOUT_GROUP,
+                exclusive=True,
+                exit_on_error=False,
+            )
+            return
+        self._keep(collapsed, self.status, _drawn(self.machine, collapsed, self.status, self.ascii))
+
+    async def _draw_in_thread(
+        self, collapsed: frozenset[str], status: GraphStatus, plain: bool
+    ) -> None:
+        drawing = await asyncio.to_thread(_drawn, self.machine, collapsed, status, plain)
+        self._keep(collapsed, status, drawing)
+
+    def _keep(self, collapsed: frozenset[str], status: GraphStatus, drawing: Drawing) -> None:
+        self._drawings.set(id(status), (status, (collapsed, self.ascii), drawing))
+        self._show(drawing)
+
+    def _show(self, drawing: Drawing) -> None:
+        self._drawing = drawing
         self._rows.clear()
         self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
         self.refresh()
@@ -161,7 +214,7 @@ class GraphView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        if row >= self.drawing.canvas.height:
+        if self._drawing is None or row >= self.drawing.canvas.height:
             return Strip.blank(width, self.rich_style)
         strip = self._row(row, self.selected)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)

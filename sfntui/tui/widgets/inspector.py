@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError
 from sfntui.asl.paths import JsonPath, compile_path
+from sfntui.asl.visible_text import visible, visible_json
 from sfntui.history.projection import Projection
 from sfntui.history.runs import StateRun
 from sfntui.tui.status_marks import status_label, status_style, status_symbol
@@ -42,7 +43,7 @@ class Section:
 
 
 def json_text(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return visible_json(value, indent=2)
 
 
 def cause_value(cause: str) -> tuple[Any, bool]:
@@ -106,14 +107,14 @@ def render_sections(sections: Sequence[Section], path: JsonPath | None) -> Conte
             parts.append(Content.styled(section.note, "dim italic"))
             continue
         if not section.is_json:
-            parts.append(Content(str(section.value)))
+            parts.append(Content(visible(str(section.value), keep_newlines=True)))
             continue
         value = section.value
         if path is not None:
             try:
                 value = path.find(value)
             except PathNotFoundError as error:
-                parts.append(Content.styled(f"no match: {error.message}", "dim italic"))
+                parts.append(Content.styled(visible(f"no match: {error.message}"), "dim italic"))
                 continue
         parts.append(_highlighted(json_text(value)))
     return Content("\n").join(parts)
@@ -250,13 +251,13 @@ class Inspector(Vertical):
             return heading, execution_sections(projection)
         run = self.run
         if run is None:
-            return Content.styled(self.state, "bold"), None
+            return Content.styled(visible(self.state), "bold"), None
         runs = self.runs
         index = runs.index(run) + 1
         where = "".join(f"{step.state}[{step.index}] › " for step in run.path)
         status = str(run.status)
         heading = Content.assemble(
-            (f"{where}{run.name}", "bold"),
+            (visible(f"{where}{run.name}"), "bold"),
             f" · {run.state_type}",
             (f"  run {index}/{len(runs)}", "dim") if len(runs) > 1 else "",
             "  ",
@@ -268,4 +269,4 @@ class Inspector(Vertical):
     def _empty_note(self) -> str:
         if self.projection is None:
             return "Open an execution, or run the machine with r, to inspect its states."
-        return f"{self.state} has not run in this execution."
+        return visible(f"{self.state} has not run in this execution.")

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from sfntui.asl.visible_text import visible
 from sfntui.backends import ExecutionSummary, StateMachineSummary
 from sfntui.tui.status_marks import status_mark
 
@@ -55,14 +56,14 @@ def execution_label(execution: ExecutionSummary, time_style: Style | str = "dim"
         " ",
         (started_label(execution.started), time_style),
         " ",
-        execution.name,
+        visible(execution.name),
     )
 
 
 def machine_label(
     machine: StateMachineSummary, name_style: Style | str = "bold", tag_style: Style | str = "dim"
 ) -> Text:
-    label = Text(machine.name, style=name_style)
+    label = Text(visible(machine.name), style=name_style)
     if machine.type == "EXPRESS":
         label.append(" express", style=tag_style)
     return label
