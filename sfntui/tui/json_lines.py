@@ -288,15 +288,28 @@ class JsonLines:
 
     # -- strings holding JSON ------------------------------------------------------------
 
+    def string_line(self, index: int) -> int | None:
+        """The line to open or close with `o` from line `index`: a string holding JSON, or
+        the opened string the line is in; None when there is none."""
+        index = self.owner(index)
+        node = self.nodes[index]
+        if node.kind == "string" and embedded_json(node.value) is not None:
+            return index
+        while index >= 0:
+            if self.nodes[index].opened:
+                return index
+            index = self.nodes[index].parent
+        return None
+
     def can_open(self, index: int) -> bool:
-        node = self.nodes[self.owner(index)]
-        if node.opened:
-            return True
-        return node.kind == "string" and embedded_json(node.value) is not None
+        return self.string_line(index) is not None
 
     def toggle_string(self, index: int) -> int:
         """Show a string as the JSON it holds, or as a string again; the line's new index."""
-        index = self.owner(index)
+        found = self.string_line(index)
+        if found is None:
+            return index
+        index = found
         node = self.nodes[index]
         steps = tuple(self.steps(index))
         if node.opened:
