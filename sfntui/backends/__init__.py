@@ -15,7 +15,7 @@ aiobotocore: import `AwsBackend` from `sfntui.backends.aws`, `LocalBackend` from
 `sfntui.backends.local`.
 """
 
-from sfntui.backends.protocol import Backend, Capabilities, Event
+from sfntui.backends.protocol import Backend, Capabilities, Event, HistoryBatch
 from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
 from sfntui.history.records import (
     ExecutionDescription,
@@ -27,6 +27,7 @@ from sfntui.history.records import (
 )
 
 __all__ = [
+    "HistoryBatch",
     "Action",
     "ActionCancelled",
     "Backend",

@@ -14,12 +14,14 @@ from typing import Any
 from sfntui.aws.budget import RequestBudget
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import AwsError
+from sfntui.aws.express import is_express_execution
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import PollInterval
-from sfntui.backends.protocol import Capabilities, Event
+from sfntui.backends.protocol import Capabilities, Event, HistoryBatch
 from sfntui.history.actions import Confirm
 from sfntui.history.records import (
     ExecutionDescription,
+    TERMINAL_STATUS_OF_EVENT,
     ExecutionSummary,
     MapRunDescription,
     MapRunSummary,
@@ -93,8 +95,41 @@ class AwsBackend:
         return await self.sfn.get_history(arn)
 
     async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
-        async for batch in self.sfn.follow(arn, interval=self._poll_interval()):
+        """The history written so far page by page (each a `HistoryBatch`, so the app draws
+        it as it arrives), then, unless it has ended, a tail from its last event on."""
+        if is_express_execution(arn):
+            async for batch in self.sfn.follow(arn, interval=self._poll_interval()):
+                yield batch
+            return
+        loaded: list[Event] = []
+        async for page, more in self.history_pages(arn):
+            fresh = [e for e in page if not loaded or e["id"] > loaded[-1]["id"]]
+            loaded.extend(fresh)
+            yield HistoryBatch(fresh, loading=more)
+        if loaded and loaded[-1].get("type") in TERMINAL_STATUS_OF_EVENT:
+            return
+        tail = await self.sfn.tail(arn, interval=self._poll_interval())
+        tail.events.extend(loaded)  # the tail reads on from the last event loaded
+        async for batch in tail.follow():
             yield batch
+
+    async def history_pages(
+        self, arn: str, *, page_size: int = 1000
+    ) -> AsyncIterator[tuple[list[Event], bool]]:
+        """(a page of the history, oldest first; whether more pages follow), page by page."""
+        token: str | None = None
+        while True:
+            params: dict[str, Any] = {"executionArn": arn, "maxResults": page_size}
+            if token:
+                params["nextToken"] = token
+            response = await self.session.call(
+                "stepfunctions", "GetExecutionHistory", resource=arn, **params
+            )
+            token = response.get("nextToken")
+            page = sorted(response.get("events") or [], key=lambda e: e["id"])
+            yield page, bool(token)
+            if not token:
+                return
 
     async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]:
         return await self.sfn.list_map_runs(execution_arn)

@@ -26,6 +26,7 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
+from sfntui.tui.widgets.json_view import JsonView
 from sfntui.tui.widgets.sidebar import Sidebar
 
 
@@ -71,6 +72,7 @@ class SfntuiApp(App[None]):
             ("Graph", GraphView.BINDINGS),
             ("Event log", [*EventLog.BINDINGS]),
             ("Inspector", Inspector.BINDINGS),
+            ("JSON in the inspector", JsonView.BINDINGS),
             ("Run dialog", RunDialog.BINDINGS),
         ]
 

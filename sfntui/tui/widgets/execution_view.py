@@ -2,7 +2,9 @@
 
 It owns the execution's `Projection`: `add_events` applies each batch incrementally, appends
 the rows to the log at once, and recolours the graph and re-renders the inspector at most
-ten times a second while events stream in (at once when the execution ends).
+ten times a second while events stream in (at once when the execution ends). While the
+history already written is read page by page, a progress bar under the log counts the
+events loaded (AWS does not say how many there are, so the bar shows activity, not a share).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
 
 from sfntui.asl.model import StateMachine
 from sfntui.backends import ExecutionSummary
@@ -41,6 +43,8 @@ class ExecutionView(Container):
         self.execution: ExecutionSummary | None = None
         self.projection: Projection | None = None
         self._refresh_timer: Timer | None = None
+        #: Pages of the history written so far are still being read.
+        self.loading = False
 
     def compose(self) -> ComposeResult:
         with Container(id="graph-pane"):
@@ -49,6 +53,11 @@ class ExecutionView(Container):
             yield Inspector(id="inspector")
         with Container(id="events-pane"):
             yield EventLog(id="event-log")
+            with Horizontal(id="events-progress"):
+                yield Static(id="events-count")
+                yield ProgressBar(
+                    total=None, show_eta=False, show_percentage=False, id="events-bar"
+                )
 
     def on_mount(self) -> None:
         self.query_one("#graph-pane").border_title = "Graph"
@@ -86,6 +95,7 @@ class ExecutionView(Container):
         self.projection = None
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
+        self.set_loading(False)
         self._set_events_title()
         self.inspector.show()
         self._set_titles()
@@ -103,7 +113,7 @@ class ExecutionView(Container):
         self.projection = Projection()
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
-        self._set_events_title()
+        self.set_loading(True)  # until the first page says it is all there
         graph = self.graph  # the same machine keeps its graph, and the state chosen in it
         self.inspector.show(self.projection, graph.selected if graph is not None else None)
         self._set_titles()
@@ -147,12 +157,13 @@ class ExecutionView(Container):
 
     # -- live events ---------------------------------------------------------------------
 
-    def add_events(self, events: Sequence[Mapping[str, Any]]) -> None:
+    def add_events(self, events: Sequence[Mapping[str, Any]], *, loading: bool = False) -> None:
+        """Apply a batch; `loading`: more pages of the history written so far are coming."""
         if self.projection is None:
             return
         self.projection.add(events)
         self.event_log.add_events(events, self.projection)
-        self._set_events_title()
+        self.set_loading(loading)
         if self.projection.status is not ExecutionStatus.RUNNING:
             self.refresh_views()
         elif self._refresh_timer is None:
@@ -210,6 +221,21 @@ class ExecutionView(Container):
             status = self.execution.status
         pane.border_subtitle = status_label(status)
 
+    def set_loading(self, loading: bool) -> None:
+        """Show (or hide) the progress of a history being read, with the count so far."""
+        self.loading = loading
+        progress = self.query_one("#events-progress")
+        progress.display = loading
+        if loading:
+            count = len(self.event_log.event_ids)
+            self.query_one("#events-count", Static).update(
+                f"Loading events… {count:,} so far" if count else "Loading events…"
+            )
+            self.query_one("#events-bar", ProgressBar).advance(0)
+        self._set_events_title()
+
     def _set_events_title(self) -> None:
         count = len(self.event_log.event_ids)
-        self.query_one("#events-pane").border_title = f"Events ({count})" if count else "Events"
+        pane = self.query_one("#events-pane")
+        pane.border_title = f"Events ({count:,})" if count else "Events"
+        pane.border_subtitle = "loading…" if self.loading else ""
