@@ -20,8 +20,8 @@ from sfntui.aws.tail import PollInterval
 from sfntui.backends.protocol import Capabilities, Event, HistoryBatch
 from sfntui.history.actions import Confirm
 from sfntui.history.records import (
-    ExecutionDescription,
     TERMINAL_STATUS_OF_EVENT,
+    ExecutionDescription,
     ExecutionSummary,
     MapRunDescription,
     MapRunSummary,

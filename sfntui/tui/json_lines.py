@@ -15,6 +15,7 @@ value can break a line or act on the terminal.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from sfntui.asl.paths import Path
 
 #: Characters JSON leaves as they are but a terminal would act on or break a line at.
 _UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: Longer strings are cut on screen (the cut is said); copying gives the whole value.
 MAX_SHOWN = 4000
@@ -37,9 +40,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+#: What `json.dumps(text, ensure_ascii=False)` does to a string, without its overhead.
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
 def json_string(text: str) -> str:
     """`text` as a JSON string literal, with nothing in it a terminal would act on."""
-    written = json.dumps(text, ensure_ascii=False)
+    written: str = _encode_string(text)
     return _UNSAFE.sub(_escape, written) if _UNSAFE.search(written) else written
 
 
@@ -52,10 +59,14 @@ def scalar_text(value: Any) -> tuple[str, str]:
     """(the JSON text, its kind: string, number, literal) of a value that is not a container."""
     if isinstance(value, str):
         return json_string(value), "string"
-    if value is None or isinstance(value, bool):
-        return json.dumps(value), "literal"
-    if isinstance(value, int | float):
-        return json.dumps(value), "number"
+    if value is None:
+        return "null", "literal"
+    if value is True or value is False:
+        return ("true" if value else "false"), "literal"
+    if isinstance(value, int):
+        return int.__repr__(value), "number"
+    if isinstance(value, float):
+        return (float.__repr__(value) if math.isfinite(value) else json.dumps(value)), "number"
     return json_string(str(value)), "string"  # a date or a Decimal from a backend
 
 
@@ -132,6 +143,8 @@ class JsonLines:
         self.opened: set[tuple[int, tuple[object, ...]]] = set()
         #: The filtered value of each section (what its root line shows), or None.
         self.roots: list[Any] = []
+        self.width = 0
+        self._keys: dict[str | int, str] = {}
 
     # -- building ------------------------------------------------------------------------
 
@@ -146,6 +159,7 @@ class JsonLines:
     def _build(self) -> None:
         self.nodes = []
         self.roots = []
+        self._keys = {}
         for index, section in enumerate(self.sections):
             if section.title:
                 self._add(0, "", None, -1, "title", section.title, index, None)
@@ -167,11 +181,25 @@ class JsonLines:
                     continue
             self.roots[index] = value
             self._walk(value, 0, "", None, -1, False, index, () if self.opened else None)
+        self._keys = {}
         self.visible = self._visible()
+        #: The widest line (unfolded), in characters, long strings counted as cut.
+        self.width = max(
+            (2 * n.depth + len(n.key) + min(len(n.text), MAX_SHOWN) for n in self.nodes),
+            default=0,
+        )
 
     def _add(
-        self, depth: int, key: str, step: str | int | None, parent: int, kind: str,
-        text: str, section: int, value: Any, comma: bool = False,
+        self,
+        depth: int,
+        key: str,
+        step: str | int | None,
+        parent: int,
+        kind: str,
+        text: str,
+        section: int,
+        value: Any,
+        comma: bool = False,
     ) -> int:
         index = len(self.nodes)
         self.nodes.append(Node(depth, key, step, parent, kind, text, index, comma, section, value))
@@ -205,16 +233,30 @@ class JsonLines:
                 items = enumerate(value)
                 keyed = False
             last = len(value) - 1
+            keys = self._keys
             for position, (child_step, child) in enumerate(items):
-                child_key = json_string(str(child_step)) + ": " if keyed else ""
+                if keyed:
+                    child_key = keys.get(child_step)
+                    if child_key is None:
+                        child_key = keys[child_step] = json_string(str(child_step)) + ": "
+                else:
+                    child_key = ""
                 child_steps = (*steps, child_step) if steps is not None else None
                 self._walk(
-                    child, depth + 1, child_key, child_step, index, position < last,
-                    section, child_steps,
+                    child,
+                    depth + 1,
+                    child_key,
+                    child_step,
+                    index,
+                    position < last,
+                    section,
+                    child_steps,
                 )
             close = len(nodes)
             closing = "}" if keyed else "]"
-            nodes.append(Node(depth, "", None, index, "close", closing, close, comma, section, None))
+            nodes.append(
+                Node(depth, "", None, index, "close", closing, close, comma, section, None)
+            )
             opening = "{" if keyed else "["
             nodes[index] = Node(
                 depth, key, step, parent, "open", opening, close, False, section, value, opened
@@ -324,7 +366,8 @@ class JsonLines:
         self._build()
         wanted = self.find_steps(node.section, steps)
         self.folded = {
-            i for i, n in enumerate(self.nodes)
+            i
+            for i, n in enumerate(self.nodes)
             if n.kind == "open" and (n.section, tuple(self.steps(i))) in kept
         }
         self.visible = self._visible()

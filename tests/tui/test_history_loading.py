@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from sfntui.backends import HistoryBatch
 from sfntui.backends.protocol import Event
+from sfntui.tui.app import SfntuiApp, make_app
 from sfntui.tui.screens.prompt import PromptScreen
+from sfntui.tui.widgets.execution_view import LoadCount
 from tests.tui.steps import (
+    EXAMPLES,
     ExamplesBackend,
     execution_view,
     main_screen,
@@ -22,8 +24,6 @@ from tests.tui.steps import (
     toasts,
     wait_until,
 )
-from sfntui.tui.app import make_app, SfntuiApp
-from tests.tui.steps import EXAMPLES
 
 PAGE = 4
 
@@ -69,7 +69,7 @@ async def open_paged(pilot: Pilot[Any], backend: PagedBackend) -> int:
 
 
 def progress_text(pilot: Pilot[Any]) -> str:
-    return str(execution_view(pilot).query_one("#events-count", Static).render())
+    return str(execution_view(pilot).query_one("#events-count", LoadCount).render())
 
 
 async def test_a_history_is_drawn_page_by_page_with_its_progress_and_keys_answer() -> None:

@@ -86,7 +86,7 @@ async def test_a_256_kib_payload_is_shown_whole_and_read_to_its_last_line() -> N
         await pilot.press("end")
         await pilot.pause()
         shown = [line.strip() for line in screen_lines(body)]
-        assert shown[-3:] == ['}', ']', '}']
+        assert shown[-3:] == ["}", "]", "}"]
         assert '"sku": "THE-LAST-ONE",' in shown
         # The filter still narrows it; `f` on a value makes its path the filter.
         await pilot.press("up", "up", "up", "up")
@@ -127,7 +127,7 @@ async def test_folding_all_then_a_level_then_everything() -> None:
         assert '    "items": [… 3 items]' in screen_lines(view)
         await pilot.press("right")
         await pilot.pause()
-        assert '      {' in screen_lines(view)
+        assert "      {" in screen_lines(view)
 
 
 async def test_copying_the_value_the_document_and_the_path() -> None:
@@ -167,8 +167,7 @@ async def test_separators_and_control_characters_are_shown_escaped() -> None:
         view = view_of(pilot)
         note = next(line for line in screen_lines(view) if '"note"' in line)
         assert note == (
-            '  "note": "first line\\u2028second\\u2029third\\u001b[31mred\\u0007\\ttab'
-            '\\u202eevil",'
+            '  "note": "first line\\u2028second\\u2029third\\u001b[31mred\\u0007\\ttab\\u202eevil",'
         )
         assert all(ord(ch) >= 32 for line in screen_lines(view) for ch in line)
 

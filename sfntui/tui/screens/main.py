@@ -41,7 +41,6 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
-
 #: A worker in one of these states is done.
 _ENDED = (WorkerState.ERROR, WorkerState.CANCELLED, WorkerState.SUCCESS)
 
@@ -203,8 +202,13 @@ class MainScreen(Screen[None]):
     # -- errors --------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "execution" and event.state in _ENDED and not any(
-            worker.group == "execution" and worker.state not in _ENDED for worker in self.workers
+        if (
+            event.worker.group == "execution"
+            and event.state in _ENDED
+            and not any(
+                worker.group == "execution" and worker.state not in _ENDED
+                for worker in self.workers
+            )
         ):
             self.workspace.set_loading(False)  # (a failed or cancelled load shows no progress)
         if event.state is not WorkerState.ERROR:
@@ -319,8 +323,8 @@ class MainScreen(Screen[None]):
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
         async for batch in backend.follow(execution.arn):
-            # Page by page while the history written so far is read (`HistoryBatch`): each
-            # is drawn as it comes, and the keys answer in between.
+            # Page by page while the history written so far is read (`HistoryBatch`): the
+            # execution view draws them as they come, and the keys answer in between.
             loading = bool(getattr(batch, "loading", False))
             self.post_message(self.HistoryArrived(execution.arn, batch, loading))
 

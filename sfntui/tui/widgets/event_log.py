@@ -6,7 +6,8 @@ milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LR
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
 Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
 id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
-and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
+and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
 from __future__ import annotations

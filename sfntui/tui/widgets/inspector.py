@@ -108,6 +108,7 @@ class Inspector(Vertical):
         self.run_index: int | None = None
         self.path: Path | None = None
         self.path_error: str | None = None
+        self._heading: Content | None = None
         self._shown: tuple[list[Section] | None, Path | None, str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -204,7 +205,9 @@ class Inspector(Vertical):
         if not self.is_mounted:
             return
         heading, sections = self._contents()
-        self.query_one("#inspector-heading", Static).update(heading)
+        if heading != self._heading:  # (an update lays the screen out again)
+            self._heading = heading
+            self.query_one("#inspector-heading", Static).update(heading)
         note = self._empty_note() if sections is None else ""
         shown = (sections, self.path, note)
         if shown == self._shown:

@@ -82,37 +82,102 @@ class JsonView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("left,h", "fold(True)", "Fold", show=False,
-                tooltip="Fold the object or array under the cursor (again: go to its parent)"),
-        Binding("right,l", "fold(False)", "Unfold", show=False,
-                tooltip="Unfold the object or array under the cursor"),
-        Binding("space,enter", "toggle_fold", "Fold/unfold", show=False,
-                tooltip="Fold or unfold the object or array under the cursor"),
-        Binding("minus", "fold_all", "Fold all", show=False,
-                tooltip="Fold every object and array (each section shows its top keys)"),
-        Binding("plus,equals_sign", "unfold_level", "Unfold a level", show=False,
-                tooltip="Unfold one more level"),
+        Binding(
+            "left,h",
+            "fold(True)",
+            "Fold",
+            show=False,
+            tooltip="Fold the object or array under the cursor (again: go to its parent)",
+        ),
+        Binding(
+            "right,l",
+            "fold(False)",
+            "Unfold",
+            show=False,
+            tooltip="Unfold the object or array under the cursor",
+        ),
+        Binding(
+            "space,enter",
+            "toggle_fold",
+            "Fold/unfold",
+            show=False,
+            tooltip="Fold or unfold the object or array under the cursor",
+        ),
+        Binding(
+            "minus",
+            "fold_all",
+            "Fold all",
+            show=False,
+            tooltip="Fold every object and array (each section shows its top keys)",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "unfold_level",
+            "Unfold a level",
+            show=False,
+            tooltip="Unfold one more level",
+        ),
         Binding("asterisk", "unfold_all", "Unfold all", show=False, tooltip="Unfold everything"),
-        Binding("shift+left", "sideways(-8)", "Left", show=False,
-                tooltip="Scroll long lines left"),
-        Binding("shift+right", "sideways(8)", "Right", show=False,
-                tooltip="Scroll long lines right"),
-        Binding("o", "open_string", "Open as JSON", show=False,
-                tooltip="Show a string holding JSON (a Lambda cause) as JSON; again: as a string"),
-        Binding("f", "use_as_filter", "Path as filter", show=False,
-                tooltip="Narrow to the value under the cursor: its path becomes the filter"),
-        Binding("w", "watch", "Watch", show=False,
-                tooltip="Add the path under the cursor to the watches (where there are some)"),
-        Binding("c", "copy('value')", "Copy value", show=False,
-                tooltip="Copy the value under the cursor to the clipboard"),
-        Binding("C", "copy('document')", "Copy document", show=False,
-                tooltip="Copy the whole document (the section under the cursor)"),
-        Binding("p", "copy('path')", "Copy path", show=False,
-                tooltip="Copy the path of the value under the cursor"),
-        Binding("ctrl+s", "save", "Save", show=False,
-                tooltip="Save the document under the cursor to a file"),
-        Binding("slash", "search", "Search", show=False,
-                tooltip="Search the JSON (here and in the event log; elsewhere / filters)"),
+        Binding("shift+left", "sideways(-8)", "Left", show=False, tooltip="Scroll long lines left"),
+        Binding(
+            "shift+right", "sideways(8)", "Right", show=False, tooltip="Scroll long lines right"
+        ),
+        Binding(
+            "o",
+            "open_string",
+            "Open as JSON",
+            show=False,
+            tooltip="Show a string holding JSON (a Lambda cause) as JSON; again: as a string",
+        ),
+        Binding(
+            "f",
+            "use_as_filter",
+            "Path as filter",
+            show=False,
+            tooltip="Narrow to the value under the cursor: its path becomes the filter",
+        ),
+        Binding(
+            "w",
+            "watch",
+            "Watch",
+            show=False,
+            tooltip="Add the path under the cursor to the watches (where there are some)",
+        ),
+        Binding(
+            "c",
+            "copy('value')",
+            "Copy value",
+            show=False,
+            tooltip="Copy the value under the cursor to the clipboard",
+        ),
+        Binding(
+            "C",
+            "copy('document')",
+            "Copy document",
+            show=False,
+            tooltip="Copy the whole document (the section under the cursor)",
+        ),
+        Binding(
+            "p",
+            "copy('path')",
+            "Copy path",
+            show=False,
+            tooltip="Copy the path of the value under the cursor",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            show=False,
+            tooltip="Save the document under the cursor to a file",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            show=False,
+            tooltip="Search the JSON (here and in the event log; elsewhere / filters)",
+        ),
         Binding("n", "search_next(1)", "Next match", show=False, tooltip="Next match"),
         Binding("N", "search_next(-1)", "Previous match", show=False, tooltip="Previous match"),
     ]
@@ -149,7 +214,11 @@ class JsonView(ScrollView, can_focus=True):
             return self.json_view
 
     def __init__(
-        self, *, can_watch: bool = False, name_hint: str = "document", id: str | None = None  # noqa: A002
+        self,
+        *,
+        can_watch: bool = False,
+        name_hint: str = "document",
+        id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id)
         self.lines = JsonLines()
@@ -158,7 +227,6 @@ class JsonView(ScrollView, can_focus=True):
         #: The start of a saved file's name.
         self.name_hint = name_hint
         self.search_term = ""
-        self._width = 0
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1024)
 
     # -- what is shown -------------------------------------------------------------------
@@ -194,12 +262,8 @@ class JsonView(ScrollView, can_focus=True):
     def _changed(self) -> None:
         self._strips.clear()
         lines = self.lines
-        width = 0
-        for index in lines.visible:
-            node = lines.nodes[index]
-            width = max(width, 2 * node.depth + len(node.key) + min(len(node.text), 4001) + 16)
-        self._width = width
-        self.virtual_size = Size(width, len(lines.visible))
+        # The widest line unfolded (and room for a folded line's summary): an upper bound.
+        self.virtual_size = Size(lines.width + 32, len(lines.visible))
         if self.cursor >= len(lines.visible):
             self.cursor = max(0, len(lines.visible) - 1)
         self.refresh()
@@ -392,8 +456,10 @@ class JsonView(ScrollView, can_focus=True):
     def action_use_as_filter(self) -> None:
         path = self.cursor_path
         if path is None or " " in path:
-            self.notify("Put the cursor on a value of the document first (not in a string's "
-                        "JSON, nor in a filter's list).")
+            self.notify(
+                "Put the cursor on a value of the document first (not in a string's "
+                "JSON, nor in a filter's list)."
+            )
             return
         self.post_message(self.FilterRequested(self, path))
 
@@ -431,8 +497,11 @@ class JsonView(ScrollView, can_focus=True):
             return
         self.app.copy_to_clipboard(text)
         size = f"{len(text):,} characters" if len(text) != 1 else "1 character"
-        self.notify(f"Copied {label} ({size}) to the clipboard.{clipboard_caveat()}",
-                    title="Copied", markup=False)
+        self.notify(
+            f"Copied {label} ({size}) to the clipboard.{clipboard_caveat()}",
+            title="Copied",
+            markup=False,
+        )
 
     def action_save(self) -> None:
         index = self.cursor_index
@@ -440,15 +509,15 @@ class JsonView(ScrollView, can_focus=True):
             return
         section = self.lines.section_of(index)
         title = (section.title or self.name_hint).lower().replace(" ", "-")
-        suggestion = f"{self.name_hint}-{title}.json" if title != self.name_hint else f"{title}.json"
+        suggestion = (
+            f"{self.name_hint}-{title}.json" if title != self.name_hint else f"{title}.json"
+        )
 
         def save(answer: str | None) -> None:
             if answer:
                 self._save(section, FilePath(answer).expanduser())
 
-        self.app.push_screen(
-            PromptScreen("Save the document to", suggestion, "Save"), save
-        )
+        self.app.push_screen(PromptScreen("Save the document to", suggestion, "Save"), save)
 
     def _save(self, section: Section, target: FilePath) -> None:
         text = document_text(section.value) if section.is_json else str(section.value)
