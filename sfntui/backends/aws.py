@@ -33,6 +33,9 @@ from sfntui.history.records import (
 class AwsBackend:
     """Step Functions in one account and region; every poll shares one request budget."""
 
+    #: Events per page when a history is read page by page (the most AWS gives).
+    history_page_size = 1000
+
     def __init__(
         self,
         options: ConnectionOptions | None = None,
@@ -102,7 +105,7 @@ class AwsBackend:
                 yield batch
             return
         loaded: list[Event] = []
-        async for page, more in self.history_pages(arn):
+        async for page, more in self.history_pages(arn, page_size=self.history_page_size):
             fresh = [e for e in page if not loaded or e["id"] > loaded[-1]["id"]]
             loaded.extend(fresh)
             yield HistoryBatch(fresh, loading=more)

@@ -93,7 +93,8 @@ def path_text(steps: Sequence[object]) -> str:
         elif isinstance(step, str) and _IDENTIFIER.match(step):
             parts.append(f".{step}")
         else:
-            parts.append("[" + json.dumps(step, ensure_ascii=False).replace("'", "\\'") + "]")
+            quoted = str(step).replace("\\", "\\\\").replace("'", "\\'")
+            parts.append(f"['{visible_text(quoted)}']")
     return "".join(parts)
 
 

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from sfntui.asl.paths import compile_path
 from sfntui.history.projection import Projection
-from sfntui.tui.json_lines import json_string
+from sfntui.tui.json_lines import JsonLines, Section, json_string, path_text
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.json_view import JsonView
 from tests.tui.steps import examples_app, execution_view, toasts, wait_until
@@ -210,12 +210,15 @@ async def test_search_moves_to_each_match_and_unfolds_what_hides_it() -> None:
 
 
 def test_a_filter_shows_paths_from_the_document_top() -> None:
-    view = JsonView()
-    view.lines.load([], None)
-    from sfntui.tui.json_lines import JsonLines, Section
-
     lines = JsonLines()
     lines.load([Section("Output", ORDER)], compile_path("$.order.items"))
     assert lines.path(3) == "$.order.items[0].sku"
     lines.load([Section("Output", ORDER)], compile_path("$..sku"))
     assert lines.path(2) == "$[0] (in the result of $..sku)"
+
+
+def test_a_path_names_awkward_keys_so_that_it_finds_them_again() -> None:
+    document = {"a b": {"it's": [0, {"x": 5}]}}
+    text = path_text(["a b", "it's", 1, "x"])
+    assert text == "$['a b']['it\\'s'][1].x"
+    assert compile_path(text).find(document) == 5

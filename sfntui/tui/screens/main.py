@@ -101,6 +101,14 @@ class MainScreen(Screen[None]):
             id="main.focus_graph",
         ),
         Binding(
+            "i",
+            "focus_pane('inspector-body')",
+            "Inspector",
+            show=False,
+            tooltip="Go to the inspector's JSON",
+            id="main.focus_inspector",
+        ),
+        Binding(
             "e",
             "focus_pane('event-log')",
             "Events",

@@ -205,7 +205,14 @@ class EventLog(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        size = Size(self.size.width, len(self.rows) + 1)
+        if self.show_vertical_scrollbar and size.height > self.size.height:
+            # Longer, and the scrollbar already there: no new layout of the whole screen
+            # (the rows of a history arriving page by page would each lay it out again).
+            self.set_reactive(EventLog.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def show_event(self, event_id: int) -> None:

@@ -71,7 +71,7 @@ class JsonView(ScrollView, can_focus=True):
     JsonView > .json-view--literal { color: $text-secondary; text-style: italic; }
     JsonView > .json-view--punct { color: $text-muted; }
     JsonView > .json-view--summary { color: $text-muted; text-style: italic; }
-    JsonView > .json-view--cursor { text-style: reverse; }
+    JsonView > .json-view--cursor { background: $block-cursor-background; }
     JsonView > .json-view--match { background: $warning 40%; }
     """
 
@@ -262,8 +262,9 @@ class JsonView(ScrollView, can_focus=True):
     def _changed(self) -> None:
         self._strips.clear()
         lines = self.lines
-        # The widest line unfolded (and room for a folded line's summary): an upper bound.
-        self.virtual_size = Size(lines.width + 32, len(lines.visible))
+        # The widest line unfolded, or folded with its summary: an upper bound.
+        folded = max((len(lines.line_text(i, True)) for i in lines.folded), default=0)
+        self.virtual_size = Size(max(lines.width + 1, folded), len(lines.visible))
         if self.cursor >= len(lines.visible):
             self.cursor = max(0, len(lines.visible) - 1)
         self.refresh()
@@ -335,16 +336,19 @@ class JsonView(ScrollView, can_focus=True):
         selected = row == self.cursor and self.has_focus
         strip = self._strip(visible[row], selected)
         left = int(self.scroll_x)
-        return strip.crop_extend(left, left + width, self.rich_style)
+        fill = self.rich_style + self._style("cursor") if selected else self.rich_style
+        return strip.crop_extend(left, left + width, fill)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
 
     def on_focus(self) -> None:
+        self._strips.clear()  # the cursor's colour changes with the focus
         self.refresh()
 
     def on_blur(self) -> None:
+        self._strips.clear()
         self.refresh()
 
     # -- the cursor ----------------------------------------------------------------------
@@ -455,7 +459,7 @@ class JsonView(ScrollView, can_focus=True):
 
     def action_use_as_filter(self) -> None:
         path = self.cursor_path
-        if path is None or " " in path:
+        if path is None or " → " in path or " (in the result of " in path:
             self.notify(
                 "Put the cursor on a value of the document first (not in a string's "
                 "JSON, nor in a filter's list)."
