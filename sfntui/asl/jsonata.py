@@ -95,6 +95,21 @@ def compile_jsonata(text: str) -> JsonataExpression:
     Raises `ExpressionSyntaxError` with JSONata's code and message (`S0201: Syntax error:
     ";"`) and the character position the parser stopped at.
     """
+    cached = _COMPILED.get(text)
+    if cached is not None:
+        return cached
+    expression = _compile_jsonata(text)
+    if len(_COMPILED) < 10_000:
+        _COMPILED[text] = expression
+    return expression
+
+
+#: Compiled expressions by text: validation compiles each expression to check it, and the
+#: model is built from the same text right after. (Expressions hold no state of a run.)
+_COMPILED: dict[str, JsonataExpression] = {}
+
+
+def _compile_jsonata(text: str) -> JsonataExpression:
     if not text.strip():
         raise ExpressionSyntaxError(text, "S0207: Unexpected end of expression", len(text))
     try:

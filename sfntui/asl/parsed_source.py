@@ -6,6 +6,7 @@ A parse yields the document's value and, for every JSON pointer (RFC 6901) in it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ class BlockScalar:
 @dataclass(frozen=True)
 class ParsedSource:
     value: Any
-    positions: dict[str, Position]
+    positions: Mapping[str, Position]
     block_scalars: dict[str, BlockScalar] = field(default_factory=dict)
 
 

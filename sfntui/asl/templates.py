@@ -121,9 +121,25 @@ class ArrayTemplate(Template):
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+#: The C encoder behind `_ENCODE`, made once: `JSONEncoder.encode` makes a new one per call,
+#: which costs as much as encoding a small value. (JSON values here are trees: no cycle check.)
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE_PARTS = (
+    _C_ENCODER(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    if _C_ENCODER is not None
+    else None
+)
+
+
 def to_json(value: Any) -> str:
     """JSON text as AWS writes it in histories and messages: compact, non-ASCII kept."""
-    return _ENCODE(value)
+    if _ENCODE_PARTS is None or isinstance(value, str):
+        return _ENCODE(value)
+    return "".join(_ENCODE_PARTS(value, 0))
 
 
 def compile_dynamic_string(text: str, field: str) -> Template:

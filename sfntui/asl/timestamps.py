@@ -89,10 +89,9 @@ def format_timestamp(moment: datetime) -> str:
 
     A naive datetime is taken to be UTC already.
     """
+    # isoformat is C, and truncates to the millisecond as AWS does; an engine run formats one
+    # timestamp per state entered.
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
-        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-        f".{moment.microsecond // 1000:03d}Z"
-    )
+        text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+        return text[:-6] + "Z"  # without "+00:00"
+    return moment.isoformat(timespec="milliseconds") + "Z"

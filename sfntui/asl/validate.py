@@ -207,7 +207,7 @@ class _Validator:
         pending = [start]
         while pending:
             raw = scope[pending.pop()]
-            for _, target in _transitions(raw, ""):
+            for _, target in _transitions(raw):
                 if isinstance(target, str) and target in scope and target not in seen:
                     seen.add(target)
                     pending.append(target)
@@ -295,15 +295,18 @@ class _Validator:
     def _check_targets(
         self, where: Where, raw: Mapping[str, Any], scope: Mapping[str, Any]
     ) -> None:
-        for pointer, target in _transitions(raw, where.pointer):
-            field = "Default" if pointer.endswith("/Default") else "Next"
+        for tokens, target in _transitions(raw):
+            if isinstance(target, str) and target in scope:
+                continue
+            pointer = child(where.pointer, *tokens)
+            field = "Default" if tokens == ("Default",) else "Next"
             if not isinstance(target, str):
                 self.report.error(
                     pointer,
                     where.state,
                     f"{field} must be the name of a state, not {describe(target)}",
                 )
-            elif target not in scope:
+            else:
                 self.report.error(pointer, where.state, self._missing_target(field, target, scope))
 
     def _missing_target(self, field: str, target: str, scope: Mapping[str, Any]) -> str:
@@ -348,19 +351,21 @@ class _Validator:
 # --- the walk's small pieces ---------------------------------------------------------------------
 
 
-def _transitions(raw: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    """(pointer, target) for Next, Default, each Choice rule's Next and each catcher's Next."""
+def _transitions(raw: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(where in the state, target) for Next, Default, each Choice rule's Next and each
+    catcher's Next; the place as pointer tokens, made into a pointer only for a finding."""
     if not isinstance(raw, dict):
         return
-    for field in ("Next", "Default"):
-        if field in raw:
-            yield child(pointer, field), raw[field]
+    if "Next" in raw:
+        yield ("Next",), raw["Next"]
+    if "Default" in raw:
+        yield ("Default",), raw["Default"]
     for field in ("Choices", "Catch"):
         rules = raw.get(field)
         if isinstance(rules, list):
             for index, rule in enumerate(rules):
                 if isinstance(rule, dict) and "Next" in rule:
-                    yield child(pointer, field, index, "Next"), rule["Next"]
+                    yield (field, index, "Next"), rule["Next"]
 
 
 def _is_terminal(raw: Any) -> bool:

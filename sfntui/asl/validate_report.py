@@ -31,7 +31,9 @@ class Diagnostic:
 
 def escape(token: str) -> str:
     """A JSON pointer reference token: `~` and `/` escaped as RFC 6901 says."""
-    return token.replace("~", "~0").replace("/", "~1")
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def unescape(token: str) -> str:
@@ -40,7 +42,7 @@ def unescape(token: str) -> str:
 
 def child(pointer: str, *tokens: str | int) -> str:
     for token in tokens:
-        pointer = f"{pointer}/{escape(str(token))}"
+        pointer += "/" + escape(token if type(token) is str else str(token))
     return pointer
 
 

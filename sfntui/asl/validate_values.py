@@ -100,14 +100,13 @@ def check_path(
     nullable: bool = False,
     context_allowed: bool = False,
 ) -> None:
-    pointer = where.at(field) if pointer is None else pointer
     if (value is None and nullable) or is_placeholder(value):
         return
     if not isinstance(value, str):
         kind = "reference path" if reference else "JSONPath"
         extra = " or null" if nullable else ""
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"{field} must be a {kind} such as '$.x'{extra}, not {describe(value)}",
         )
@@ -117,10 +116,14 @@ def check_path(
         compile_ = _compile_context_reference  # ItemsPath may read the context object
     problem = compile_problem(compile_, value)
     if problem is not None:
-        report.error(pointer, where.state, f"{field} is invalid: {problem}")
+        report.error(
+            where.at(field) if pointer is None else pointer,
+            where.state,
+            f"{field} is invalid: {problem}",
+        )
     elif field == "ResultPath" and compile_path(value).root == "variable":
         report.error(
-            pointer,
+            where.at(field) if pointer is None else pointer,
             where.state,
             f"ResultPath cannot be a variable ({value}): it places the result in the state's "
             "output; set variables with Assign",

@@ -1,5 +1,18 @@
 """The connection to AWS: an aiobotocore session, its clients, and every call going through
-the shared request budget, with throttling slowing calls down and errors said in a sentence.
+the shared request budget, with faults retried and errors said in a sentence.
+
+Retries come in two layers. botocore's standard retry mode retries each read (`is_read`) that
+meets a transient fault (HTTP 500/502/503/504, a connection refused, reset or cut short, a read
+timeout) with capped, jittered back-off, `max_attempts` times in all; every attempt it makes
+spends the shared budget (a `before-send` hook). An action that changes something is sent
+once. Throttles are left to `AwsSession.call`: each one slows the shared budget down (a
+`needs-retry` hook), and the call is tried again, paced by that budget, until
+`throttle_patience` runs out. `call` also retries a read whose answer botocore took for a
+good one but is not (a body that did not parse: botocore reads it as an empty answer).
+
+The environment may set `SFNTUI_AWS_CONNECT_TIMEOUT`, `SFNTUI_AWS_READ_TIMEOUT` (seconds),
+`SFNTUI_AWS_MAX_ATTEMPTS` and `SFNTUI_AWS_RETRY_DELAY` (the first pause of sfntui's own
+retries, in seconds): for a network slower than usual, and for tests that must not wait long.
 
 Settings come from the user's usual AWS setup, as botocore resolves it: `--profile` or
 `AWS_PROFILE` (SSO and assumed-role profiles included), `--region`, `AWS_REGION` or
@@ -12,9 +25,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiobotocore.config import AioConfig
@@ -22,11 +34,13 @@ from aiobotocore.session import AioSession
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from sfntui.aws.budget import RequestBudget
+from sfntui.aws.backoff import pause
+from sfntui.aws.budget import RequestBudget, shared_budget_file
 from sfntui.aws.errors import (
     THROTTLING_CODES,
     AwsError,
     ThrottledError,
+    TransientError,
     arn_region,
     error_code,
     explain,
@@ -42,6 +56,24 @@ LOCAL_ENDPOINT_REGION = "us-east-1"
 logging.getLogger("aiobotocore").addHandler(logging.NullHandler())
 
 
+def _from_environment(name: str, default: float, kind: type = float) -> Any:
+    """A default that the environment may change (`SFNTUI_AWS_READ_TIMEOUT=2`, ...): for
+    tests that must not wait long, and for a network slower than usual."""
+
+    def read() -> Any:
+        text = os.environ.get(name)
+        if text:
+            try:
+                value = kind(text)
+            except ValueError:
+                return default
+            if value > 0:
+                return value
+        return default
+
+    return field(default_factory=read)
+
+
 @dataclass(frozen=True)
 class ConnectionOptions:
     profile: str | None = None
@@ -49,12 +81,18 @@ class ConnectionOptions:
     endpoint_url: str | None = None
     #: Refuse every action that changes something (start, stop, redrive).
     read_only: bool = False
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
+    connect_timeout: float = _from_environment("SFNTUI_AWS_CONNECT_TIMEOUT", 5.0)
+    read_timeout: float = _from_environment("SFNTUI_AWS_READ_TIMEOUT", 30.0)
     #: How long AWS may keep throttling one call before the caller is told.
     throttle_patience: float = 60.0
     #: The first pause after a ThrottlingException; it doubles on each one after.
-    throttle_delay: float = 0.5
+    throttle_delay: float = _from_environment("SFNTUI_AWS_RETRY_DELAY", 0.5)
+    #: Tries of one request for a transient fault (botocore's standard retry mode), and of
+    #: one call whose answer did not parse.
+    max_attempts: int = _from_environment("SFNTUI_AWS_MAX_ATTEMPTS", 3, int)
+    #: The first pause before trying again what botocore does not retry itself (an answer
+    #: that did not parse, a history page with a gap, a tail reconnecting); it doubles after.
+    retry_delay: float = _from_environment("SFNTUI_AWS_RETRY_DELAY", 0.5)
 
     def for_arn(self, arn: str) -> ConnectionOptions:
         """These options, in the ARN's region unless a region was chosen explicitly."""
@@ -75,6 +113,9 @@ class AwsSession:
         self, options: ConnectionOptions | None = None, budget: RequestBudget | None = None
     ) -> None:
         self.options = options or ConnectionOptions()
+        #: Without a budget of its own, a session shares one with every sfntui process of the
+        #: same account (profile) and region on this machine, through a file (`open`).
+        self._share_budget = budget is None
         self.budget = budget or RequestBudget()
         self._session: AioSession | None = None
         self._region: str | None = None
@@ -108,6 +149,20 @@ class AwsSession:
         except Exception as exc:
             raise self._explain(exc) from None
         self._session = session
+        if self._share_budget:
+            self._share_budget = False
+            account = self.profile or os.environ.get("AWS_ACCESS_KEY_ID") or "default"
+            path = shared_budget_file(account, self._region, self.options.endpoint_url)
+            if path is not None:
+                self.budget.share_through(path)
+
+    def forget_credentials(self) -> None:
+        """Read the credentials again on the next call (after `aws sso login`, say).
+
+        The clients made so far stay open until `aclose`, for calls still running on them.
+        """
+        self._session = None
+        self._clients.clear()
 
     def _resolve_region(self, session: AioSession) -> str:
         region = (
@@ -151,7 +206,10 @@ class AwsSession:
             config = AioConfig(
                 connect_timeout=self.options.connect_timeout,
                 read_timeout=self.options.read_timeout,
-                retries={"total_max_attempts": 1},
+                retries={
+                    "mode": "standard",
+                    "total_max_attempts": max(1, self.options.max_attempts),
+                },
             )
             try:
                 creator = self._session.create_client(
@@ -163,8 +221,34 @@ class AwsSession:
                 found = await self._stack.enter_async_context(creator)
             except Exception as exc:
                 raise self._explain(exc) from None
+            assert found is not None
+            events = found.meta.events
+            service_id = found.meta.service_model.service_id.hyphenize()
+            events.register("before-send", self._spend_budget)
+            # before botocore's own retry handler, which is registered on the same event
+            events.register_first(f"needs-retry.{service_id}", self._throttles_are_ours)
             self._clients[service] = found
             return found
+
+    async def _spend_budget(self, event_name: str, **_: Any) -> None:
+        """Every request that leaves, botocore's retries included, waits for a budget token."""
+        await self.budget.acquire(event_name.rsplit(".", 1)[-1])
+
+    def _throttles_are_ours(self, event_name: str, response: Any = None, **_: Any) -> Any:
+        """A throttle slows the shared budget down, and is retried by `call`, not by botocore.
+
+        The budget, shared with the other sfntui processes, is what paces calls after a
+        throttle: botocore's own back-off on top would wait twice. The first handler to answer
+        decides, and False means "do not retry". (botocore's handler still runs after this one
+        and takes a little of its retry quota, which successful calls give back.)
+        """
+        operation = event_name.rsplit(".", 1)[-1]
+        if response is not None and error_code_of(response[1]) in THROTTLING_CODES:
+            self.budget.throttled(operation)
+            return False
+        if not is_read(operation):
+            return False  # sent once: see `is_read`
+        return None
 
     def available_services(self) -> list[str]:
         """botocore's names of every service it has a model for ("s3", "cognito-idp", ...)."""
@@ -178,42 +262,65 @@ class AwsSession:
     # -- calls ---------------------------------------------------------------------------
 
     async def call(
-        self, service: str, operation: str, *, resource: str | None = None, **params: Any
+        self,
+        service: str,
+        operation: str,
+        *,
+        resource: str | None = None,
+        expect: str | None = None,
+        **params: Any,
     ) -> dict[str, Any]:
         """One API call (`operation` as AWS spells it, e.g. "GetExecutionHistory").
 
-        Waits for a token of the shared budget first. A ThrottlingException slows the budget
-        down and the call is tried again, until `throttle_patience` runs out.
+        botocore retries transient faults itself (see the module's docstring). A throttle that
+        outlasts its tries is tried again here, with a longer pause each time, until
+        `throttle_patience` runs out. An answer that is not one (a body that did not parse, which
+        botocore reads as an empty answer; one without the member named by `expect`, such as a
+        page's list) is tried again `max_attempts` times in all.
         """
         client = await self.client(service)
         method = getattr(client, xform_name(operation))
         loop = asyncio.get_running_loop()
         started = loop.time()
-        delay = self.options.throttle_delay
+        throttled = garbled = 0
         while True:
-            await self.budget.acquire(operation)
             try:
                 response = await method(**params)
             except ClientError as exc:
                 if error_code(exc) not in THROTTLING_CODES:
                     raise self._explain(exc, operation, resource, client) from None
-                self.budget.throttled(operation)
-                pause = delay * (0.5 + random.random() / 2)
-                if loop.time() - started + pause > self.options.throttle_patience:
+                throttled += 1
+                wait = pause(self.options.throttle_delay, throttled, cap=10.0)
+                if loop.time() - started + wait > self.options.throttle_patience:
                     waited = round(loop.time() - started)
                     raise ThrottledError(
                         f"AWS kept throttling {operation} for {waited} s: other tools in this "
                         "account are using its API quota; try again in a minute.",
                         error_code(exc),
                     ) from None
-                await asyncio.sleep(pause)
-                delay = min(delay * 2, 10.0)
+                await asyncio.sleep(wait)
                 continue
             except Exception as exc:
                 raise self._explain(exc, operation, resource, client) from None
+            missing = _missing_member(client, operation, response, expect)
+            if missing:
+                garbled += 1
+                if garbled >= max(1, self.options.max_attempts):
+                    raise TransientError(
+                        f"{self._where()} answered {operation} with something that is not "
+                        f"a valid answer (no {missing}), {garbled} times: try again in a minute.",
+                        reason="an answer that did not parse",
+                    )
+                await asyncio.sleep(pause(self.options.retry_delay, garbled))
+                continue
             self.budget.succeeded(operation)
             response.pop("ResponseMetadata", None)
             return response
+
+    def _where(self) -> str:
+        if self.options.endpoint_url:
+            return f"The endpoint {self.options.endpoint_url}"
+        return "AWS"
 
     def _explain(
         self,
@@ -236,3 +343,44 @@ class AwsSession:
             resource=resource,
             iam_prefix=iam_prefix,
         )
+
+
+#: Operations that only read: tried again after a fault. Any other (StartExecution, a task's
+#: Lambda Invoke, ...) is sent once, but after a throttle (which refused it): if its answer is
+#: lost, a second try could start a second execution or invoke a function twice.
+_READ_PREFIXES = ("Describe", "List", "Get", "Filter")
+
+
+def is_read(operation: str) -> bool:
+    return operation.startswith(_READ_PREFIXES)
+
+
+def error_code_of(parsed: Any) -> str | None:
+    """The error code of a parsed botocore answer, if it is an error."""
+    if isinstance(parsed, dict):
+        found = parsed.get("Error")
+        if isinstance(found, dict):
+            return found.get("Code")
+    return None
+
+
+def _missing_member(
+    client: Any, operation: str, response: dict[str, Any], expect: str | None
+) -> str | None:
+    """What shows that the answer to a read is not one: `expect` missing, or every member the
+    API always returns (botocore reads a body that is not JSON as an empty answer; on a page of
+    a listing that would end the listing early). None when it is an answer.
+
+    An answer that lacks only some of them is taken: moto and LocalStack leave some out. An
+    action's answer is taken as it is (moto answers StopExecution with nothing at all), and it
+    is not sent again anyway (`is_read`).
+    """
+    if expect is not None:
+        return None if expect in response else expect
+    if not is_read(operation):
+        return None
+    shape = client.meta.service_model.operation_model(operation).output_shape
+    required = list(shape.required_members) if shape is not None else []
+    if required and not any(name in response for name in required):
+        return required[0]
+    return None

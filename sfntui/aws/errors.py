@@ -2,11 +2,14 @@
 
 `explain(error, ...)` turns whatever botocore or aiohttp raised into an `AwsError` whose
 `message` a person can act on: no credentials, an expired token, access denied, a wrong
-region, an endpoint that does not answer, a throttle that did not clear.
+region, an endpoint that does not answer, a throttle that did not clear. Faults that may clear
+by themselves (the service unavailable, a connection dropped, an answer late, cut or garbled, a
+throttle) are `TransientError`s, so that what follows an execution live knows to keep trying.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from botocore import exceptions as boto
@@ -24,7 +27,7 @@ _BAD_CREDENTIAL_CODES = frozenset(
         "MissingAuthenticationToken",
     }
 )
-_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken"})
+EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken"})
 #: Error codes that mean the request's own timestamp was too old: the computer's clock is off.
 _CLOCK_CODES = frozenset({"RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture"})
 _DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "NotAuthorized"})
@@ -74,8 +77,63 @@ class ActionDeclined(AwsError, ActionCancelled):
     """The person asked to confirm an action said no; nothing was sent to AWS."""
 
 
-class ThrottledError(AwsError):
+class TransientError(AwsError):
+    """A fault that may clear by itself, already retried: the service unavailable (HTTP 5xx), a
+    connection dropped or refused, an answer late, cut short or garbled, a throttle.
+
+    `reason` says it in a few words, for "reconnecting ..." lines.
+    """
+
+    def __init__(self, message: str, code: str | None = None, *, reason: str = "") -> None:
+        super().__init__(message, code)
+        self.reason = reason or "a network fault"
+
+
+class UnreachableError(TransientError):
+    """No connection could be made at all: the network is down, or the endpoint is wrong."""
+
+
+class ThrottledError(TransientError):
     """AWS kept answering ThrottlingException for longer than the caller was willing to wait."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message, code, reason="AWS is throttling calls")
+
+
+class IncompleteHistoryError(AwsError):
+    """A history that could not be read whole (event ids 1..N, no gap, no repeat)."""
+
+
+#: HTTP statuses of a service that failed or is unavailable for now (botocore's standard mode
+#: retries the same ones), and what each means in a sentence.
+_UNAVAILABLE_STATUSES = {
+    500: "an internal error",
+    502: "a bad gateway",
+    503: "the service is unavailable",
+    504: "a gateway timeout",
+}
+#: Error codes that say the same as those statuses, whatever status carries them.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalServerError",
+        "InternalError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+    }
+)
+
+
+def worth_retrying(error: AwsError) -> bool:
+    """Whether something following an execution live should keep trying after `error`.
+
+    Transient faults, and an expired session token: the person can refresh it
+    (`aws sso login`) while sfntui waits, and the next try reads the new one.
+    """
+    return isinstance(error, TransientError) or error.code in EXPIRED_CODES
 
 
 def error_code(error: BaseException) -> str | None:
@@ -136,15 +194,25 @@ def explain(
         return AwsError(
             f"AWS credentials could not be obtained for {profile_hint}: {_short(str(error))}."
         )
-    if isinstance(error, boto.EndpointConnectionError | boto.ConnectionClosedError):
-        target = endpoint_url or getattr(error, "kwargs", {}).get("endpoint_url") or "AWS"
-        return AwsError(
-            f"Could not connect to {target}: check your network, or that the endpoint is "
-            "running if you passed --endpoint-url."
+    target = endpoint_url or getattr(error, "kwargs", {}).get("endpoint_url") or "AWS"
+    if isinstance(error, boto.ConnectionClosedError) or _was_reset(error):
+        return TransientError(
+            f"The connection to {target} was dropped during{call or ' a call'}, again on "
+            "every retry: check your network and try again.",
+            reason="the connection was dropped",
         )
     if isinstance(error, boto.ConnectTimeoutError | boto.ReadTimeoutError):
-        target = endpoint_url or "AWS"
-        return AwsError(f"{target} did not answer{call} in time: check your network and try again.")
+        return TransientError(
+            f"{target} did not answer{call} in time, again on every retry: check your network "
+            "and try again.",
+            reason="no answer in time",
+        )
+    if isinstance(error, boto.EndpointConnectionError):
+        return UnreachableError(
+            f"Could not connect to {target}: check your network, or that the endpoint is "
+            "running if you passed --endpoint-url.",
+            reason=f"cannot connect to {target}",
+        )
     if isinstance(error, boto.ParamValidationError):
         return AwsError(f"The request{call} was not valid: {_short(str(error))}.")
     if code in _CLOCK_CODES or "signature expired" in _message(error).lower():
@@ -153,7 +221,7 @@ def explain(
             "computer's clock right (turn on automatic time) and try again.",
             code,
         )
-    if code in _EXPIRED_CODES:
+    if code in EXPIRED_CODES:
         return AwsError(
             f"Your AWS session token has expired: refresh your credentials for {profile_hint} "
             "(for SSO, `aws sso login`).",
@@ -201,6 +269,15 @@ def explain(
         )
     if isinstance(error, boto.ClientError):
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status in _UNAVAILABLE_STATUSES or code in _UNAVAILABLE_CODES:
+            meaning = _UNAVAILABLE_STATUSES.get(status or 0, "the service is unavailable")
+            answer = f"HTTP {status}" if status else str(code)
+            return TransientError(
+                f"{_service(iam_prefix, endpoint_url)} answered{call} with {answer} "
+                f"({meaning}), again on every retry: try again in a minute.",
+                code,
+                reason=f"{meaning} ({answer})",
+            )
         if code and code.isdigit() or (status and status >= 500 and not _message(error)):
             return AwsError(
                 f"The endpoint failed{call} with HTTP {status or code}; it may not support this "
@@ -208,11 +285,35 @@ def explain(
                 code,
             )
         return AwsError(f"AWS refused{call}: {code}: {_message(error)}", code)
+    if isinstance(error, boto.HTTPClientError):
+        return TransientError(
+            f"The AWS call{call} failed: {_short(str(error))}.", reason="a network fault"
+        )
     if isinstance(error, boto.BotoCoreError):
         return AwsError(f"The AWS call{call} failed: {_short(str(error))}.")
     if isinstance(error, OSError | TimeoutError):
-        return AwsError(f"Could not reach {endpoint_url or 'AWS'}: {_short(str(error))}.")
+        return TransientError(
+            f"Could not reach {endpoint_url or 'AWS'}: {_short(str(error))}.",
+            reason="a network fault",
+        )
     return AwsError(f"The AWS call{call} failed: {type(error).__name__}: {_short(str(error))}.")
+
+
+def _was_reset(error: BaseException) -> bool:
+    """A connection made, then reset or broken by the other end (not one never made)."""
+    cause = (
+        getattr(error, "kwargs", {}).get("error") if isinstance(error, boto.BotoCoreError) else None
+    )
+    return isinstance(cause, OSError) and cause.errno in _BROKEN_CONNECTION_ERRNOS
+
+
+_BROKEN_CONNECTION_ERRNOS = frozenset({errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE})
+
+
+def _service(iam_prefix: str, endpoint_url: str | None) -> str:
+    if endpoint_url:
+        return f"The endpoint {endpoint_url}"
+    return {"states": "Step Functions", "logs": "CloudWatch Logs"}.get(iam_prefix, "AWS")
 
 
 def _not_found(

@@ -132,7 +132,7 @@ class ExpressLogReader:
         while True:
             page_params = dict(params, nextToken=token) if token else params
             response = await self.session.call(
-                "logs", "FilterLogEvents", resource=self.group, **page_params
+                "logs", "FilterLogEvents", resource=self.group, expect="events", **page_params
             )
             calls += 1
             for item in response.get("events") or []:
@@ -189,7 +189,7 @@ async def list_express_executions(
     token = None
     while True:
         page_params = dict(params, nextToken=token) if token else params
-        response = await session.call("logs", "FilterLogEvents", **page_params)
+        response = await session.call("logs", "FilterLogEvents", expect="events", **page_params)
         for item in response.get("events") or []:
             record = _json(item.get("message", ""))
             arn = (record or {}).get("execution_arn")

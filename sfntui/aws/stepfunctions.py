@@ -24,6 +24,7 @@ from sfntui.aws.express import (
     list_express_executions,
     machine_arn_of_execution,
 )
+from sfntui.aws.reconnect import Reconnector, TroubleReport
 from sfntui.aws.tail import (
     Event,
     ExecutionsWatch,
@@ -32,6 +33,7 @@ from sfntui.aws.tail import (
     PollInterval,
     StandardHistoryReader,
 )
+from sfntui.aws.whole_history import endless_pages, read_whole_history
 from sfntui.history.events import details
 from sfntui.history.records import (
     EXECUTION_STATUSES,
@@ -45,6 +47,9 @@ from sfntui.history.records import (
 )
 
 _SFN = "stepfunctions"
+#: Empty pages in a row (each with a token for the next) after which a listing is taken for one
+#: that never ends: AWS may answer an empty page now and then, not dozens in a row.
+_MAX_EMPTY_PAGES = 50
 
 
 class StepFunctions:
@@ -66,24 +71,46 @@ class StepFunctions:
         **params: Any,
     ) -> list[dict[str, Any]]:
         # Every page of a chain is asked for with the same arguments, maxResults included (the
-        # API reference: "keep all other arguments unchanged"); a limit trims the last page.
+        # API reference: "keep all other arguments unchanged"); a limit trims the last page
+        # (and a page longer than asked for). A chain that does not end is reported: the same
+        # token again, or page after page with nothing on it.
         items: list[dict[str, Any]] = []
         token: str | None = None
+        seen_tokens: set[str] = set()
+        pages = empty_pages = 0
         size = page_size if limit is None else max(1, min(page_size, limit))
         while True:
             page_params = dict(params, maxResults=size)
             if token:
                 page_params["nextToken"] = token
-            response = await self._call(operation, resource, **page_params)
-            items.extend(response.get(key) or [])
-            token = response.get("nextToken")
-            if not token or (limit is not None and len(items) >= limit):
+            response = await self.session.call(
+                _SFN, operation, resource=resource, expect=key, **page_params
+            )
+            page = response[key]
+            if not isinstance(page, list):
+                page = []
+            pages += 1
+            items.extend(page)
+            empty_pages = 0 if page else empty_pages + 1
+            next_token = response.get("nextToken")
+            if not next_token or (limit is not None and len(items) >= limit):
                 return items[:limit] if limit is not None else items
+            if next_token == token or next_token in seen_tokens:
+                raise endless_pages(operation, resource, pages, "the same page token")
+            if empty_pages >= _MAX_EMPTY_PAGES:
+                how = f"{empty_pages} empty pages in a row"
+                raise endless_pages(operation, resource, pages, how)
+            seen_tokens.add(next_token)
+            token = next_token
 
     # -- state machines -------------------------------------------------------------------
 
-    async def list_state_machines(self, *, page_size: int = 1000) -> list[StateMachineSummary]:
-        items = await self._pages("ListStateMachines", "stateMachines", page_size=page_size)
+    async def list_state_machines(
+        self, *, page_size: int = 1000, limit: int | None = None
+    ) -> list[StateMachineSummary]:
+        items = await self._pages(
+            "ListStateMachines", "stateMachines", page_size=page_size, limit=limit
+        )
         return [StateMachineSummary.from_api(item) for item in items]
 
     async def list_versions(self, machine_arn: str) -> list[StateMachineSummary]:
@@ -236,20 +263,16 @@ class StepFunctions:
     # -- histories ------------------------------------------------------------------------
 
     async def get_history(self, execution_arn: str, *, page_size: int = 1000) -> list[Event]:
-        """The whole history, every page, in id order."""
+        """The whole history, every page, in id order: ids 1..N, checked, or an `AwsError`.
+
+        (An Express execution's comes from CloudWatch Logs, whose delivery is best effort: it is
+        handed on as the logs hold it.)
+        """
         if is_express_execution(execution_arn):
             reader = await self._express_reader(execution_arn)
             events, _, _ = await reader.read_new(0, 0)
             return events
-        items = await self._pages(
-            "GetExecutionHistory",
-            "events",
-            page_size=page_size,
-            resource=execution_arn,
-            executionArn=execution_arn,
-        )
-        unique = {item["id"]: item for item in items}
-        return [unique[key] for key in sorted(unique)]
+        return await read_whole_history(self.session, execution_arn, page_size=page_size)
 
     async def history_reader(self, execution_arn: str) -> HistoryReader:
         if is_express_execution(execution_arn):
@@ -257,21 +280,44 @@ class StepFunctions:
         return StandardHistoryReader(self.session, execution_arn)
 
     async def tail(
-        self, execution_arn: str, *, interval: PollInterval | None = None
+        self,
+        execution_arn: str,
+        *,
+        interval: PollInterval | None = None,
+        on_trouble: TroubleReport | None = None,
     ) -> HistoryTail:
-        """A live tail of the execution; iterate `tail.follow()` for batches of new events."""
+        """A live tail of the execution; iterate `tail.follow()` for batches of new events.
+
+        It rides out faults (see `sfntui.aws.reconnect`), telling `on_trouble` about each.
+        """
+        reconnect = self.reconnector(on_trouble)
         reader = await self.history_reader(execution_arn)
         budget = self.session.budget
         return HistoryTail(
-            reader, interval=interval, throttles=lambda: sum(budget.throttles.values())
+            reader,
+            interval=interval,
+            throttles=lambda: sum(budget.throttles.values()),
+            reconnect=reconnect,
         )
 
     async def follow(
-        self, execution_arn: str, *, interval: PollInterval | None = None
+        self,
+        execution_arn: str,
+        *,
+        interval: PollInterval | None = None,
+        on_trouble: TroubleReport | None = None,
     ) -> AsyncIterator[list[Event]]:
-        tail = await self.tail(execution_arn, interval=interval)
+        tail = await self.tail(execution_arn, interval=interval, on_trouble=on_trouble)
         async for batch in tail.follow():
             yield batch
+
+    def reconnector(self, on_trouble: TroubleReport | None = None) -> Reconnector:
+        """What tries a live read again after a fault, at this session's pace."""
+        return Reconnector(
+            base_delay=self.session.options.retry_delay,
+            on_trouble=on_trouble,
+            forget_credentials=self.session.forget_credentials,
+        )
 
     async def _express_reader(self, execution_arn: str) -> ExpressLogReader:
         machine = await self.describe_state_machine(machine_arn_of_execution(execution_arn))
@@ -326,7 +372,12 @@ class StepFunctions:
         if name:
             params["name"] = name
         response = await self._call("StartExecution", machine_arn, **params)
-        arn = response["executionArn"]
+        arn = response.get("executionArn")
+        if not isinstance(arn, str):
+            raise AwsError(
+                f"The answer to StartExecution of {machine_arn} did not name the new execution: "
+                "`sfntui executions` shows whether it started."
+            )
         return ExecutionSummary(
             arn=arn,
             name=name or execution_name_of(arn),
@@ -375,11 +426,14 @@ class StepFunctions:
         status: str | None = None,
         limit: int = 100,
         interval: PollInterval | None = None,
+        on_trouble: TroubleReport | None = None,
     ) -> ExecutionsWatch:
         async def newest_page() -> list[ExecutionSummary]:
             return await self.list_executions(machine_arn, status=status, limit=limit)
 
-        return ExecutionsWatch(newest_page, interval=interval)
+        return ExecutionsWatch(
+            newest_page, interval=interval, reconnect=self.reconnector(on_trouble)
+        )
 
 
 def _is_alias(arn: str) -> bool:

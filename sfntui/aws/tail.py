@@ -7,12 +7,18 @@ the whole history, oldest first) the events already seen are dropped by `id`, so
 is the same, only dearer.
 
 Events are handed on in id order with no gap: an event whose predecessors have not shown up
-yet is held back a poll or two. When the execution ends, one more read collects whatever was
-written last (a few more if DescribeExecution said it ended before the history shows it). The
-pages of one read are all asked for with the same arguments, as the API reference wants; a
-burst too big for the first page's size starts one fresh chain of bigger pages. The poll
-interval backs off while nothing changes and drops back when something does; every call
-spends the session's shared request budget.
+yet is held back a poll or two. A Standard execution's history has no gaps, so one that does
+not fill is an `IncompleteHistoryError`, never a lost event; an Express execution's, read
+from best-effort log delivery, is handed on as it is. When the execution ends, one more read
+collects whatever was written last (a few more if DescribeExecution said it ended before the
+history shows it). The pages of one read are all asked for with the same arguments, as the API
+reference wants; a burst too big for the first page's size starts one fresh chain of bigger
+pages. The poll interval backs off while nothing changes and drops back when something does;
+every call spends the session's shared request budget.
+
+Faults do not end a tail: a read that meets one is tried again by a `Reconnector` (capped,
+jittered back-off, "reconnecting ..." reported through `on_trouble`) and resumes after the
+last event handed on, so no event is lost or repeated.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sfntui.aws.connection import AwsSession
+from sfntui.aws.errors import IncompleteHistoryError
+from sfntui.aws.reconnect import Reconnector
+from sfntui.aws.whole_history import endless_pages, max_pages, page_events
 from sfntui.history.records import TERMINAL_STATUS_OF_EVENT, ExecutionSummary
 
 Event = dict[str, Any]
@@ -86,6 +95,9 @@ class HistoryReader(Protocol):
 class StandardHistoryReader:
     """New events of a Standard execution, read newest first from GetExecutionHistory."""
 
+    #: Its histories have no gaps: one that stays is an error, not something to skip.
+    complete = True
+
     def __init__(self, session: AwsSession, execution_arn: str) -> None:
         self.session = session
         self.execution_arn = execution_arn
@@ -102,6 +114,7 @@ class StandardHistoryReader:
         found: dict[int, Event] = {}
         calls = received = 0
         token: str | None = None
+        seen_tokens: set[str] = set()
         resized = False
         while True:
             params: dict[str, Any] = {
@@ -112,10 +125,14 @@ class StandardHistoryReader:
             if token:
                 params["nextToken"] = token
             response = await self.session.call(
-                "stepfunctions", "GetExecutionHistory", resource=self.execution_arn, **params
+                "stepfunctions",
+                "GetExecutionHistory",
+                resource=self.execution_arn,
+                expect="events",
+                **params,
             )
             calls += 1
-            page = response.get("events") or []
+            page = page_events(response["events"])
             received += len(page)
             reached_seen = False
             for event in page:
@@ -124,14 +141,27 @@ class StandardHistoryReader:
                 else:
                     reached_seen = True
             newest_first = len(page) < 2 or page[0]["id"] >= page[-1]["id"]
-            token = response.get("nextToken")
+            previous, token = token, response.get("nextToken")
             if not token or (reached_seen and newest_first):
                 break
+            if token == previous or token in seen_tokens:
+                raise endless_pages(
+                    "GetExecutionHistory", self.execution_arn, calls, "the same page token"
+                )
+            if calls >= max_pages(page_size) + 1:
+                raise endless_pages(
+                    "GetExecutionHistory",
+                    self.execution_arn,
+                    calls,
+                    "more pages than a history of 25,000 events can fill",
+                )
+            seen_tokens.add(token)
             left = page[-1]["id"] - last_id - 1 if page and newest_first else 0
             if not resized and calls == 1 and left > page_size and page_size < MAX_PAGE:
                 resized = True
                 page_size = min(MAX_PAGE, page[0]["id"] - last_id + MIN_PAGE)
                 token = None
+                seen_tokens.clear()
         return sorted(found.values(), key=_event_id), calls, received
 
     async def has_ended(self) -> bool:
@@ -158,9 +188,12 @@ class HistoryTail:
         interval: PollInterval | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         throttles: Callable[[], int] | None = None,
+        reconnect: Reconnector | None = None,
     ) -> None:
         self.reader = reader
         self.interval = interval or PollInterval()
+        #: Tries a read again after a fault, saying so (see `sfntui.aws.reconnect`).
+        self.reconnect = reconnect or Reconnector(sleep=sleep)
         self.events: list[Event] = []
         self.polls: list[PollStats] = []
         #: SUCCEEDED, FAILED, TIMED_OUT or ABORTED once the execution has ended, else None.
@@ -198,7 +231,14 @@ class HistoryTail:
             next_id += 1
         if self._held:
             self._held_polls += 1
-            if everything or self._held_polls > _GAP_PATIENCE:
+            if getattr(self.reader, "complete", False):
+                if self._held_polls > _GAP_PATIENCE:
+                    raise IncompleteHistoryError(
+                        f"The history has no event {next_id}, though it has event "
+                        f"{min(self._held)}, after {self._held_polls} reads: it cannot be "
+                        "followed without losing events; try again in a minute."
+                    )
+            elif everything or self._held_polls > _GAP_PATIENCE:
                 released.extend(self._held.pop(key) for key in sorted(self._held))
         if not self._held:
             self._held_polls = 0
@@ -214,9 +254,10 @@ class HistoryTail:
     async def follow(self) -> AsyncIterator[list[Event]]:
         """New events as they are written, batch by batch; returns once the execution ended."""
         idle_polls = 0
+        run = self.reconnect.run
         while True:
             throttles_before = self._throttles()
-            batch = await self.poll()
+            batch = await run(self.poll)
             if batch:
                 idle_polls = 0
                 yield batch
@@ -224,20 +265,23 @@ class HistoryTail:
                 idle_polls += 1
             ended = self.ended
             if not ended and idle_polls and idle_polls % 3 == 0:
-                ended = await self.reader.has_ended()
+                ended = await run(self.reader.has_ended)
             if ended:
                 # One more read collects what was written last. DescribeExecution is eventually
                 # consistent, and so may the history be: when the end was learnt from the former
                 # and the history does not show it yet, read again a few times before taking
-                # DescribeExecution's word for how it ended.
+                # DescribeExecution's word for how it ended. Events held back for a gap are
+                # read again until it fills (or the gap is reported).
                 described = None if self.ended else getattr(self.reader, "ended_status", None)
-                for attempt in range(_FINAL_READS if described else 1):
+                attempt = 0
+                while attempt < (_FINAL_READS if described else 1) or self._held:
                     if attempt:
                         await self._sleep(self.interval.fastest)
-                    last = await self.poll(final=True)
+                    attempt += 1
+                    last = await run(lambda: self.poll(final=True))
                     if last:
                         yield last
-                    if self.ended:
+                    if self.ended and not self._held:
                         break
                 if self.status is None:
                     self.status = described or "ENDED"
@@ -258,11 +302,13 @@ class ExecutionsWatch:
         *,
         interval: PollInterval | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        reconnect: Reconnector | None = None,
     ) -> None:
         self._list_page = list_page
         self.interval = interval or PollInterval(fastest=2.0, slowest=30.0)
         self.executions: list[ExecutionSummary] = []
         self._sleep = sleep
+        self.reconnect = reconnect or Reconnector(sleep=sleep)
 
     async def refresh(self) -> bool:
         """Read the newest page again; True when something changed."""
@@ -275,7 +321,7 @@ class ExecutionsWatch:
         """The list, each time it changes (the first time always); runs until cancelled."""
         first = True
         while True:
-            changed = await self.refresh()
+            changed = await self.reconnect.run(self.refresh)
             if changed or first:
                 yield list(self.executions)
             first = False

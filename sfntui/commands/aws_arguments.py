@@ -45,6 +45,9 @@ def add_aws_commands(commands: argparse._SubParsersAction) -> None:  # type: ign
         "--versions", action="store_true", help="also list each machine's versions and aliases"
     )
     ls.add_argument(
+        "--limit", type=_positive, metavar="N", help="at most N state machines (default: all)"
+    )
+    ls.add_argument(
         "--json", action="store_true", help="print JSON, as `aws stepfunctions list-state-machines`"
     )
     add_connection_options(ls)

@@ -1,7 +1,9 @@
 """`sfntui ls | executions | history | tail`: a quick look at AWS without the app.
 
 Each prints plain lines (or JSON shaped as the AWS CLI's, with `--json`). A failure is one
-line on stderr and exit 2; `tail` exits 0 when the execution succeeded and 1 otherwise.
+line on stderr and exit 2, and a history that cannot be read whole is such a failure (nothing
+is printed); `tail` rides out faults, saying so on stderr, and exits 0 when the execution
+succeeded and 1 otherwise.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sfntui.aws import AwsError, AwsSession, ConnectionOptions, PollInterval, StepFunctions
+from sfntui.aws import (
+    AwsError,
+    AwsSession,
+    ConnectionOptions,
+    ConnectionTrouble,
+    PollInterval,
+    StepFunctions,
+)
 from sfntui.history.events import (
     HistoryFileError,
     details,
@@ -72,7 +81,7 @@ def connection_options(args: argparse.Namespace, arn: str | None = None) -> Conn
 async def _ls(args: argparse.Namespace) -> int:
     async with AwsSession(connection_options(args)) as session:
         sfn = StepFunctions(session)
-        machines = await sfn.list_state_machines()
+        machines = await sfn.list_state_machines(limit=args.limit)
         children = {}
         if args.versions:
             for machine in machines:
@@ -178,10 +187,16 @@ async def _tail(args: argparse.Namespace) -> int:
     target = args.execution
     interval = PollInterval(fastest=args.interval, slowest=max(args.interval, 10.0))
     async with AwsSession(connection_options(args, target)) as session:
-        tail = await StepFunctions(session).tail(target, interval=interval)
+        tail = await StepFunctions(session).tail(target, interval=interval, on_trouble=_say_trouble)
         async for batch in tail.follow():
             _print_events(batch, args.json)
     return _exit_code(tail.status)
+
+
+def _say_trouble(trouble: ConnectionTrouble | None) -> None:
+    """A fault met while following, and the end of it, on stderr (stdout keeps the events)."""
+    print(f"sfntui: {trouble.sentence() if trouble else 'reconnected'}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _print_events(events: Iterable[Mapping[str, Any]], as_json: bool) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
+from sfntui.commands.json_output import dumps_indented
 from sfntui.commands.local_options import (
     UsageError,
     close_resolvers,
@@ -17,7 +17,7 @@ from sfntui.commands.local_options import (
 from sfntui.engine.interpreter import ExecutionResult, RunOptions
 from sfntui.engine.runner import prepare
 from sfntui.engine.tasks import NoResolverError
-from sfntui.history.events import dump_history
+from sfntui.history.events import json_default
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -35,6 +35,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (UsageError, NoResolverError) as exc:
         print(f"sfntui: {exc}", file=sys.stderr)
         return 2
+    # Only this run's history is printed: a distributed Map's child runs need not be kept.
+    execution.keep_child_runs = False
+
     async def run_and_close() -> ExecutionResult:
         try:
             return await execution.run()
@@ -45,10 +48,10 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         report = result.as_json()
         if args.history:
-            report["events"] = json.loads(dump_history(execution.history.events))["events"]
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+            report["events"] = execution.history.events
+        print(dumps_indented(report, json_default))
     elif result.status == "SUCCEEDED":
-        print(json.dumps(result.output, indent=2, ensure_ascii=False))
+        print(dumps_indented(result.output))
     else:
         print(f"{result.status}: {result.error}" + (f": {result.cause}" if result.cause else ""))
     return 0 if result.status == "SUCCEEDED" else 1

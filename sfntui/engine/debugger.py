@@ -3,6 +3,8 @@
 The engine awaits `Debugger.gate(moment, run)` at every transition point: a state entered,
 a Task/Parallel/Map result before ResultSelector (`result`), a state exited, and an error
 before Retry or Catch handles it (`error`). When nothing asks to stop, a gate returns at once.
+The debugger implements the engine's `Gate` protocol (`sfntui.engine.gate`); the engine never
+imports this module.
 
 A client (the app, the tests, `sfntui debug --batch`) drives a `DebugSession`:
 
@@ -22,22 +24,26 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
+from sfntui.asl.jsonata import UNDEFINED, compile_jsonata
 from sfntui.asl.paths import Path, compile_path
+from sfntui.engine.gate import MOMENTS, ExecutionStopped, GatedState, Location, Moment
+from sfntui.engine.interpreter import LocalExecution
+from sfntui.engine.outcome import ExecutionResult
 
-if TYPE_CHECKING:
-    from sfntui.engine.interpreter import ExecutionResult, LocalExecution
-    from sfntui.engine.state_run import StateRun
-
-Moment = Literal["enter", "result", "exit", "error"]
-Location = tuple[tuple[str, str, int], ...]
-MOMENTS: tuple[Moment, ...] = ("enter", "result", "exit", "error")
-
-
-class ExecutionStopped(Exception):
-    """Raised out of a gate when the user stops the run; the execution ends ABORTED."""
+__all__ = [
+    "MOMENTS",
+    "Breakpoint",
+    "DebugSession",
+    "Debugger",
+    "ExecutionStopped",
+    "Expression",
+    "Location",
+    "Moment",
+    "Stop",
+]
 
 
 class Expression:
@@ -51,8 +57,6 @@ class Expression:
         if _reads_as_jsonpath(text):
             self._path = compile_path(text)
         else:
-            from sfntui.asl.jsonata import compile_jsonata
-
             self._jsonata = compile_jsonata(text)
 
     def evaluate(self, data: Any, context: Any, variables: Any) -> Any:
@@ -70,8 +74,6 @@ class Expression:
             return f"<{exc.message}>"
         except StatesError as exc:
             return f"<{exc.cause}>"
-        from sfntui.asl.jsonata import UNDEFINED
-
         return "<undefined>" if value is UNDEFINED else value
 
 
@@ -95,7 +97,7 @@ class Breakpoint:
     branch: int | None = None
     enabled: bool = True
 
-    def matches(self, moment: Moment, run: StateRun, data: Any) -> bool:
+    def matches(self, moment: Moment, run: GatedState, data: Any) -> bool:
         if not self.enabled or self.state != run.state.name or self.moment != moment:
             return False
         location = run.frame.location
@@ -311,7 +313,7 @@ class Debugger:
             or self.break_on_error
             or bool(self._holding)
             or self.paused
-            or any(b.enabled for b in self.breakpoints.values())
+            or (bool(self.breakpoints) and any(b.enabled for b in self.breakpoints.values()))
         )
 
     def thread_done(self, location: Location) -> None:
@@ -333,7 +335,7 @@ class Debugger:
             self._follow_blocked = True
             self._release_held()
 
-    async def gate(self, moment: Moment, run: StateRun, data: Any = None) -> None:
+    async def gate(self, moment: Moment, run: GatedState, data: Any = None) -> None:
         if not self.active:
             return
         if self._stopping:
@@ -365,7 +367,7 @@ class Debugger:
         edit, self._edit_result = self._edit_result, (False, None)
         return edit
 
-    def _reason(self, moment: Moment, run: StateRun, data: Any) -> tuple[str | None, int | None]:
+    def _reason(self, moment: Moment, run: GatedState, data: Any) -> tuple[str | None, int | None]:
         for point in self.breakpoints.values():
             if point.matches(moment, run, data):
                 return "breakpoint", point.id
@@ -387,7 +389,7 @@ class Debugger:
             return "step", None
         return None, None
 
-    def _holds(self, run: StateRun) -> bool:
+    def _holds(self, run: GatedState) -> bool:
         """While stepping one thread, the threads not on its way wait."""
         if self._mode not in ("step", "step_into"):
             return False
@@ -411,7 +413,7 @@ class Debugger:
             self._holding.discard(future)
 
     def _pause_at(
-        self, moment: Moment, run: StateRun, data: Any, reason: str, point: int | None
+        self, moment: Moment, run: GatedState, data: Any, reason: str, point: int | None
     ) -> None:
         if self._mode == "pause":
             self._mode = "run"

@@ -1,17 +1,23 @@
-"""Retry and Catch around the work of Task, Parallel and Map states, as AWS orders them."""
+"""Retry and Catch around the work of Task, Parallel and Map states, as AWS orders them.
+
+`with_retry_and_catch(work)` makes a state runner of a state's work (the call, the branches,
+the iterations), which returns the raw result; this module then applies ResultSelector,
+ResultPath and OutputPath, or, on an error, the state's Retriers and Catchers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import StatesError
 from sfntui.engine.outcome import StateFailed, in_state_cause
+from sfntui.engine.state_execution import StateExecution, StateRunner
 
-if TYPE_CHECKING:
-    from sfntui.engine.state_run import StateRun
+#: A state's work: (its execution, raw input, input after InputPath, attempt) -> raw result.
+StateWork = Callable[[StateExecution, Any, Any, int], Awaitable[Any]]
 
 #: A runtime error of the state itself (a bad path) fails the execution: no Retry, no Catch.
 UNCATCHABLE = frozenset({names.RUNTIME})
@@ -33,13 +39,22 @@ def matches(error_equals: tuple[str, ...], error: str | None) -> bool:
     return False
 
 
+def with_retry_and_catch(work: StateWork) -> StateRunner:
+    """The runner of a Task, Parallel or Map state whose work is `work`."""
+
+    async def run_with_retry_and_catch(
+        run: StateExecution, raw_input: Any
+    ) -> tuple[str | None, Any]:
+        return await with_error_handling(run, raw_input, work)
+
+    return run_with_retry_and_catch
+
+
 async def with_error_handling(
-    run: StateRun,
-    state: Any,
-    raw_input: Any,
-    work: Callable[[StateRun, Any, Any, int], Any],
+    run: StateExecution, raw_input: Any, work: StateWork
 ) -> tuple[str | None, Any]:
     """Run the state's work with its Retry and Catch; the work returns the raw result."""
+    state: Any = run.state
     effective = run.input_path(raw_input)
     attempts: dict[int, int] = {}
     retry_count = 0
@@ -80,7 +95,9 @@ async def with_error_handling(
             raise StateFailed(error, cause) from None
 
 
-def finish_work(run: StateRun, state: Any, raw_input: Any, result: Any) -> tuple[str | None, Any]:
+def finish_work(
+    run: StateExecution, state: Any, raw_input: Any, result: Any
+) -> tuple[str | None, Any]:
     run.inspection.data["result"] = result
     if run.jsonata:
         bindings = run.bindings(None, input=raw_input, result=result)
@@ -91,13 +108,17 @@ def finish_work(run: StateRun, state: Any, raw_input: Any, result: Any) -> tuple
     if state.result_selector is not None:
         result = state.result_selector.evaluate(run.bindings(result))
         run.inspection.data["afterResultSelector"] = result
-    run.assign(state.assign, run.bindings(result))
+    if state.assign is not None:
+        run.assign(state.assign, run.bindings(result))
     after = run.result_path(raw_input, result, state.result_path, state.discard_result)
     return run.next_state(), run.output_path(after)
 
 
 def retry_delay(
-    run: StateRun, retriers: tuple[m.Retrier, ...], error: str | None, attempts: dict[int, int]
+    run: StateExecution,
+    retriers: tuple[m.Retrier, ...],
+    error: str | None,
+    attempts: dict[int, int],
 ) -> float | None:
     for index, retrier in enumerate(retriers):
         if not matches(retrier.error_equals, error):
@@ -116,7 +137,7 @@ def retry_delay(
 
 
 def catch(
-    run: StateRun, state: Any, raw_input: Any, error: str | None, cause: str | None
+    run: StateExecution, state: Any, raw_input: Any, error: str | None, cause: str | None
 ) -> tuple[str | None, Any] | None:
     for catcher in state.catch:
         if not matches(catcher.error_equals, error):

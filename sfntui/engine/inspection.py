@@ -35,7 +35,7 @@ STEPS_JSONATA = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Inspection:
     """What one run of one state did to its data."""
 

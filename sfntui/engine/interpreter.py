@@ -4,6 +4,12 @@
 (`execution.history.events`) and per-state inspection data, and returns the final status
 with the output or the error and cause. It is async and deterministic under a virtual clock;
 Parallel branches and Map iterations are asyncio tasks, bounded by MaxConcurrency.
+
+This module is the engine's composition root: it owns the table of state runners (one per
+state type, in `flow_states`, `task_state`, `parallel_state` and `map_state`) and imports
+them; they see a `LocalExecution` only under TYPE_CHECKING, and start child runs through its
+public methods (`run_branch` for a Parallel branch or a Map iteration, `child_execution` and
+`run_child` for a distributed Map's child executions). A debugger is attached as a `Gate`.
 """
 
 from __future__ import annotations
@@ -22,22 +28,37 @@ from sfntui.asl.errors import StatesError
 from sfntui.asl.templates import to_json
 from sfntui.asl.timestamps import format_timestamp
 from sfntui.engine.clock import Clock, RealClock
-from sfntui.engine.debugger import ExecutionStopped
+from sfntui.engine.error_handling import with_retry_and_catch
+from sfntui.engine.flow_states import run_choice, run_fail, run_pass, run_succeed, run_wait
+from sfntui.engine.gate import ExecutionStopped, Gate, Location
 from sfntui.engine.inspection import Inspection
+from sfntui.engine.map_state import run_map
 from sfntui.engine.outcome import (
+    ExecutionFrame,
     ExecutionResult,
-    Frame,
     StateFailed,
     error_details,
     in_state_cause,
     too_big,
 )
+from sfntui.engine.parallel_state import run_parallel
 from sfntui.engine.recorder import HistoryLimitExceeded, HistoryRecorder, Thread
-from sfntui.engine.state_run import MAX_VARIABLES_TOTAL_BYTES, StateRun
-from sfntui.engine.tasks import (
-    ResolverChain,
-    TaskFailure,
-)
+from sfntui.engine.state_execution import MAX_VARIABLES_TOTAL_BYTES, StateExecution, StateRunner
+from sfntui.engine.task_state import run_task
+from sfntui.engine.tasks import ResolverChain, TaskFailure
+
+#: How each type of state runs. Task, Parallel and Map do work that can fail, be retried and
+#: be caught; the others move data and control.
+STATE_RUNNERS: dict[str, StateRunner] = {
+    "Pass": run_pass,
+    "Succeed": run_succeed,
+    "Wait": run_wait,
+    "Fail": run_fail,
+    "Choice": run_choice,
+    "Task": with_retry_and_catch(run_task),
+    "Parallel": with_retry_and_catch(run_parallel),
+    "Map": with_retry_and_catch(run_map),
+}
 
 #: The state types that take time, and so have a `<Type>StateAborted` event when stopped.
 _ABORTABLE = frozenset({"Task", "Wait", "Parallel", "Map"})
@@ -67,7 +88,7 @@ class LocalExecution:
         clock: Clock | None = None,
         resolvers: ResolverChain | None = None,
         options: RunOptions | None = None,
-        debugger: Any = None,
+        debugger: Gate | None = None,
     ) -> None:
         self.machine = machine
         self.input = {} if execution_input is None else execution_input
@@ -96,7 +117,7 @@ class LocalExecution:
         self._last_time_text = ""
         self.child_runs: list[LocalExecution] = []
         #: Where this run sits in its parent's: a distributed Map's child is one iteration.
-        self.root_location: tuple[tuple[str, str, int], ...] = ()
+        self.root_location: Location = ()
         opts = self.options
         self.state_machine_arn = (
             f"arn:aws:states:{opts.region}:{opts.account}:stateMachine:{opts.state_machine_name}"
@@ -117,7 +138,7 @@ class LocalExecution:
     async def run(self) -> ExecutionResult:
         self._task = asyncio.current_task()
         self._started = self.clock.now()
-        root = Frame(Thread(), ChainMap({}), self.root_location)
+        root = ExecutionFrame(Thread(), ChainMap({}), self.root_location)
         input_text = to_json(self.input)
         details: dict[str, Any] = {
             "input": input_text,
@@ -132,7 +153,7 @@ class LocalExecution:
                     names.DATA_LIMIT_EXCEEDED,
                     "The state/task input size exceeds the maximum number of bytes service limit.",
                 )
-            body = self._run_machine(self.machine, self.input, root)
+            body = self.run_branch(self.machine, self.input, root)
             if self.machine.timeout_seconds or self.debugger is not None:
                 output = await self._bounded(body, self.machine.timeout_seconds)
             else:
@@ -167,7 +188,7 @@ class LocalExecution:
         self.result = ExecutionResult("SUCCEEDED", output=output)
         return self.result
 
-    def _fail_execution(self, root: Frame, failure: StateFailed) -> ExecutionResult:
+    def _fail_execution(self, root: ExecutionFrame, failure: StateFailed) -> ExecutionResult:
         self.history.emit(root.thread, "ExecutionFailed", error_details(failure))
         self.result = ExecutionResult("FAILED", error=failure.error, cause=failure.cause or None)
         return self.result
@@ -207,7 +228,7 @@ class LocalExecution:
     def waiting_tokens(self) -> list[str]:
         return [t for t, f in self._task_tokens.items() if not f.done()]
 
-    # -- machines and states -----------------------------------------------------------
+    # -- the limits of a run ------------------------------------------------------------
 
     async def _bounded(self, body: Any, seconds: int | None) -> Any:
         """The run, ended early by the machine's TimeoutSeconds or the debugger's stop, which
@@ -236,20 +257,80 @@ class LocalExecution:
             raise ExecutionStopped()
         raise _ExecutionTimedOut()
 
-    async def _run_machine(self, machine: m.StateMachine, state_input: Any, frame: Frame) -> Any:
+    # -- child runs --------------------------------------------------------------------
+
+    async def run_branch(
+        self, machine: m.StateMachine, branch_input: Any, frame: ExecutionFrame
+    ) -> Any:
+        """Run `machine`'s states in `frame`, a thread of this history: the execution itself,
+        a Parallel branch or a Map iteration. Returns the last state's output."""
         name: str | None = machine.start_at
-        data = state_input
+        data = branch_input
+        text = None  # a state's output text is the next state's input text
+        states = machine.states
         while name is not None:
-            state = machine.states[name]
-            name, data = await self._run_state(state, data, frame)
+            name, data, text = await self._run_state(states[name], data, text, frame)
         return data
+
+    def child_execution(
+        self,
+        machine: m.StateMachine,
+        execution_input: Any,
+        *,
+        name: str,
+        state_machine_name: str,
+        location: Location,
+        seed_offset: int,
+    ) -> LocalExecution:
+        """A child execution with a history of its own (a distributed Map's iteration), on this
+        run's clock, resolvers and gate, counting task invocations with this run."""
+        opts = self.options
+        child = LocalExecution(
+            machine,
+            execution_input,
+            clock=self.clock,
+            resolvers=self.resolvers,
+            options=RunOptions(
+                name=name,
+                state_machine_name=state_machine_name,
+                region=opts.region,
+                account=opts.account,
+                seed=None if opts.seed is None else opts.seed + seed_offset,
+                history_limit=opts.history_limit,
+            ),
+            debugger=self.debugger,
+        )
+        child._invocations = self._invocations
+        child.root_location = location
+        if self.keep_child_runs:
+            self.child_runs.append(child)  # at once: a screen may follow it live
+        return child
+
+    async def run_child(self, child: LocalExecution) -> ExecutionResult:
+        """Run a child execution to its end; its transitions count as this run's too."""
+        try:
+            outcome = await child.run()
+        finally:
+            if self.debugger is not None:
+                self.debugger.thread_done(child.root_location)
+        self.transitions += child.transitions
+        return outcome
+
+    def thread_done(self, frame: ExecutionFrame) -> None:
+        """A Parallel branch or Map iteration has ended: its variables are gone, and the
+        debugger may release the threads it held."""
+        self._variable_bytes.pop(id(frame.variables.maps[0]), None)
+        if self.debugger is not None:
+            self.debugger.thread_done(frame.location)
+
+    # -- one state -----------------------------------------------------------------------
 
     def _format_time(self, moment: datetime) -> str:
         if moment != self._last_time:
             self._last_time, self._last_time_text = moment, format_timestamp(moment)
         return self._last_time_text
 
-    def _context(self, state: m.State, entered: datetime, frame: Frame, retry: int = 0) -> dict:
+    def context_object(self, state: m.State, entered: datetime) -> dict[str, Any]:
         """A state's context object: the execution's part is built once and shared (no step
         changes a JSON value in place); the State part is the state's own."""
         if self._shared_context is None:
@@ -275,33 +356,42 @@ class LocalExecution:
             "State": {"EnteredTime": self._format_time(entered), "Name": state.name},
         }
         if state.type in ("Task", "Parallel", "Map"):
-            context["State"]["RetryCount"] = retry
+            context["State"]["RetryCount"] = 0
         context.update(self.options.extra_context)
         return context
 
     async def _run_state(
-        self, state: m.State, raw_input: Any, frame: Frame
-    ) -> tuple[str | None, Any]:
+        self, state: m.State, raw_input: Any, input_text: str | None, frame: ExecutionFrame
+    ) -> tuple[str | None, Any, str]:
+        """Run one state on its input (`input_text`: its JSON, when the caller has it); give
+        the next state's name, the output and the output's JSON."""
         entered_at = self.clock.now()
         self.transitions += 1
         entered = self.history.emit(
             frame.thread,
             f"{state.type}StateEntered",
-            {"name": state.name, "input": to_json(raw_input), "inputDetails": {"truncated": False}},
+            {
+                "name": state.name,
+                "input": to_json(raw_input) if input_text is None else input_text,
+                "inputDetails": {"truncated": False},
+            },
+            entered_at,
         )
         inspection = Inspection(
             state.name, state.type, state.query_language, entered["id"], frame.location
         )
         inspection.data["input"] = raw_input
         self.inspections.append(inspection)
-        run = StateRun(self, state, frame, inspection, self._context(state, entered_at, frame))
+        run = StateExecution(self, state, frame, inspection, entered_at)
+        debugger = self.debugger
         try:
-            if self.debugger is not None:
-                await self.debugger.gate("enter", run, raw_input)
-                edited, value = self.debugger.take_input_edit()
+            if debugger is not None:
+                if debugger.active:
+                    await debugger.gate("enter", run, raw_input)
+                edited, value = debugger.take_input_edit()
                 if edited:
                     raw_input = inspection.data["input"] = value
-            next_state, output = await run.execute(raw_input)
+            next_state, output = await STATE_RUNNERS[state.type](run, raw_input)
         except asyncio.CancelledError:
             if state.type in _ABORTABLE and frame.is_aborted():
                 self.history.emit(frame.thread, f"{state.type}StateAborted")
@@ -325,7 +415,8 @@ class LocalExecution:
                 f"The state/task '{state.name}' returned a result with a size exceeding "
                 "the maximum number of bytes service limit.",
             )
-        run.commit_assignments()
+        if run.assigned:
+            run.commit_assignments()
         inspection.data["output"] = output
         inspection.next_state = next_state
         exited: dict[str, Any] = {
@@ -337,21 +428,14 @@ class LocalExecution:
             exited["assignedVariables"] = run.assigned_texts
             exited["assignedVariablesDetails"] = {"truncated": False}
         self.history.emit(frame.thread, f"{state.type}StateExited", exited)
-        if self.debugger is not None:
-            await self.debugger.gate("exit", run, output)
-        return next_state, output
-
-    def thread_done(self, frame: Frame) -> None:
-        """A Parallel branch or Map iteration has ended: its variables are gone, and the
-        debugger may release the threads it held."""
-        self._variable_bytes.pop(id(frame.variables.maps[0]), None)
-        if self.debugger is not None:
-            self.debugger.thread_done(frame.location)
+        if debugger is not None and debugger.active:
+            await debugger.gate("exit", run, output)
+        return next_state, output, output_text
 
     def _state_failed(
         self,
         state: m.State,
-        frame: Frame,
+        frame: ExecutionFrame,
         failure: StateFailed,
         inspection: Inspection,
         evaluated: bool,
@@ -366,7 +450,7 @@ class LocalExecution:
             self.history.emit(frame.thread, "TaskStateAborted")
 
     def evaluation_failed(
-        self, frame: Frame, state: str, error: str | None, cause: str | None
+        self, frame: ExecutionFrame, state: str, error: str | None, cause: str | None
     ) -> None:
         """EvaluationFailed: a state's own field (not its work) could not be evaluated."""
         details: dict[str, Any] = {"error": error, "state": state}
@@ -381,7 +465,7 @@ class LocalExecution:
         self._invocations[state_name] = count + 1
         return count
 
-    def track_variables(self, frame: Frame, sizes: dict[str, int]) -> None:
+    def track_variables(self, frame: ExecutionFrame, sizes: dict[str, int]) -> None:
         """Keep the bytes of every variable held; past AWS's 10 MiB the state fails."""
         scope = id(frame.variables.maps[0])
         held = self._variable_bytes.setdefault(scope, {})

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import StatesError
 from sfntui.asl.paths import compile_path
-from sfntui.asl.templates import compile_template, to_json
-
-if TYPE_CHECKING:
-    from sfntui.engine.state_run import StateRun
+from sfntui.asl.templates import Bindings, compile_template, to_json
+from sfntui.engine.outcome import ExecutionFrame, StateFailed
+from sfntui.engine.state_execution import StateExecution, expression_text, json_type
+from sfntui.engine.tasks import TaskFailure, TaskInvocation, read_resource
 
 #: AWS runs at most this many child executions of a distributed Map at once by default.
 DISTRIBUTED_DEFAULT_CONCURRENCY = 1000
 
 
 def _number_field(
-    run: StateRun, template: Any, path: Any, effective: Any, field: str, kind: type
+    run: StateExecution, template: Any, path: Any, effective: Any, field: str, kind: type
 ) -> Any:
     if template is not None:
         value = template.evaluate(run.bindings(effective, input=effective))
@@ -55,14 +55,7 @@ def _number_field(
     return value
 
 
-def _expression_text(template: Any) -> str:
-    expression = getattr(template, "expression", None)
-    return expression.text if expression is not None else ""
-
-
-def _items(run: StateRun, state: m.MapState, raw_input: Any, effective: Any) -> list[Any]:
-    from sfntui.engine.state_run import json_type
-
+def _items(run: StateExecution, state: m.MapState, raw_input: Any, effective: Any) -> list[Any]:
     if run.jsonata and state.items is not None:
         value = state.items.evaluate(run.bindings(None, input=raw_input))
         if callable(value) or (
@@ -72,14 +65,14 @@ def _items(run: StateRun, state: m.MapState, raw_input: Any, effective: Any) -> 
         ):
             raise StatesError(
                 names.QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{_expression_text(state.items)}' specified for the field "
+                f"The JSONata expression '{expression_text(state.items)}' specified for the field "
                 "'Items' returned an unsupported result type.",
                 in_state=True,
             )
         if not isinstance(value, list):
             raise StatesError(
                 names.QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{_expression_text(state.items)}' specified for the field "
+                f"The JSONata expression '{expression_text(state.items)}' specified for the field "
                 f"'Items' returned an unexpected result type. Expected 'array', but was "
                 f"'{json_type(value)}' for value: {to_json(value)}",
                 in_state=True,
@@ -100,19 +93,17 @@ def _items(run: StateRun, state: m.MapState, raw_input: Any, effective: Any) -> 
     return value
 
 
-def _iteration_input(run: StateRun, state: m.MapState, index: int, item: Any, source: Any) -> Any:
+def _iteration_input(
+    run: StateExecution, state: m.MapState, index: int, item: Any, source: Any
+) -> Any:
     if state.item_selector is None:
         return item
     context = dict(run.context)
     context["Map"] = {"Item": {"Index": index, "Value": item}}
     if run.jsonata:
         states = {"input": source, "context": context}
-        from sfntui.asl.templates import Bindings
-
         bindings = Bindings(None, context, run.variables, states, run.execution.clock.now())
     else:
-        from sfntui.asl.templates import Bindings
-
         bindings = Bindings(source, context, run.variables)
     return state.item_selector.evaluate(bindings)
 
@@ -125,7 +116,9 @@ def _compiled_field(value: str, kind: str, language: str) -> Any:
     return compile_template(value, "JSONata" if language == "JSONata" else "JSONPath")
 
 
-def _limit(run: StateRun, state: m.MapState, fields: Any, key: str, source: Any) -> int | None:
+def _limit(
+    run: StateExecution, state: m.MapState, fields: Any, key: str, source: Any
+) -> int | None:
     """A count such as ItemBatcher's MaxItemsPerBatch or ReaderConfig's MaxItems: a number, a
     JSONata expression, or read from the input through its `...Path` twin (0: no limit)."""
     value = fields.get(key)
@@ -148,7 +141,9 @@ def _limit(run: StateRun, state: m.MapState, fields: Any, key: str, source: Any)
     return value or None
 
 
-def _batches(run: StateRun, state: m.MapState, items: list[Any], source: Any) -> list[Any]:
+def _batches(
+    run: StateExecution, state: m.MapState, items: list[Any], source: Any
+) -> list[Any]:
     batcher = state.item_batcher
     if not batcher:
         return items
@@ -180,7 +175,8 @@ def _batches(run: StateRun, state: m.MapState, items: list[Any], source: Any) ->
     return out
 
 
-async def run_map(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
+async def run_map(run: StateExecution, raw_input: Any, effective: Any, attempt: int) -> Any:
+    """A Map state's work: its iterations, inline or as the child runs of a Map Run."""
     state = run.state
     assert isinstance(state, m.MapState)
     source = raw_input if run.jsonata else effective
@@ -207,10 +203,8 @@ async def run_map(run: StateRun, raw_input: Any, effective: Any, attempt: int) -
 
 
 async def _run_inline(
-    run: StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
+    run: StateExecution, state: m.MapState, items: list[Any], source: Any, concurrency: int
 ) -> list[Any]:
-    from sfntui.engine.outcome import StateFailed
-
     execution = run.execution
     thread = run.frame.thread
     execution.history.emit(thread, "MapStateStarted", {"length": len(items)})
@@ -230,7 +224,7 @@ async def _run_inline(
                 frame.thread, "MapIterationStarted", {"name": state.name, "index": index}
             )
             try:
-                result = await execution._run_machine(state.processor, inputs[index], frame)
+                result = await execution.run_branch(state.processor, inputs[index], frame)
             except StateFailed:
                 execution.history.emit(
                     frame.thread, "MapIterationFailed", {"name": state.name, "index": index}
@@ -279,17 +273,15 @@ async def _run_inline(
     return results
 
 
-def _map_failed(run: StateRun, frames: list[Any]) -> None:
+def _map_failed(run: StateExecution, frames: list[ExecutionFrame]) -> None:
     thread = run.frame.thread
     if frames:
         thread.last_id = max(thread.last_id, *(f.thread.last_id for f in frames))
 
 
 async def _run_distributed(
-    run: StateRun, state: m.MapState, items: list[Any], source: Any, concurrency: int
+    run: StateExecution, state: m.MapState, items: list[Any], source: Any, concurrency: int
 ) -> list[Any]:
-    from sfntui.engine.interpreter import LocalExecution, RunOptions
-
     execution = run.execution
     thread = run.frame.thread
     execution.history.emit(thread, "MapStateStarted", {"length": len(items)})
@@ -338,31 +330,15 @@ async def _run_distributed(
 
     async def child(index: int) -> None:
         nonlocal failed_items
-        sub = LocalExecution(
+        child_run = execution.child_execution(
             state.processor,
             work[index],
-            clock=execution.clock,
-            resolvers=execution.resolvers,
-            options=RunOptions(
-                name=f"{run_id}:{index}",
-                state_machine_name=f"{opts.state_machine_name}/{label}",
-                region=opts.region,
-                account=opts.account,
-                seed=None if opts.seed is None else opts.seed + index + 1,
-                history_limit=opts.history_limit,
-            ),
-            debugger=execution.debugger,
+            name=f"{run_id}:{index}",
+            state_machine_name=f"{opts.state_machine_name}/{label}",
+            location=(*run.frame.location, ("Map", state.name, index)),
+            seed_offset=index + 1,
         )
-        sub._invocations = execution._invocations
-        sub.root_location = (*run.frame.location, ("Map", state.name, index))
-        if execution.keep_child_runs:
-            execution.child_runs.append(sub)  # at once: a screen may follow it live
-        try:
-            outcome = await sub.run()
-        finally:
-            if execution.debugger is not None:
-                execution.debugger.thread_done(sub.root_location)
-        execution.transitions += sub.transitions
+        outcome = await execution.run_child(child_run)
         if outcome.status == "SUCCEEDED":
             results[index] = outcome.output
         else:
@@ -408,10 +384,8 @@ def _threshold_exceeded(
     return percentage is not None and total > 0 and failed * 100 > percentage * total
 
 
-async def _read_items(run: StateRun, state: m.MapState, source: Any) -> list[Any]:
+async def _read_items(run: StateExecution, state: m.MapState, source: Any) -> list[Any]:
     """ItemReader: answered by the task resolvers (mocks, or a local file reader)."""
-    from sfntui.engine.tasks import TaskFailure, TaskInvocation, read_resource
-
     reader = state.item_reader or {}
     parameters = (
         state.item_reader_parameters.evaluate(run.bindings(source, input=source))

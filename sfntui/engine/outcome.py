@@ -1,6 +1,6 @@
 """What a run of states produces and passes around: a result, a thread of control, a failure.
 
-Shared by the interpreter and the state runners so neither has to import the other.
+Below the interpreter and the state runners, which both use these.
 """
 
 from __future__ import annotations
@@ -28,19 +28,19 @@ class ExecutionResult:
         return {"status": self.status, "error": self.error, "cause": self.cause}
 
 
-@dataclass
-class Frame:
+@dataclass(slots=True)
+class ExecutionFrame:
     """One thread of control: the execution itself, a Parallel branch or a Map iteration."""
 
     thread: Thread
     variables: ChainMap[str, Any]
     location: tuple[tuple[str, str, int], ...] = ()
-    parent: Frame | None = None
+    parent: ExecutionFrame | None = None
     #: Set when a sibling's failure stops this branch or iteration (AWS writes *Aborted).
     aborted: bool = False
 
-    def child(self, kind: str, state: str, index: int) -> Frame:
-        return Frame(
+    def child(self, kind: str, state: str, index: int) -> ExecutionFrame:
+        return ExecutionFrame(
             thread=self.thread.fork(),
             variables=self.variables.new_child(),
             location=(*self.location, (kind, state, index)),
@@ -49,7 +49,7 @@ class Frame:
 
     def is_aborted(self) -> bool:
         """Stopped because a sibling failed, here or in an enclosing branch or iteration."""
-        frame: Frame | None = self
+        frame: ExecutionFrame | None = self
         while frame is not None:
             if frame.aborted:
                 return True

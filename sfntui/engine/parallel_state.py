@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sfntui.asl import model as m
+from sfntui.engine.outcome import ExecutionFrame, StateFailed
+from sfntui.engine.state_execution import StateExecution
 
-if TYPE_CHECKING:
-    from sfntui.engine.state_run import StateRun
 
-
-async def run_parallel(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
-    from sfntui.engine.outcome import StateFailed
-
+async def run_parallel(run: StateExecution, raw_input: Any, effective: Any, attempt: int) -> Any:
+    """A Parallel state's work: its branches, each a thread of this execution's history."""
     state = run.state
     assert isinstance(state, m.ParallelState)
     if run.jsonata:
@@ -33,9 +31,9 @@ async def run_parallel(run: StateRun, raw_input: Any, effective: Any, attempt: i
     execution.history.emit(thread, "ParallelStateStarted")
     frames = [run.frame.child("Parallel", state.name, i) for i in range(len(state.branches))]
 
-    async def branch_run(branch: m.StateMachine, frame: Any) -> Any:
+    async def branch_run(branch: m.StateMachine, frame: ExecutionFrame) -> Any:
         try:
-            return await execution._run_machine(branch, branch_input, frame)
+            return await execution.run_branch(branch, branch_input, frame)
         finally:
             execution.thread_done(frame)
 

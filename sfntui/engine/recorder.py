@@ -41,26 +41,37 @@ class HistoryRecorder:
     def listen(self, listener: Callable[[Event], None]) -> None:
         self._listeners.append(listener)
 
-    def emit(self, thread: Thread, event_type: str, details: dict[str, Any] | None = None) -> Event:
-        event_id = len(self.events) + 1
-        if self._limit is not None and (
-            event_id > self._limit
-            or (event_id == self._limit and event_type not in _EXECUTION_ENDS)
+    def emit(
+        self,
+        thread: Thread,
+        event_type: str,
+        details: dict[str, Any] | None = None,
+        timestamp: datetime | None = None,
+    ) -> Event:
+        """Write the next event; `timestamp` if the caller just read the clock, else now."""
+        events = self.events
+        event_id = len(events) + 1
+        limit = self._limit
+        if (
+            limit is not None
+            and event_id >= limit
+            and (event_id > limit or event_type not in _EXECUTION_ENDS)
         ):
             # The last event a history can hold is kept for the execution's end (AWS's rule).
-            raise HistoryLimitExceeded(self._limit)
+            raise HistoryLimitExceeded(limit)
         event: Event = {
-            "timestamp": self._now(),
+            "timestamp": self._now() if timestamp is None else timestamp,
             "type": event_type,
             "id": event_id,
             "previousEventId": thread.last_id,
         }
-        key = EVENT_DETAILS_KEY.get(event_type)
-        if details is not None and key is not None:
-            # Named as the API names it (one table, in sfntui.history.events); a type the API
-            # gives no details (MapStateFailed, ParallelStateFailed) carries none here either.
-            event[key] = details
-        self.events.append(event)
+        if details is not None:
+            key = EVENT_DETAILS_KEY.get(event_type)
+            if key is not None:
+                # Named as the API names it (one table, in sfntui.history.events); a type the
+                # API gives no details (MapStateFailed, ParallelStateFailed) carries none here.
+                event[key] = details
+        events.append(event)
         thread.last_id = event_id
         for listener in self._listeners:
             listener(event)

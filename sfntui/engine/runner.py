@@ -11,6 +11,7 @@ from typing import Any
 from sfntui.asl import model as m
 from sfntui.asl.templates import Constant, ObjectTemplate
 from sfntui.engine.clock import Clock, RealClock, VirtualClock
+from sfntui.engine.gate import Gate
 from sfntui.engine.handlers import Handler, PythonHandlers
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
 from sfntui.engine.item_reader import LocalItemReader
@@ -92,7 +93,7 @@ def prepare(
     execution_input: Any,
     setup: RunSetup,
     options: RunOptions | None = None,
-    debugger: Any = None,
+    debugger: Gate | None = None,
 ) -> LocalExecution:
     """A LocalExecution ready to run; NoResolverError names the Task states nothing answers."""
     chain = setup.resolvers(machine)

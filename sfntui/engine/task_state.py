@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sfntui.asl import errors as names
 from sfntui.asl import model as m
 from sfntui.asl.errors import StatesError
 from sfntui.asl.templates import to_json
-from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation
-
-if TYPE_CHECKING:
-    from sfntui.engine.state_run import StateRun
+from sfntui.engine.outcome import too_big
+from sfntui.engine.state_execution import StateExecution
+from sfntui.engine.tasks import Resource, TaskFailure, TaskInvocation, read_resource
 
 #: Step Functions' default timeout of a Task with no TimeoutSeconds (activities: 99999999 too).
 DEFAULT_TIMEOUT = 99_999_999
@@ -22,7 +21,7 @@ DEFAULT_TIMEOUT = 99_999_999
 class _Events:
     """The event names and details for one kind of Task resource."""
 
-    def __init__(self, resource: Resource, run: StateRun) -> None:
+    def __init__(self, resource: Resource, run: StateExecution) -> None:
         self.resource = resource
         self.run = run
         if resource.kind == "lambda":
@@ -100,7 +99,10 @@ class _Events:
 
 
 async def _await_token_with_heartbeats(
-    run: StateRun, invocation: TaskInvocation, token_future: asyncio.Future[Any], seconds: int
+    run: StateExecution,
+    invocation: TaskInvocation,
+    token_future: asyncio.Future[Any],
+    seconds: int,
 ) -> Any:
     """The token's answer, unless HeartbeatSeconds pass with no heartbeat sent for it."""
     execution = run.execution
@@ -130,7 +132,9 @@ def _compact_json(text: str) -> str:
     return to_json(value) if isinstance(value, dict) else text
 
 
-def _seconds(run: StateRun, template: Any, path: Any, effective: Any, field: str) -> int | None:
+def _seconds(
+    run: StateExecution, template: Any, path: Any, effective: Any, field: str
+) -> int | None:
     if template is not None:
         value = template.evaluate(run.bindings(effective, input=effective))
     elif path is not None:
@@ -146,12 +150,30 @@ def _seconds(run: StateRun, template: Any, path: Any, effective: Any, field: str
     return value
 
 
-async def run_task(run: StateRun, raw_input: Any, effective: Any, attempt: int) -> Any:
-    from sfntui.engine.outcome import too_big
+def _invocation(
+    run: StateExecution, resource: Resource, parameters: Any, attempt: int
+) -> TaskInvocation:
+    execution = run.execution
+    name = run.state.name
+    return TaskInvocation(
+        state=name,
+        resource=resource,
+        parameters=parameters,
+        attempt=attempt,
+        invocation=execution.next_invocation(name),
+        clock=execution.clock,
+        context=run.context,
+        execution_name=execution.options.name,
+        state_machine_name=execution.options.state_machine_name,
+        location=run.frame.location,
+    )
 
+
+async def run_task(run: StateExecution, raw_input: Any, effective: Any, attempt: int) -> Any:
+    """A Task state's work: the call to whatever answers its resource; the raw result."""
     state = run.state
     assert isinstance(state, m.TaskState)
-    resource = run.resource()
+    resource = read_resource(state.resource)
     token_future = None
     if resource.pattern:
         token, future = run.execution.new_token()
@@ -190,7 +212,7 @@ async def run_task(run: StateRun, raw_input: Any, effective: Any, attempt: int) 
             in_state=True,
         )
     events.started()
-    invocation = run.invocation(parameters, attempt)
+    invocation = _invocation(run, resource, parameters, attempt)
     invocation.credentials = credentials
     if token_future is not None:
         invocation.task_token = run.context["Task"]["Token"]
@@ -219,7 +241,7 @@ async def run_task(run: StateRun, raw_input: Any, effective: Any, attempt: int) 
 
 
 async def _call(
-    run: StateRun,
+    run: StateExecution,
     resolver: Any,
     invocation: TaskInvocation,
     events: _Events,

@@ -417,6 +417,11 @@ def test_nan_is_not_json(tmp_path: Path) -> None:
     assert load_error(path) == f"{path}:1:13: not valid JSON: NaN is not a JSON value"
 
 
+def test_infinity_is_not_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "inf.json", '{"A": [1,\n  -Infinity]}')
+    assert load_error(path) == f"{path}:2:3: not valid JSON: -Infinity is not a JSON value"
+
+
 def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, "definition.asl.yaml", "StartAt: A\nStates:\n  A: [1, 2\n")
     message = load_error(path)
@@ -552,6 +557,12 @@ def test_deeply_nested_input_is_refused_without_a_traceback(tmp_path: Path) -> N
     deep_yaml = write(tmp_path, "deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000)
 
     assert load_error(deep_json) == f"{deep_json}:1:201: nested more than 200 levels deep"
+    # Deeper than our limit, not as deep as Python's: the check is ours alone.
+    deep_object = write(tmp_path, "deeper.json", '{"a": ' * 150 + "[" * 60 + "]" * 60 + "}" * 150)
+    assert load_error(deep_object) == f"{deep_object}:1:951: nested more than 200 levels deep"
+    just_deep_enough = '{"a": ' * 150 + "[" * 50 + "]" * 50 + "}" * 150
+    write(tmp_path, "deep_enough.json", just_deep_enough)
+    assert load_definition(tmp_path / "deep_enough.json").definition["a"]["a"]
     # Our depth check or PyYAML's own (6.0.4 has one that may answer first): either way the
     # user reads one line that points into the file and says the input is nested too deep.
     yaml_message = load_error(deep_yaml)

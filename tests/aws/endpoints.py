@@ -3,7 +3,9 @@
 `FakeEndpoint` speaks the AWS JSON protocol (`X-Amz-Target: AWSStepFunctions.<Action>`): each
 action is answered by a handler, and every request is recorded. With `upstream` set, actions
 without a handler are forwarded to that server (moto), so one test can change a single
-action's behaviour: throttle it, or page it the way AWS does where moto does not.
+action's behaviour: throttle it, or page it the way AWS does where moto does not. A handler
+may also return a `Delivery`, which writes (or does not write) the answer itself: a reset, a
+stall, a body cut short (see `fault_endpoint.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 
 #: (HTTP status, JSON body) for one request.
 Reply = tuple[int, dict[str, Any]]
-Handler = Callable[[dict[str, Any]], Reply]
+#: Writes the answer to one request itself, on the request handler it is given.
+Delivery = Callable[[BaseHTTPRequestHandler], None]
+Handler = Callable[[dict[str, Any]], Reply | Delivery]
 
 
 @dataclass
@@ -52,7 +56,11 @@ class FakeEndpoint:
                 if handler is None and endpoint.upstream:
                     status, data, content_type = endpoint.forward(raw, dict(self.headers))
                 else:
-                    status, reply = handler(body) if handler else _unknown(action)
+                    answer = handler(body) if handler else _unknown(action)
+                    if callable(answer):
+                        answer(self)
+                        return
+                    status, reply = answer
                     data = json.dumps(reply, default=_json_default).encode()
                     content_type = "application/x-amz-json-1.0"
                 self.send_response(status)
@@ -64,7 +72,8 @@ class FakeEndpoint:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.stopping = threading.Event()
+        self.server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -78,6 +87,7 @@ class FakeEndpoint:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # deliveries that stall stop waiting
         self.server.shutdown()
         self.server.server_close()
 
@@ -115,6 +125,13 @@ class FakeEndpoint:
         )
         assert status == 200, data
         return json.loads(data)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A server that does not print a traceback when a client (or a fault) drops a connection."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
 
 
 def error(code: str, message: str = "", status: int = 400) -> Reply:

@@ -27,7 +27,7 @@ from sfntui.aws import AwsSession, ConnectionOptions, StepFunctions
 from sfntui.cli import main
 from tests.aws.conftest import REGION, Moto, unique
 from tests.aws.endpoints import FakeEndpoint
-from tests.aws.test_review_pagination import strict_pages
+from tests.aws.test_pagination import strict_pages
 from tests.replay.recordings import state_events
 
 

@@ -1,4 +1,4 @@
-"""Second read of the error paths: every throttle Step Functions answers slows down, refusals
+"""The error paths: every throttle Step Functions answers slows down, refusals
 name the permission of the service that refused, and nothing but the sentence reaches stderr."""
 
 from __future__ import annotations

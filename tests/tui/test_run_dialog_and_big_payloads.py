@@ -1,4 +1,5 @@
-"""Bugs found in a second read of the app, each pinned by what a person would see."""
+"""The run dialog keeps what was typed through a refusal or a cancel, and a big payload
+leaves the inspector quick: each pinned by what a person would see."""
 
 from __future__ import annotations
 
