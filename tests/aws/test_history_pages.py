@@ -3,8 +3,10 @@ with whether more are coming, so the app can draw the first page at once."""
 
 from __future__ import annotations
 
+import pytest
+
 from sfntui.aws import ConnectionOptions, StepFunctions
-from sfntui.backends import HistoryBatch
+from sfntui.backends import BackendError, HistoryBatch
 from sfntui.backends.aws import AwsBackend
 
 from .conftest import REGION, Moto
@@ -46,3 +48,28 @@ async def test_a_finished_history_arrives_page_by_page_and_says_when_it_is_all_t
     assert len(reads) == 5
     assert not any(read.body.get("reverseOrder") for read in reads)
     assert not proxy.actions("DescribeExecution")
+
+
+async def test_a_page_that_does_not_carry_on_the_one_before_is_a_clear_failure() -> None:
+    def event(i: int) -> dict[str, object]:
+        return {"id": i, "type": "PassStateEntered", "timestamp": 0, "previousEventId": i - 1}
+
+    def gappy(body: dict[str, object]) -> tuple[int, dict[str, object]]:
+        if not body.get("nextToken"):
+            return 200, {"events": [event(1), event(2)], "nextToken": "p2"}
+        return 200, {"events": [event(5), event(6)]}  # 3 and 4 never come
+
+    with FakeEndpoint({"GetExecutionHistory": gappy}) as endpoint:
+        options = ConnectionOptions(
+            endpoint_url=endpoint.url, region=REGION, max_attempts=2, retry_delay=0.0
+        )
+        backend = AwsBackend(options)
+        arn = f"arn:aws:states:{REGION}:123456789012:execution:m:run"
+        pages = []
+        try:
+            with pytest.raises(BackendError, match="events 3 to 4 were missing"):
+                async for page in backend.follow(arn):
+                    pages.append(page)
+        finally:
+            await backend.aclose()
+    assert [[e["id"] for e in page] for page in pages] == [[1, 2]]  # drawn, then the failure
