@@ -65,11 +65,15 @@ async def test_a_page_that_does_not_carry_on_the_one_before_is_a_clear_failure()
         )
         backend = AwsBackend(options)
         arn = f"arn:aws:states:{REGION}:123456789012:execution:m:run"
-        pages = []
+        pages: list[list[dict[str, object]]] = []
+
+        async def read_all() -> None:
+            async for page in backend.follow(arn):
+                pages.append(page)
+
         try:
             with pytest.raises(BackendError, match="events 3 to 4 were missing"):
-                async for page in backend.follow(arn):
-                    pages.append(page)
+                await read_all()
         finally:
             await backend.aclose()
     assert [[e["id"] for e in page] for page in pages] == [[1, 2]]  # drawn, then the failure
