@@ -18,7 +18,7 @@ aiobotocore: import `AwsBackend` from `sfntui.backends.aws`, `LocalBackend` from
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sfntui.backends.protocol import Backend, Capabilities, Event
+    from sfntui.backends.protocol import Backend, Capabilities, Event, HistoryBatch
     from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
     from sfntui.history.records import (
         ExecutionDescription,
@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 #: Where each name lives: loaded when first asked for, so that `sfntui run` importing
 #: `sfntui.backends.machine_setup` does not load the records and the protocol.
 _MODULE_OF = {
-    **dict.fromkeys(("Backend", "Capabilities", "Event"), "sfntui.backends.protocol"),
+    **dict.fromkeys(
+        ("Backend", "Capabilities", "Event", "HistoryBatch"), "sfntui.backends.protocol"
+    ),
     **dict.fromkeys(
         ("Action", "ActionCancelled", "BackendError", "Confirm", "always"),
         "sfntui.history.actions",
@@ -60,6 +62,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "HistoryBatch",
     "Action",
     "ActionCancelled",
     "Backend",

@@ -24,6 +24,16 @@ from sfntui.history.records import (
 )
 
 
+class HistoryBatch(list[Event]):
+    """A batch `follow` may yield while it reads the history already written, page by page:
+    `loading` is True while more of that history is to come, so the app can draw each page
+    at once and show progress. A plain list (or `loading` False) means it has all arrived."""
+
+    def __init__(self, events: list[Event], *, loading: bool) -> None:
+        super().__init__(events)
+        self.loading = loading
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a backend can do; the UI shows a control only when its capability is True.

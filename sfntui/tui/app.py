@@ -31,6 +31,7 @@ from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
+from sfntui.tui.widgets.json_view import JsonView
 from sfntui.tui.widgets.sidebar import Sidebar
 
 
@@ -106,6 +107,7 @@ class SfntuiApp(App[None]):
             ("Graph", GraphView.BINDINGS),
             ("Event log", [*EventLog.BINDINGS]),
             ("Inspector", Inspector.BINDINGS),
+            ("JSON in the inspector", JsonView.BINDINGS),
             ("Run dialog", RunDialog.BINDINGS),
             ("Debugger", DebuggerScreen.BINDINGS),
             ("Debugger: breakpoints", BreakpointsPanel.BINDINGS),

@@ -54,7 +54,7 @@ def test_a_jsonpath_narrows_every_json_section_and_says_where_it_finds_nothing()
         Section("Output", {"order": {"id": "A-1"}, "charge": {"chargeId": "ch_1"}}),
         Section("Error", "States.TaskFailed", is_json=False),
     ]
-    text = render_sections(sections, compile_path("$.charge.chargeId")).plain
+    text = render_sections(sections, compile_path("$.charge.chargeId"))
     assert text.splitlines() == [
         "Input",
         "no match: Missing property in path $['charge']",
@@ -63,7 +63,7 @@ def test_a_jsonpath_narrows_every_json_section_and_says_where_it_finds_nothing()
         "Error",
         "States.TaskFailed",
     ]
-    whole = render_sections(sections, None).plain
+    whole = render_sections(sections, None)
     assert '"chargeId": "ch_1"' in whole
 
 

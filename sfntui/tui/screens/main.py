@@ -45,6 +45,9 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
+#: A worker in one of these states is done.
+_ENDED = (WorkerState.ERROR, WorkerState.CANCELLED, WorkerState.SUCCESS)
+
 
 def confirmed_by_dialog(_action: Action) -> bool:
     """The run dialog was the confirmation: the person pressed Run."""
@@ -125,6 +128,14 @@ class MainScreen(Screen[None]):
             id="main.focus_graph",
         ),
         Binding(
+            "i",
+            "focus_pane('inspector-body')",
+            "Inspector",
+            show=False,
+            tooltip="Go to the inspector's JSON",
+            id="main.focus_inspector",
+        ),
+        Binding(
             "e",
             "focus_pane('event-log')",
             "Events",
@@ -174,6 +185,8 @@ class MainScreen(Screen[None]):
     class HistoryArrived(Message):
         execution_arn: str
         events: list[dict[str, Any]] = field(repr=False)
+        #: More of the history already written is on its way (its pages are being read).
+        loading: bool = False
 
     @dataclass
     class ExecutionStarted(Message):
@@ -226,6 +239,15 @@ class MainScreen(Screen[None]):
     # -- errors --------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if (
+            event.worker.group == "execution"
+            and event.state in _ENDED
+            and not any(
+                worker.group == "execution" and worker.state not in _ENDED
+                for worker in self.workers
+            )
+        ):
+            self.workspace.set_loading(False)  # (a failed or cancelled load shows no progress)
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
@@ -339,7 +361,10 @@ class MainScreen(Screen[None]):
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
         async for batch in backend.follow(execution.arn):
-            self.post_message(self.HistoryArrived(execution.arn, batch))
+            # Page by page while the history written so far is read (`HistoryBatch`): the
+            # execution view draws them as they come, and the keys answer in between.
+            loading = bool(getattr(batch, "loading", False))
+            self.post_message(self.HistoryArrived(execution.arn, batch, loading))
 
     async def on_main_screen_execution_loaded(self, message: ExecutionLoaded) -> None:
         if self.opened_arn != message.execution.arn:
@@ -352,7 +377,7 @@ class MainScreen(Screen[None]):
     def on_main_screen_history_arrived(self, message: HistoryArrived) -> None:
         execution = self.workspace.execution
         if execution is not None and execution.arn == message.execution_arn:
-            self.workspace.add_events(message.events)
+            self.workspace.add_events(message.events, loading=message.loading)
 
     # -- the sidebar ---------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ rendered to a `Strip` only when it is on screen, so a 25,000-event history is ad
 milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
 Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
-id. Its colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
+id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
+and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textual.strip import Strip
 from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
+from sfntui.tui.screens.prompt import PromptScreen
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
 
@@ -105,6 +108,16 @@ class EventLog(ScrollView, can_focus=True):
             tooltip="Show the run the event belongs to in the inspector (moving there does too)",
             id="event_log.inspect",
         ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            show=False,
+            tooltip="Search the events (in the log and the JSON; elsewhere / filters)",
+            id="event_log.search",
+        ),
+        Binding("n", "search_next(1)", "Next match", show=False, tooltip="Next match"),
+        Binding("N", "search_next(-1)", "Previous match", show=False, tooltip="Previous match"),
     ]
 
     cursor: reactive[int] = reactive(-1)
@@ -130,6 +143,8 @@ class EventLog(ScrollView, can_focus=True):
         # Whether the view keeps the newest row in sight: until a row is shown on purpose
         # (a state chosen elsewhere, the cursor moved up), and again after End.
         self._following = True
+        #: What `/` last looked for.
+        self.search_term = ""
         #: Rendered rows: (row, selected, width) -> Strip; this log's own.
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
@@ -191,7 +206,14 @@ class EventLog(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        size = Size(self.size.width, len(self.rows) + 1)
+        if self.show_vertical_scrollbar and size.height > self.size.height:
+            # Longer, and the scrollbar already there: no new layout of the whole screen
+            # (the rows of a history arriving page by page would each lay it out again).
+            self.set_reactive(EventLog.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def show_event(self, event_id: int) -> None:
@@ -298,3 +320,40 @@ class EventLog(ScrollView, can_focus=True):
             self.cursor = row
             self._following = row == len(self.rows) - 1
             self.action_choose()
+
+    # -- search ------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def start(answer: str | None) -> None:
+            if answer:
+                self.search_term = answer
+                self.action_search_next(1, from_here=True)
+
+        self.app.push_screen(PromptScreen("Search events", self.search_term, "Find"), start)
+
+    def find_row(self, term: str, start: int, direction: int) -> int | None:
+        """The next row after `start` whose id, type or state holds `term` (any case)."""
+        wanted = term.casefold()
+        count = len(self.rows)
+        for offset in range(1, count + 1):
+            row = (start + direction * offset) % count
+            cells = self.rows[row]
+            if wanted in cells.type.casefold() or wanted in cells.state.casefold():
+                return row
+            if wanted == cells.id:
+                return row
+        return None
+
+    def action_search_next(self, direction: int, from_here: bool = False) -> None:
+        if not self.search_term:
+            self.notify("Nothing to look for yet: / starts a search.")
+            return
+        if not self.rows:
+            return
+        start = max(self.cursor, 0) - (direction if from_here else 0)
+        found = self.find_row(self.search_term, start, direction)
+        if found is None:
+            self.notify(f"No event matches: {self.search_term}", markup=False)
+            return
+        self._following = found == len(self.rows) - 1
+        self.cursor = found

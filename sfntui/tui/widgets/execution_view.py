@@ -2,19 +2,24 @@
 
 It owns the execution's `Projection`: `add_events` applies each batch incrementally, appends
 the rows to the log at once, and recolours the graph and re-renders the inspector at most
-ten times a second while events stream in (at once when the execution ends).
+ten times a second while events stream in (at once when the execution ends). While the
+history already written is read page by page, a progress bar under the log counts the
+events loaded (AWS does not say how many there are, so the bar shows activity, not a share).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Horizontal
+from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import ProgressBar, Static
 
 from sfntui.asl.model import StateMachine
 from sfntui.asl.visible_text import visible
@@ -29,9 +34,20 @@ from sfntui.tui.widgets.inspector import Inspector
 
 #: Seconds between redraws of the graph and the inspector while events stream in.
 REFRESH_INTERVAL = 0.1
+#: Seconds between additions to the log while a history's pages are read.
+PAGE_INTERVAL = 0.3
 #: The graph's column is as wide as the drawing, within these shares of the main area
 #: (narrow terminals share the top row between the graph and the inspector).
 GRAPH_SHARE = {"-wide": (0.3, 0.6), "-narrow": (0.3, 0.5)}
+
+
+class LoadCount(Widget):
+    """How many events have been loaded so far (redrawn without a new layout)."""
+
+    count: reactive[int] = reactive(0, layout=False)
+
+    def render(self) -> str:
+        return f"Loading events… {self.count:,} so far" if self.count else "Loading events…"
 
 
 class ExecutionView(Container):
@@ -42,6 +58,14 @@ class ExecutionView(Container):
         self.execution: ExecutionSummary | None = None
         self.projection: Projection | None = None
         self._refresh_timer: Timer | None = None
+        self._grid_columns = ""
+        #: Events applied to the projection, not yet added to the log (pages coming fast).
+        self._held: list[Mapping[str, Any]] = []
+        self._more_coming = False
+        self._drawn_at = 0.0
+        self._rows_timer: Timer | None = None
+        #: Pages of the history written so far are still being read.
+        self.loading = False
 
     def compose(self) -> ComposeResult:
         with Container(id="graph-pane"):
@@ -50,6 +74,11 @@ class ExecutionView(Container):
             yield Inspector(id="inspector")
         with Container(id="events-pane"):
             yield EventLog(id="event-log")
+            with Horizontal(id="events-progress"):
+                yield LoadCount(id="events-count")
+                yield ProgressBar(
+                    total=None, show_eta=False, show_percentage=False, id="events-bar"
+                )
 
     def on_mount(self) -> None:
         self.query_one("#graph-pane").border_title = "Graph"
@@ -83,10 +112,12 @@ class ExecutionView(Container):
     ) -> None:
         """A machine with no execution: its graph, uncoloured."""
         self._stop_refreshing()
+        self._forget_held()
         self.execution = None
         self.projection = None
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
+        self.set_loading(False)
         self._set_events_title()
         self.inspector.show()
         self._set_titles()
@@ -100,11 +131,12 @@ class ExecutionView(Container):
     ) -> None:
         """An execution about to be followed: an empty projection, filled by `add_events`."""
         self._stop_refreshing()
+        self._forget_held()
         self.execution = execution
         self.projection = Projection()
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
-        self._set_events_title()
+        self.set_loading(True)  # until the first page says it is all there
         graph = self.graph  # the same machine keeps its graph, and the state chosen in it
         self.inspector.show(self.projection, graph.selected if graph is not None else None)
         self._set_titles()
@@ -148,16 +180,39 @@ class ExecutionView(Container):
         )  # border, bar
         low, high = GRAPH_SHARE["-narrow" if self.screen.has_class("-narrow") else "-wide"]
         column = max(int(width * low), min(wanted, int(width * high)))
-        self.styles.grid_columns = f"{column} 1fr"
+        columns = f"{column} 1fr"
+        if columns != self._grid_columns:  # (setting it lays the screen out again)
+            self._grid_columns = columns
+            self.styles.grid_columns = columns
 
     # -- live events ---------------------------------------------------------------------
 
-    def add_events(self, events: Sequence[Mapping[str, Any]]) -> None:
+    def add_events(self, events: Sequence[Mapping[str, Any]], *, loading: bool = False) -> None:
+        """Apply a batch; `loading`: more pages of the history written so far are coming.
+
+        The first page is drawn at once; while more are coming, the rows are added to the
+        log at most every PAGE_INTERVAL (each addition lays the screen out again)."""
         if self.projection is None:
             return
         self.projection.add(events)
-        self.event_log.add_events(events, self.projection)
-        self._set_events_title()
+        self._held.extend(events)
+        self._more_coming = loading
+        if loading and time.monotonic() - self._drawn_at < PAGE_INTERVAL:
+            if self._rows_timer is None:
+                self._rows_timer = self.set_timer(PAGE_INTERVAL, self._draw_held)
+            return
+        self._draw_held()
+
+    def _draw_held(self) -> None:
+        if self._rows_timer is not None:
+            self._rows_timer.stop()
+            self._rows_timer = None
+        if self.projection is None:
+            return
+        self._drawn_at = time.monotonic()
+        held, self._held = self._held, []
+        self.event_log.add_events(held, self.projection)
+        self.set_loading(self._more_coming)
         if self.projection.status is not ExecutionStatus.RUNNING:
             self.refresh_views()
         elif self._refresh_timer is None:
@@ -176,6 +231,14 @@ class ExecutionView(Container):
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
             self._refresh_timer = None
+
+    def _forget_held(self) -> None:
+        """Another execution, or none: rows held for the log are dropped."""
+        if self._rows_timer is not None:
+            self._rows_timer.stop()
+            self._rows_timer = None
+        self._held = []
+        self._drawn_at = 0.0
 
     # -- choosing a state ----------------------------------------------------------------
 
@@ -215,6 +278,19 @@ class ExecutionView(Container):
             status = self.execution.status
         pane.border_subtitle = status_label(status)
 
+    def set_loading(self, loading: bool) -> None:
+        """Show (or hide) the progress of a history being read, with the count so far."""
+        self.loading = loading
+        progress = self.query_one("#events-progress")
+        if progress.display != loading:
+            progress.display = loading
+        if loading:
+            self.query_one("#events-count", LoadCount).count = len(self.event_log.event_ids)
+            self.query_one("#events-bar", ProgressBar).advance(0)
+        self._set_events_title()
+
     def _set_events_title(self) -> None:
         count = len(self.event_log.event_ids)
-        self.query_one("#events-pane").border_title = f"Events ({count})" if count else "Events"
+        pane = self.query_one("#events-pane")
+        pane.border_title = f"Events ({count:,})" if count else "Events"
+        pane.border_subtitle = "loading…" if self.loading else ""

@@ -1,5 +1,7 @@
-"""The state inspector: one run of the chosen state (or the execution itself) as highlighted
-JSON, input, task result, output, error and cause, narrowed by a JSONPath typed in its box.
+"""The state inspector: one run of the chosen state (or the execution itself) as JSON to
+read whole, fold, search and copy (a `JsonView`): input, task result, output, error and
+cause, narrowed by a JSONPath typed in its box. The path of the value under the cursor is
+shown under the JSON, and `f` there makes it the filter.
 
 A state that ran more than once (a retry loop, a Map's iterations) shows one run at a time;
 `step_run` moves between them. A path that does not compile shows its error under the box,
@@ -10,36 +12,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.widgets import Input, Static
 
-from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError
+from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.asl.visible_text import visible, visible_json
 from sfntui.history.projection import Projection
 from sfntui.history.runs import StateRun
+from sfntui.tui.json_lines import JsonLines, Section
 from sfntui.tui.status_marks import status_label, status_style, status_symbol
+from sfntui.tui.widgets.json_view import JsonView
 
-#: Longer documents are cut, with a note: the inspector is for reading, not for 10 MB blobs.
-#: Textual lays out every line of the body on each update (each keystroke in the filter), so
-#: this bounds the work: 500 lines keep a 256 KiB payload's update under ~0.1 s.
-MAX_LINES = 500
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    value: Any = None
-    #: JSON values are pretty-printed, highlighted and filtered; text is shown as it is.
-    is_json: bool = True
-    note: str | None = None
+__all__ = ["Inspector", "Section", "cause_value", "render_sections"]
 
 
 def json_text(value: Any) -> str:
@@ -99,34 +89,11 @@ def _error_sections(error: str | None, cause: str | None) -> list[Section]:
     return sections
 
 
-def render_sections(sections: Sequence[Section], path: JsonPath | None) -> Content:
-    parts: list[Content] = []
-    for section in sections:
-        parts.append(Content.styled(section.title, "bold $text-accent"))
-        if section.note is not None:
-            parts.append(Content.styled(section.note, "dim italic"))
-            continue
-        if not section.is_json:
-            parts.append(Content(visible(str(section.value), keep_newlines=True)))
-            continue
-        value = section.value
-        if path is not None:
-            try:
-                value = path.find(value)
-            except PathNotFoundError as error:
-                parts.append(Content.styled(visible(f"no match: {error.message}"), "dim italic"))
-                continue
-        parts.append(_highlighted(json_text(value)))
-    return Content("\n").join(parts)
-
-
-def _highlighted(text: str) -> Content:
-    lines = text.splitlines()
-    if len(lines) > MAX_LINES:
-        cut = "\n".join(lines[:MAX_LINES])
-        more = f"\n… {len(lines) - MAX_LINES} more lines (narrow it with a JSONPath)"
-        return highlight(cut, language="json") + Content.styled(more, "dim italic")
-    return highlight(text, language="json")
+def render_sections(sections: Sequence[Section], path: JsonPath | None) -> str:
+    """The sections as the inspector shows them, unfolded, as plain text."""
+    lines = JsonLines()
+    lines.load(sections, path)
+    return lines.plain()
 
 
 class Inspector(Vertical):
@@ -144,14 +111,15 @@ class Inspector(Vertical):
         self.run_index: int | None = None
         self.path: JsonPath | None = None
         self.path_error: str | None = None
-        self.body_text = ""
+        self._heading: Content | None = None
+        self._shown: tuple[list[Section] | None, JsonPath | None, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="inspector-heading")
         yield Input(placeholder="JSONPath filter, e.g. $.order.id", id="jsonpath")
         yield Static(id="jsonpath-error")
-        with VerticalScroll(id="inspector-scroll"):
-            yield Static(id="inspector-body")
+        yield JsonView(name_hint="inspector", id="inspector-body")
+        yield Static(id="inspector-path")
 
     def on_mount(self) -> None:
         self.show()
@@ -218,6 +186,17 @@ class Inspector(Vertical):
         message.display = self.path_error is not None
         self.refresh_data()
 
+    def on_json_view_filter_requested(self, message: JsonView.FilterRequested) -> None:
+        message.stop()
+        box = self.query_one("#jsonpath", Input)
+        box.value = message.path  # (Input.Changed sets the filter)
+
+    def on_json_view_cursor_moved(self, message: JsonView.CursorMoved) -> None:
+        message.stop()
+        self.query_one("#inspector-path", Static).update(
+            Content.styled(message.path, "dim") if message.path else ""
+        )
+
     def action_leave_filter(self) -> None:
         if self.query_one("#jsonpath", Input).has_focus:
             self.screen.focus_previous()
@@ -229,15 +208,28 @@ class Inspector(Vertical):
         if not self.is_mounted:
             return
         heading, sections = self._contents()
-        self.query_one("#inspector-heading", Static).update(heading)
+        if heading != self._heading:  # (an update lays the screen out again)
+            self._heading = heading
+            self.query_one("#inspector-heading", Static).update(heading)
+        note = self._empty_note() if sections is None else ""
+        shown = (sections, self.path, note)
+        if shown == self._shown:
+            return  # the same document (a refresh while events stream in): folds stay
+        self._shown = shown
+        body = self.body
         if sections is None:
-            body = Content.styled(self._empty_note(), "dim italic")
+            body.show_sections([Section("", note=note)])
         else:
-            body = render_sections(sections, self.path)
-        if body.plain == self.body_text:
-            return  # the same text (a refresh while events stream in): no new layout
-        self.body_text = body.plain
-        self.query_one("#inspector-body", Static).update(body)
+            body.show_sections(sections, self.path)
+
+    @property
+    def body(self) -> JsonView:
+        return self.query_one("#inspector-body", JsonView)
+
+    @property
+    def body_text(self) -> str:
+        """What the body shows, as text."""
+        return self.body.plain if self.is_mounted else ""
 
     def _contents(self) -> tuple[Content, list[Section] | None]:
         projection = self.projection
