@@ -15,7 +15,7 @@ aiobotocore: import `AwsBackend` from `sfntui.backends.aws`, `LocalBackend` from
 `sfntui.backends.local`.
 """
 
-from sfntui.backends.protocol import Backend, Capabilities, Event
+from sfntui.backends.protocol import Backend, Capabilities, Event, TroubleReport
 from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
 from sfntui.history.records import (
     ExecutionDescription,
@@ -40,5 +40,6 @@ __all__ = [
     "MapRunSummary",
     "StateMachineDescription",
     "StateMachineSummary",
+    "TroubleReport",
     "always",
 ]

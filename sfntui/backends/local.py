@@ -20,7 +20,7 @@ from typing import Any
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine, format_diagnostic
 from sfntui.asl.loader import DefinitionLoadError, LoadedDefinition, load_definitions
 from sfntui.asl.model import StateMachine
-from sfntui.backends.protocol import Capabilities, Event
+from sfntui.backends.protocol import Capabilities, Event, TroubleReport
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.recorder import Thread
@@ -171,8 +171,14 @@ class LocalBackend:
         return summaries[:limit] if limit else summaries
 
     async def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
+        self,
+        machine_arn: str,
+        *,
+        status: str | None = None,
+        limit: int = 100,
+        on_trouble: TroubleReport | None = None,
     ) -> AsyncIterator[list[ExecutionSummary]]:
+        """`on_trouble` is never told anything: the local engine is always there."""
         while True:
             changed = self._changed
             yield await self.list_executions(machine_arn, status=status, limit=limit)
@@ -210,7 +216,9 @@ class LocalBackend:
     async def get_history(self, arn: str) -> list[Event]:
         return list(self._run(arn).execution.history.events)
 
-    async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+    async def follow(
+        self, arn: str, *, on_trouble: TroubleReport | None = None
+    ) -> AsyncIterator[list[Event]]:
         run = self._run(arn)
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
         so_far = list(run.execution.history.events)

@@ -34,10 +34,12 @@ from sfntui.backends import (
     ExecutionSummary,
     StateMachineDescription,
     StateMachineSummary,
+    TroubleReport,
 )
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.visible_text import visible
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
@@ -106,6 +108,14 @@ class MainScreen(Screen[None]):
             id="main.focus_events",
         ),
         Binding(
+            "f5",
+            "retry",
+            "Retry",
+            show=False,
+            tooltip="Load again what could not be loaded",
+            id="main.retry",
+        ),
+        Binding(
             "s",
             "toggle_sidebar",
             "Sidebar",
@@ -149,6 +159,23 @@ class MainScreen(Screen[None]):
         events: list[dict[str, Any]] = field(repr=False)
 
     @dataclass
+    class Troubled(Message):
+        """Following `arn` meets faults (a sentence saying so), or no longer does (None)."""
+
+        arn: str
+        #: "execution" (the open one) or "executions" (the sidebar's list of a machine).
+        what: str
+        trouble: str | None
+
+    @dataclass
+    class ExecutionUnavailable(Message):
+        """An execution could not be loaded at all: say so, and how to retry."""
+
+        execution: ExecutionSummary
+        backend: Backend
+        problem: str
+
+    @dataclass
     class ExecutionStarted(Message):
         execution: ExecutionSummary
         backend: Backend
@@ -170,6 +197,10 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: The execution that could not be loaded (F5 tries it again), with its backend.
+        self._unavailable: tuple[ExecutionSummary, Backend] | None = None
+        #: The sidebar groups whose machines could not be listed (F5 lists them again).
+        self._unlisted: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -225,14 +256,15 @@ class MainScreen(Screen[None]):
         try:
             machines = await self.backends[group].list_state_machines()
         except BackendError as error:
-            self.post_message(self.MachinesListed(group, [], error.message))
+            self._unlisted.add(group)
+            self.post_message(self.MachinesListed(group, [], f"{error.message} F5 to retry."))
             raise  # and the worker's error becomes a notification
         self.post_message(self.MachinesListed(group, machines))
 
     async def on_main_screen_machines_listed(self, message: MachinesListed) -> None:
         sidebar = self.sidebar
         backend = self.backends[message.group]
-        note = "Could not list them." if message.problem else "No state machines found."
+        note = message.problem or "No state machines found."
         sidebar.set_machines(message.group, message.machines, note)
         listed = {machine.arn: machine for machine in message.machines}
         if self.machine is not None and self.machine_backend is backend:
@@ -281,8 +313,27 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="executions", exit_on_error=False)
     async def watch_executions(self, machine: StateMachineSummary, backend: Backend) -> None:
-        async for executions in backend.watch_executions(machine.arn):
+        listing = backend.watch_executions(
+            machine.arn, on_trouble=self._reporter(machine.arn, "executions")
+        )
+        async for executions in listing:
             self.post_message(self.ExecutionsListed(machine.arn, executions))
+
+    def _reporter(self, arn: str, what: str) -> TroubleReport:
+        def report(trouble: str | None) -> None:
+            self.post_message(self.Troubled(arn, what, trouble))
+
+        return report
+
+    def on_main_screen_troubled(self, message: Troubled) -> None:
+        if message.what == "execution":
+            execution = self.workspace.execution
+            if execution is not None and execution.arn == message.arn:
+                self.workspace.set_trouble(message.trouble)
+        elif self.machine is not None and self.machine.arn == message.arn:
+            self.sidebar.border_subtitle = (
+                "" if message.trouble is None else f"⚠ {visible(message.trouble)}"
+            )
 
     def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
         self.sidebar.set_executions(message.machine_arn, message.executions)
@@ -301,15 +352,47 @@ class MainScreen(Screen[None]):
 
         `backend` is the one it is listed under (by default, the open machine's)."""
         self.opened_arn = execution.arn
+        self._unavailable = None
         self.follow_execution(execution, backend or self.machine_backend)
 
     @work(exclusive=True, group="execution", exit_on_error=False)
     async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
-        description = await backend.definition_for_execution(execution.arn)
+        try:
+            description = await backend.definition_for_execution(execution.arn)
+        except BackendError as error:
+            self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
+            raise
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
-        async for batch in backend.follow(execution.arn):
-            self.post_message(self.HistoryArrived(execution.arn, batch))
+        report = self._reporter(execution.arn, "execution")
+        arrived = False
+        try:
+            async for batch in backend.follow(execution.arn, on_trouble=report):
+                arrived = True
+                self.post_message(self.HistoryArrived(execution.arn, batch))
+        except BackendError as error:
+            if not arrived:
+                self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
+            raise
+
+    async def on_main_screen_execution_unavailable(self, message: ExecutionUnavailable) -> None:
+        if self.opened_arn != message.execution.arn:
+            return
+        self._unavailable = (message.execution, message.backend)
+        await self.workspace.show_failure(
+            message.execution.name,
+            f"Could not load {message.execution.name}: {message.problem}\n\nPress F5 to retry.",
+        )
+
+    def action_retry(self) -> None:
+        """F5: the execution that failed to load, and every group that failed to list."""
+        if self._unavailable is not None:
+            execution, backend = self._unavailable
+            self._unavailable = None
+            self.open_execution(execution, backend)
+        for group in sorted(self._unlisted):
+            self.list_machines(group)
+        self._unlisted.clear()
 
     async def on_main_screen_execution_loaded(self, message: ExecutionLoaded) -> None:
         if self.opened_arn != message.execution.arn:

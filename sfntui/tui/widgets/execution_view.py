@@ -22,6 +22,7 @@ from sfntui.graph import GraphStatus, status_from_projection
 from sfntui.history.projection import Projection
 from sfntui.history.runs import ExecutionStatus
 from sfntui.tui.status_marks import status_label
+from sfntui.tui.visible_text import visible
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
@@ -41,6 +42,8 @@ class ExecutionView(Container):
         self.execution: ExecutionSummary | None = None
         self.projection: Projection | None = None
         self._refresh_timer: Timer | None = None
+        #: While the source cannot be reached: "reconnecting in 2 s, last update 12 s ago: ..."
+        self.trouble: str | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="graph-pane"):
@@ -101,11 +104,29 @@ class ExecutionView(Container):
         self._stop_refreshing()
         self.execution = execution
         self.projection = Projection()
+        self.trouble = None
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
         self._set_events_title()
         graph = self.graph  # the same machine keeps its graph, and the state chosen in it
         self.inspector.show(self.projection, graph.selected if graph is not None else None)
+        self._set_titles()
+
+    async def show_failure(self, title: str, sentence: str) -> None:
+        """What could not be loaded, and how to try again, in place of a graph."""
+        self._stop_refreshing()
+        self.execution = None
+        self.projection = None
+        self.trouble = None
+        await self._show_graph(title, None, sentence)
+        self.event_log.reset()
+        self._set_events_title()
+        self.inspector.show()
+        self._set_titles()
+
+    def set_trouble(self, trouble: str | None) -> None:
+        """Say the open execution is being reconnected to (None: it answers again)."""
+        self.trouble = trouble
         self._set_titles()
 
     def update_execution(self, execution: ExecutionSummary) -> None:
@@ -208,7 +229,10 @@ class ExecutionView(Container):
         status = str(self.projection.status) if self.projection else self.execution.status
         if status == ExecutionStatus.NOT_STARTED:
             status = self.execution.status
-        pane.border_subtitle = status_label(status)
+        subtitle = status_label(status)
+        if self.trouble is not None:
+            subtitle = Text.assemble(subtitle, " · ", (visible(self.trouble), "bold yellow"))
+        pane.border_subtitle = subtitle
 
     def _set_events_title(self) -> None:
         count = len(self.event_log.event_ids)
