@@ -12,6 +12,7 @@ notification, and the app goes on.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,17 +37,32 @@ from sfntui.backends import (
     StateMachineSummary,
     TroubleReport,
 )
+from sfntui.history.events import dump_history
+from sfntui.history.runs import ExecutionStatus
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.screens.confirm_dialog import ConfirmDialog, Field
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.visible_text import visible
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
+#: The app's actions on an open execution, and the capability each needs of its backend.
+ACTION_CAPABILITY = {
+    "stop_execution": "stop",
+    "redrive_execution": "redrive",
+    "start_again": "start",
+}
+
 
 def confirmed_by_dialog(_action: Action) -> bool:
     """The run dialog was the confirmation: the person pressed Run."""
     return True
+
+
+def write_history(path: Path, events: list[dict[str, Any]]) -> None:
+    """The history as `aws stepfunctions get-execution-history` writes it (off the UI loop)."""
+    path.expanduser().write_text(dump_history(events), encoding="utf-8")
 
 
 async def parse_definition(text: str) -> tuple[StateMachine | None, str | None]:
@@ -114,6 +130,38 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Load again what could not be loaded",
             id="main.retry",
+        ),
+        Binding(
+            "x",
+            "stop_execution",
+            "Stop",
+            show=False,
+            tooltip="Stop the open execution (asks first, with an error and a cause)",
+            id="main.stop",
+        ),
+        Binding(
+            "R",
+            "redrive_execution",
+            "Redrive",
+            show=False,
+            tooltip="Redrive the open execution from where it failed (asks first)",
+            id="main.redrive",
+        ),
+        Binding(
+            "a",
+            "start_again",
+            "Again",
+            show=False,
+            tooltip="Start the open execution's machine again with its input (editable first)",
+            id="main.start_again",
+        ),
+        Binding(
+            "w",
+            "export_history",
+            "Export",
+            show=False,
+            tooltip="Write the open execution's history to a JSON file (asks where)",
+            id="main.export",
         ),
         Binding(
             "s",
@@ -197,6 +245,8 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: The backend of the open execution (what stop, redrive and again ask).
+        self.execution_backend: Backend | None = None
         #: The execution that could not be loaded (F5 tries it again), with its backend.
         self._unavailable: tuple[ExecutionSummary, Backend] | None = None
         #: The sidebar groups whose machines could not be listed (F5 lists them again).
@@ -353,7 +403,9 @@ class MainScreen(Screen[None]):
         `backend` is the one it is listed under (by default, the open machine's)."""
         self.opened_arn = execution.arn
         self._unavailable = None
-        self.follow_execution(execution, backend or self.machine_backend)
+        self.execution_backend = backend or self.machine_backend
+        self.follow_execution(execution, self.execution_backend)
+        self.refresh_bindings()
 
     @work(exclusive=True, group="execution", exit_on_error=False)
     async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
@@ -425,7 +477,154 @@ class MainScreen(Screen[None]):
         if action == "run":
             # Shown, but dimmed, when there is nothing to run or the backend cannot start one.
             return True if self.can_run else None
+        if action in ACTION_CAPABILITY:
+            # Hidden when the backend cannot (read-only); dimmed with no execution open.
+            if not self._may(action):
+                return False
+            return True if self.workspace.execution is not None else None
         return True
+
+    def _may(self, action: str) -> bool:
+        backend = self.execution_backend or self.machine_backend
+        return bool(getattr(backend.capabilities, ACTION_CAPABILITY[action]))
+
+    def _open_for(self, action: str) -> tuple[ExecutionSummary, Backend] | None:
+        """The open execution and its backend, if `action` may be done on it; else say why."""
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return None
+        if not self._may(action):
+            self.notify(
+                f"{backend.label} is connected read-only: sfntui will not "
+                f"{ACTION_CAPABILITY[action]} {execution.name}.",
+                severity="error",
+                markup=False,
+            )
+            return None
+        return execution, backend
+
+    def _status_of_open(self) -> str:
+        execution = self.workspace.execution
+        status = str(self.workspace.status or "")
+        if execution is not None and status in ("", ExecutionStatus.NOT_STARTED):
+            status = execution.status
+        return status
+
+    def action_stop_execution(self) -> None:
+        found = self._open_for("stop_execution")
+        if found is None:
+            return
+        if self._status_of_open() != "RUNNING":
+            self.notify(f"{found[0].name} is not running.", severity="warning", markup=False)
+            return
+        self.stop_open(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def stop_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Stop an execution",
+            f"Stop the execution {execution.name} ({execution.arn})?",
+            "Stop",
+            [
+                Field("error", "Error (optional)", placeholder="e.g. Ops.ManualStop"),
+                Field("cause", "Cause (optional)", placeholder="why it is stopped"),
+            ],
+        )
+        answer = await self.app.push_screen_wait(dialog)
+        if answer is None:
+            return
+        await backend.stop_execution(
+            execution.arn,
+            error=answer["error"].strip() or None,
+            cause=answer["cause"].strip() or None,
+            confirm=confirmed_by_dialog,
+        )
+        self.notify(f"Stopped {execution.name}.", markup=False)
+
+    def action_redrive_execution(self) -> None:
+        found = self._open_for("redrive_execution")
+        if found is None:
+            return
+        if self._status_of_open() not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            self.notify(
+                f"{found[0].name} has not failed, timed out or been aborted: "
+                "there is nothing to redrive.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.redrive_open(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def redrive_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Redrive an execution",
+            f"Redrive the execution {execution.name} ({execution.arn}) from where it stopped?",
+            "Redrive",
+        )
+        if await self.app.push_screen_wait(dialog) is None:
+            return
+        await backend.redrive_execution(execution.arn, confirm=confirmed_by_dialog)
+        self.notify(f"Redriven {execution.name}: following it again.", markup=False)
+        if self.opened_arn == execution.arn:
+            self.open_execution(execution, backend)
+
+    def action_start_again(self) -> None:
+        found = self._open_for("start_again")
+        if found is not None:
+            self.start_again(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def start_again(self, execution: ExecutionSummary, backend: Backend) -> None:
+        described = await backend.describe_execution(execution.arn)
+        text = described.input or "{}"
+        try:
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        except json.JSONDecodeError:
+            pass  # shown as it was, for the person to mend
+        machine_name = self.workspace.machine_name or execution.machine_arn.rsplit(":", 1)[-1]
+        dialog = RunDialog(machine_name, text, source=f"{execution.name}'s input")
+        request = await self.app.push_screen_wait(dialog)
+        if request is None:
+            return
+        started = await backend.start_execution(
+            execution.machine_arn,
+            name=request.name,
+            execution_input=request.input,
+            confirm=confirmed_by_dialog,
+        )
+        self.post_message(self.ExecutionStarted(started, backend))
+
+    def action_export_history(self) -> None:
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        self.export_open(execution, backend)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def export_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Export a history",
+            f"Write the whole history of the execution {execution.name} ({execution.arn}) "
+            "to a file, as `aws stepfunctions get-execution-history` writes it?",
+            "Write",
+            [Field("path", "File", value=f"{execution.name}.history.json")],
+        )
+        answer = await self.app.push_screen_wait(dialog)
+        if answer is None or not answer["path"].strip():
+            return
+        path = Path(answer["path"].strip())
+        events = await backend.get_history(execution.arn)
+        try:
+            await asyncio.to_thread(write_history, path, events)
+        except OSError as error:
+            self.notify(
+                f"Could not write {path}: {error.strerror}.", severity="error", markup=False
+            )
+            return
+        self.notify(f"Wrote {len(events)} events to {path}.", markup=False)
 
     def action_run(self) -> None:
         if self.machine is not None and self.can_run:
