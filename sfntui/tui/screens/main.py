@@ -43,6 +43,7 @@ from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.screens.confirm_dialog import ConfirmDialog, Field
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.screens.table_view import TableScreen
 from sfntui.tui.visible_text import visible
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
@@ -130,6 +131,14 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Load again what could not be loaded",
             id="main.retry",
+        ),
+        Binding(
+            "t",
+            "table_view",
+            "Table",
+            show=False,
+            tooltip="The open execution as a table: summary, states with timelines, failures",
+            id="main.table_view",
         ),
         Binding(
             "x",
@@ -595,6 +604,13 @@ class MainScreen(Screen[None]):
             confirm=confirmed_by_dialog,
         )
         self.post_message(self.ExecutionStarted(started, backend))
+
+    def action_table_view(self) -> None:
+        execution, projection = self.workspace.execution, self.workspace.projection
+        if execution is None or projection is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        self.app.push_screen(TableScreen(execution, projection, self.workspace.machine_name))
 
     def action_export_history(self) -> None:
         execution, backend = self.workspace.execution, self.execution_backend
