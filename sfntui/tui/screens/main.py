@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -131,6 +131,14 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Load again what could not be loaded",
             id="main.retry",
+        ),
+        Binding(
+            "f",
+            "filter_executions",
+            "Filter",
+            show=False,
+            tooltip="Filter the executions by status and name as you type (failed order-)",
+            id="main.filter_executions",
         ),
         Binding(
             "t",
@@ -266,6 +274,10 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             yield ExecutionView(id="workspace")
+        yield Input(
+            placeholder="filter executions: a status (failed, running, ...) and/or part of a name",
+            id="execution-filter",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -604,6 +616,25 @@ class MainScreen(Screen[None]):
             confirm=confirmed_by_dialog,
         )
         self.post_message(self.ExecutionStarted(started, backend))
+
+    def action_filter_executions(self) -> None:
+        """`f`: show the filter box and type into it (again: hide it, the filter cleared)."""
+        box = self.query_one("#execution-filter", Input)
+        if box.has_class("-shown") and box.has_focus:
+            box.remove_class("-shown")
+            box.value = ""
+            self.sidebar.focus()
+            return
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#execution-filter")
+    def filter_executions(self, event: Input.Changed) -> None:
+        self.sidebar.set_filter(event.value)
+
+    @on(Input.Submitted, "#execution-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.sidebar.focus()
 
     def action_table_view(self) -> None:
         execution, projection = self.workspace.execution, self.workspace.projection

@@ -22,6 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from sfntui.backends import ExecutionSummary, StateMachineSummary
+from sfntui.tui.execution_filter import ExecutionFilter
 from sfntui.tui.status_marks import status_mark
 
 
@@ -112,6 +113,10 @@ class Sidebar(Tree[Entry]):
         self._group_nodes: dict[int, TreeNode[Entry]] = {}
         self._machine_nodes: dict[str, TreeNode[Entry]] = {}
         self._execution_nodes: dict[str, TreeNode[Entry]] = {}
+        #: Every execution listed per machine, the filter's hidden ones included.
+        self._all_executions: dict[str, list[ExecutionSummary]] = {}
+        #: Which executions are shown (typed into the filter box, `f`).
+        self.execution_filter = ExecutionFilter()
         #: Where the cursor goes at the next refresh (a new node has no line before that).
         self._pending_cursor: str | None = None
 
@@ -146,6 +151,7 @@ class Sidebar(Tree[Entry]):
         self._group_nodes.clear()
         self._machine_nodes.clear()
         self._execution_nodes.clear()
+        self._all_executions.clear()
         for index, label in enumerate(labels):
             group = Group(index, label)
             node = self.root.add(Text(label, style=self._style("group")), group, expand=True)
@@ -177,11 +183,21 @@ class Sidebar(Tree[Entry]):
         else:
             self._move_to(self.machines_in(group)[0].arn)
 
+    def set_filter(self, text: str) -> None:
+        """Show only the executions `text` matches (see `ExecutionFilter`), in every machine."""
+        self.execution_filter = ExecutionFilter.parse(text)
+        for machine_arn, executions in list(self._all_executions.items()):
+            self.set_executions(machine_arn, executions)
+
     def set_executions(self, machine_arn: str, executions: Sequence[ExecutionSummary]) -> None:
-        """Show these executions (newest first) under their machine, and open it."""
+        """Show these executions (newest first, as filtered) under their machine, and open it."""
         node = self._machine_nodes.get(machine_arn)
         if node is None:
             return
+        self._all_executions[machine_arn] = list(executions)
+        shown = [e for e in executions if self.execution_filter.matches(e)]
+        hidden = len(executions) - len(shown)
+        executions = shown
         kept_arn = self.cursor_arn
         for child in node.children:
             if isinstance(child.data, ExecutionSummary):
@@ -189,7 +205,8 @@ class Sidebar(Tree[Entry]):
         node.remove_children()
         ordered = sorted(executions, key=_newest_first)
         if not ordered:
-            node.add_leaf(self._note("no executions yet"), None)
+            note = f"none match the filter ({hidden} hidden)" if hidden else "no executions yet"
+            node.add_leaf(self._note(note), None)
         time_style = self._style("time")
         for execution in ordered:
             leaf = node.add_leaf(execution_label(execution, time_style), execution)
