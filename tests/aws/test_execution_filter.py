@@ -69,3 +69,30 @@ def test_filter_words_are_statuses_or_pieces_of_the_name() -> None:
     assert not timed_out.matches(run("nightly-7", "FAILED"))
     assert ExecutionFilter.parse("failed aborted").matches(run("x", "ABORTED"))
     assert ExecutionFilter.parse("").is_empty
+
+
+async def test_older_executions_are_listed_a_page_more_when_the_cursor_reaches_the_end(
+    tmp_path: Path,
+) -> None:
+    with FaultyStepFunctions() as faulty:
+        machine = faulty.add_machine("busy")
+        for index in range(150):
+            faulty.add_execution(machine, f"run-{index:03}", history(3))
+        options = ConnectionOptions(endpoint_url=faulty.url, region=REGION)
+        aws = AwsBackend(options, interval=PollInterval(0.05, 0.2))
+        async with make_app(LocalBackend([tmp_path]), aws=aws).run_test(size=(100, 30)) as pilot:
+            tree = sidebar(pilot)
+            await wait_until(pilot, lambda: tree.machine_node(machine) is not None, "listed")
+            tree.select_node(tree.machine_node(machine))
+            node = tree.machine_node(machine)
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 100, "a page")
+            first_page = len(tree.executions_of(machine))
+            last = node.children[-1]
+            more_leaf = str(last.label)
+
+            tree.move_cursor(last)
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 150, "the rest")
+
+            assert first_page == 100 and more_leaf.startswith("more…")
+            assert not str(node.children[-1].label).startswith("more")  # nothing older
+            assert "run-000" in names(tree.executions_of(machine))

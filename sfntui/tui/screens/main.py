@@ -48,6 +48,10 @@ from sfntui.tui.visible_text import visible
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
+#: How many executions the sidebar lists at first, and how many more each time it reaches
+#: the end of them (ListExecutions pages of 100, read with their nextToken).
+EXECUTIONS_PAGE = 100
+
 #: The app's actions on an open execution, and the capability each needs of its backend.
 ACTION_CAPABILITY = {
     "stop_execution": "stop",
@@ -210,6 +214,8 @@ class MainScreen(Screen[None]):
     class ExecutionsListed(Message):
         machine_arn: str
         executions: list[ExecutionSummary]
+        #: Older executions than these are not listed yet.
+        more: bool = False
 
     @dataclass
     class ExecutionLoaded(Message):
@@ -262,6 +268,10 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: Per machine ARN, how many of its newest executions the sidebar lists (a page more
+        #: each time the cursor reaches the end), and the limit at which more was last asked.
+        self._execution_limits: dict[str, int] = {}
+        self._asked_limit: dict[str, int] = {}
         #: The backend of the open execution (what stop, redrive and again ask).
         self.execution_backend: Backend | None = None
         #: The execution that could not be loaded (F5 tries it again), with its backend.
@@ -384,11 +394,25 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="executions", exit_on_error=False)
     async def watch_executions(self, machine: StateMachineSummary, backend: Backend) -> None:
+        limit = self._execution_limits.setdefault(machine.arn, EXECUTIONS_PAGE)
         listing = backend.watch_executions(
-            machine.arn, on_trouble=self._reporter(machine.arn, "executions")
+            machine.arn, limit=limit, on_trouble=self._reporter(machine.arn, "executions")
         )
         async for executions in listing:
-            self.post_message(self.ExecutionsListed(machine.arn, executions))
+            self.post_message(
+                self.ExecutionsListed(machine.arn, executions, len(executions) >= limit)
+            )
+
+    def on_sidebar_more_wanted(self, message: Sidebar.MoreWanted) -> None:
+        """The next page of the open machine's executions: list (and watch) that many more."""
+        if self.machine is None or self.machine.arn != message.machine_arn:
+            return
+        limit = self._execution_limits.get(message.machine_arn, EXECUTIONS_PAGE)
+        if self._asked_limit.get(message.machine_arn) == limit:
+            return  # already asked for this page
+        self._asked_limit[message.machine_arn] = limit
+        self._execution_limits[message.machine_arn] = limit + EXECUTIONS_PAGE
+        self.watch_executions(self.machine, self.machine_backend)
 
     def _reporter(self, arn: str, what: str) -> TroubleReport:
         def report(trouble: str | None) -> None:
@@ -407,7 +431,7 @@ class MainScreen(Screen[None]):
             )
 
     def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
-        self.sidebar.set_executions(message.machine_arn, message.executions)
+        self.sidebar.set_executions(message.machine_arn, message.executions, more=message.more)
         for execution in message.executions:
             self.workspace.update_execution(execution)
         if self._reveal_arn is not None and self.sidebar.execution_node(self._reveal_arn):

@@ -34,7 +34,15 @@ class Group:
     label: str
 
 
-Entry = Group | StateMachineSummary | ExecutionSummary | None
+@dataclass(frozen=True)
+class MoreExecutions:
+    """The last leaf of a machine listing only its newest executions: reached, it asks for
+    the next page (`Sidebar.MoreWanted`)."""
+
+    machine_arn: str
+
+
+Entry = Group | StateMachineSummary | ExecutionSummary | MoreExecutions | None
 
 
 def started_label(started: datetime | None, now: datetime | None = None) -> str:
@@ -105,6 +113,12 @@ class Sidebar(Tree[Entry]):
         execution: ExecutionSummary
         group: int
 
+    @dataclass
+    class MoreWanted(Message):
+        """The cursor reached the end of a machine's executions: list the next page."""
+
+        machine_arn: str
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__("State machines", id=id)
         self.show_root = False
@@ -115,6 +129,8 @@ class Sidebar(Tree[Entry]):
         self._execution_nodes: dict[str, TreeNode[Entry]] = {}
         #: Every execution listed per machine, the filter's hidden ones included.
         self._all_executions: dict[str, list[ExecutionSummary]] = {}
+        #: The machines with older executions than those listed.
+        self._more: dict[str, bool] = {}
         #: Which executions are shown (typed into the filter box, `f`).
         self.execution_filter = ExecutionFilter()
         #: Where the cursor goes at the next refresh (a new node has no line before that).
@@ -189,11 +205,17 @@ class Sidebar(Tree[Entry]):
         for machine_arn, executions in list(self._all_executions.items()):
             self.set_executions(machine_arn, executions)
 
-    def set_executions(self, machine_arn: str, executions: Sequence[ExecutionSummary]) -> None:
-        """Show these executions (newest first, as filtered) under their machine, and open it."""
+    def set_executions(
+        self, machine_arn: str, executions: Sequence[ExecutionSummary], *, more: bool | None = None
+    ) -> None:
+        """Show these executions (newest first, as filtered) under their machine, and open it.
+
+        `more`: older ones are not listed yet (a "more" leaf asks for them); None: as before."""
         node = self._machine_nodes.get(machine_arn)
         if node is None:
             return
+        if more is not None:
+            self._more[machine_arn] = more
         self._all_executions[machine_arn] = list(executions)
         shown = [e for e in executions if self.execution_filter.matches(e)]
         hidden = len(executions) - len(shown)
@@ -211,6 +233,8 @@ class Sidebar(Tree[Entry]):
         for execution in ordered:
             leaf = node.add_leaf(execution_label(execution, time_style), execution)
             self._execution_nodes[execution.arn] = leaf
+        if self._more.get(machine_arn):
+            node.add_leaf(self._note("more… (older executions)"), MoreExecutions(machine_arn))
         node.expand()
         if kept_arn is not None:
             self._move_to(kept_arn)
@@ -262,10 +286,17 @@ class Sidebar(Tree[Entry]):
         group = self.group_of(event.node)
         if group is None:
             return
-        if isinstance(data, StateMachineSummary):
+        if isinstance(data, MoreExecutions):
+            self.post_message(self.MoreWanted(data.machine_arn))
+        elif isinstance(data, StateMachineSummary):
             self.post_message(self.MachineChosen(data, group))
         elif isinstance(data, ExecutionSummary):
             self.post_message(self.ExecutionChosen(data, group))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        """Scrolling onto the "more" leaf lists the next page, as the end of a list would."""
+        if isinstance(event.node.data, MoreExecutions):
+            self.post_message(self.MoreWanted(event.node.data.machine_arn))
 
     @staticmethod
     def group_of(node: TreeNode[Entry]) -> int | None:
