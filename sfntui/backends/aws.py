@@ -108,7 +108,7 @@ class AwsBackend:
     async def get_history(self, arn: str) -> list[Event]:
         return await self.sfn.get_history(arn)
 
-    def _follow_interval(self) -> PollInterval:
+    def follow_interval(self) -> PollInterval:
         """An open execution's polls: as the backend's, but never more than 2 s apart."""
         given = self._interval or PollInterval()
         slowest = min(given.slowest, FOLLOW_SLOWEST)
@@ -118,7 +118,7 @@ class AwsBackend:
         self, arn: str, *, on_trouble: TroubleReport | None = None
     ) -> AsyncIterator[list[Event]]:
         followed = self.sfn.follow(
-            arn, interval=self._follow_interval(), on_trouble=_in_words(on_trouble)
+            arn, interval=self.follow_interval(), on_trouble=_in_words(on_trouble)
         )
         async for batch in followed:
             yield batch
