@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from sfntui.aws import ConnectionOptions, PollInterval
 from sfntui.backends.aws import AwsBackend
 from sfntui.backends.local import LocalBackend
 from sfntui.tui.app import make_app
 from sfntui.tui.screens.confirm_dialog import ConfirmDialog
+from sfntui.tui.screens.run_dialog import RunDialog
 from tests.tui.steps import execution_view, main_screen, sidebar, toasts, wait_until
 
 from .conftest import REGION, Moto, unique
@@ -152,3 +153,30 @@ async def test_export_writes_the_whole_history_to_the_file_named(tmp_path: Path)
             assert "done" in asked.question
             written = json.loads(target.read_text(encoding="utf-8"))["events"]
             assert [event["id"] for event in written] == list(range(1, 10))
+
+
+async def test_start_again_offers_the_input_to_edit_and_starts_the_machine_with_it(
+    moto: Moto, tmp_path: Path
+) -> None:
+    machine = moto.create_machine(WAITS, unique("orders"))
+    execution = moto.start(machine, {"order": 7}, name="first")
+    app = make_app(LocalBackend([tmp_path]), aws=backend_at(moto.url))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_execution(pilot, machine, execution)
+
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunDialog), "the dialog")
+        run_dialog = pilot.app.screen
+        assert isinstance(run_dialog, RunDialog)
+        offered = json.loads(run_dialog.text)
+        run_dialog.query_one("#run-input", TextArea).text = '{"order": 8}'
+        await pilot.press("ctrl+s")
+        listed = lambda: moto.client().list_executions(stateMachineArn=machine)["executions"]  # noqa: E731
+        await wait_until(pilot, lambda: len(listed()) == 2, "the new execution")
+
+        assert offered == {"order": 7}
+        again = next(e for e in listed() if e["executionArn"] != execution)
+        described = moto.client().describe_execution(executionArn=again["executionArn"])
+        assert json.loads(described["input"]) == {"order": 8}
+        for run in listed():
+            moto.client().stop_execution(executionArn=run["executionArn"])
