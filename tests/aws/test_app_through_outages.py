@@ -92,3 +92,28 @@ async def test_an_execution_that_cannot_be_loaded_says_why_and_f5_loads_it(
 
             assert "denied access" in said and "F5" in said and "Loading" not in said
             assert view.event_log.event_ids == list(range(1, 10))
+
+
+async def test_the_executions_list_says_reconnecting_through_an_outage_and_recovers(
+    tmp_path: Path,
+) -> None:
+    with FaultyStepFunctions() as faulty:
+        machine = faulty.add_machine("orders")
+        faulty.add_execution(machine, "first", history(5))
+        app = make_app(LocalBackend([tmp_path]), aws=faulty_backend(faulty))
+        async with app.run_test(size=SIZE) as pilot:
+            tree = sidebar(pilot)
+            await wait_until(pilot, lambda: tree.machine_node(machine) is not None, "listed")
+            tree.select_node(tree.machine_node(machine))
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 1, "its run")
+
+            faulty.always["ListExecutions"] = "internal"
+            said = lambda: str(tree.border_subtitle or "")  # noqa: E731
+            await wait_until(pilot, lambda: "reconnecting" in said(), "the outage noticed")
+            during = said()
+            faulty.add_execution(machine, "second", history(5))
+            del faulty.always["ListExecutions"]
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 2, "the new run")
+            await wait_until(pilot, lambda: said() == "", "the reconnection")
+
+            assert "last update" in during
