@@ -18,7 +18,7 @@ aiobotocore: import `AwsBackend` from `sfntui.backends.aws`, `LocalBackend` from
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sfntui.backends.protocol import Backend, Capabilities, Event, HistoryBatch
+    from sfntui.backends.protocol import Backend, Capabilities, Event, HistoryBatch, TroubleReport
     from sfntui.history.actions import Action, ActionCancelled, BackendError, Confirm, always
     from sfntui.history.records import (
         ExecutionDescription,
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 #: `sfntui.backends.machine_setup` does not load the records and the protocol.
 _MODULE_OF = {
     **dict.fromkeys(
-        ("Backend", "Capabilities", "Event", "HistoryBatch"), "sfntui.backends.protocol"
+        ("Backend", "Capabilities", "Event", "HistoryBatch", "TroubleReport"),
+        "sfntui.backends.protocol",
     ),
     **dict.fromkeys(
         ("Action", "ActionCancelled", "BackendError", "Confirm", "always"),
@@ -76,5 +77,6 @@ __all__ = [
     "MapRunSummary",
     "StateMachineDescription",
     "StateMachineSummary",
+    "TroubleReport",
     "always",
 ]

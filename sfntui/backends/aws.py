@@ -3,7 +3,8 @@
 A thin layer: `sfntui.aws.StepFunctions` already hands out the neutral records and raises
 `AwsError`, which is a kind of the neutral `BackendError`, so nothing here translates
 (`ActionDeclined` and `ReadOnlyError` are kinds of `ActionCancelled` too). What this adds is
-the shared request budget every poll draws on, the poll interval, and what the backend can do.
+the shared request budget every poll draws on, the poll interval (an open execution's polls
+at most `FOLLOW_SLOWEST` apart), faults told to `on_trouble` in words, and what it can do.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from sfntui.aws.budget import RequestBudget
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import AwsError, IncompleteHistoryError, TransientError
 from sfntui.aws.express import is_express_execution
+from sfntui.aws.reconnect import ConnectionTrouble
+from sfntui.aws.reconnect import TroubleReport as AwsTroubleReport
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import PollInterval
 from sfntui.aws.whole_history import (
@@ -26,7 +29,7 @@ from sfntui.aws.whole_history import (
     max_pages,
     page_events,
 )
-from sfntui.backends.protocol import Capabilities, Event, HistoryBatch
+from sfntui.backends.protocol import Capabilities, Event, HistoryBatch, TroubleReport
 from sfntui.history.actions import Confirm
 from sfntui.history.events import EXECUTION_END_STATUS
 from sfntui.history.records import (
@@ -37,6 +40,10 @@ from sfntui.history.records import (
     StateMachineDescription,
     StateMachineSummary,
 )
+
+#: Seconds: the longest pause between two polls of an open execution, however long nothing
+#: changes (the screen is at most this far behind AWS; every poll still draws on the budget).
+FOLLOW_SLOWEST = 2.0
 
 
 class AwsBackend:
@@ -89,10 +96,19 @@ class AwsBackend:
         return await self.sfn.list_executions(machine_arn, status=status, limit=limit)
 
     async def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
+        self,
+        machine_arn: str,
+        *,
+        status: str | None = None,
+        limit: int = 100,
+        on_trouble: TroubleReport | None = None,
     ) -> AsyncIterator[list[ExecutionSummary]]:
         watch = self.sfn.watch_executions(
-            machine_arn, status=status, limit=limit, interval=self._poll_interval()
+            machine_arn,
+            status=status,
+            limit=limit,
+            interval=self._poll_interval(),
+            on_trouble=_in_words(on_trouble),
         )
         async for executions in watch.follow():
             yield executions
@@ -106,11 +122,21 @@ class AwsBackend:
     async def get_history(self, arn: str) -> list[Event]:
         return await self.sfn.get_history(arn)
 
-    async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+    def follow_interval(self) -> PollInterval:
+        """An open execution's polls: as the backend's, but never more than 2 s apart."""
+        given = self._interval or PollInterval()
+        slowest = min(given.slowest, FOLLOW_SLOWEST)
+        return PollInterval(min(given.fastest, slowest), slowest, given.factor)
+
+    async def follow(
+        self, arn: str, *, on_trouble: TroubleReport | None = None
+    ) -> AsyncIterator[list[Event]]:
         """The history written so far page by page (each a `HistoryBatch`, so the app draws
-        it as it arrives), then, unless it has ended, a tail from its last event on."""
+        it as it arrives), then, unless it has ended, a tail from its last event on that
+        rides out faults, telling `on_trouble` about them."""
+        interval, trouble = self.follow_interval(), _in_words(on_trouble)
         if is_express_execution(arn):
-            async for batch in self.sfn.follow(arn, interval=self._poll_interval()):
+            async for batch in self.sfn.follow(arn, interval=interval, on_trouble=trouble):
                 yield batch
             return
         loaded: list[Event] = []
@@ -119,7 +145,7 @@ class AwsBackend:
             yield HistoryBatch(page, loading=more)
         if loaded and loaded[-1].get("type") in EXECUTION_END_STATUS:
             return
-        tail = await self.sfn.tail(arn, interval=self._poll_interval())
+        tail = await self.sfn.tail(arn, interval=interval, on_trouble=trouble)
         tail.events.extend(loaded)  # the tail reads on from the last event loaded
         async for batch in tail.follow():
             yield batch
@@ -215,3 +241,15 @@ class AwsBackend:
 
     async def aclose(self) -> None:
         await self.session.aclose()
+
+
+def _in_words(on_trouble: TroubleReport | None) -> AwsTroubleReport | None:
+    """The AWS layer's `ConnectionTrouble` handed on as the sentence the protocol promises."""
+    if on_trouble is None:
+        return None
+    report = on_trouble
+
+    def tell(trouble: ConnectionTrouble | None) -> None:
+        report(None if trouble is None else trouble.sentence())
+
+    return tell

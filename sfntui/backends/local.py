@@ -26,7 +26,7 @@ from sfntui.asl.model import StateMachine
 from sfntui.asl.strict_json import JsonValueError, parse_json
 from sfntui.backends.child_executions import ChildExecutions, ChildMachine, ChildStart
 from sfntui.backends.machine_setup import MachineSetupError, MachineSetups, machine_name_of
-from sfntui.backends.protocol import Capabilities, Event
+from sfntui.backends.protocol import Capabilities, Event, TroubleReport
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.engine.interpreter import LocalExecution, RunOptions
 from sfntui.engine.recorder import Thread
@@ -416,8 +416,14 @@ class LocalBackend:
         return summaries[:limit] if limit else summaries
 
     async def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
+        self,
+        machine_arn: str,
+        *,
+        status: str | None = None,
+        limit: int = 100,
+        on_trouble: TroubleReport | None = None,
     ) -> AsyncIterator[list[ExecutionSummary]]:
+        """`on_trouble` is never told anything: the local engine is always there."""
         while True:
             changed = self._changed
             yield await self.list_executions(machine_arn, status=status, limit=limit)
@@ -471,7 +477,9 @@ class LocalBackend:
             return self.store.events(arn)
         return list(self._run(arn).execution.history.events)
 
-    async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+    async def follow(
+        self, arn: str, *, on_trouble: TroubleReport | None = None
+    ) -> AsyncIterator[list[Event]]:
         if self._stored(arn) is not None:
             yield await self.get_history(arn)
             return

@@ -8,7 +8,7 @@ which controls to offer (Run, Stop, Redrive, Debug, Replay, ...), and every fail
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -32,6 +32,11 @@ class HistoryBatch(list[Event]):
     def __init__(self, events: list[Event], *, loading: bool) -> None:
         super().__init__(events)
         self.loading = loading
+
+#: Told, while something is followed live, of trouble reaching the source: a sentence
+#: ("reconnecting in 4 s, last update 12 s ago: ...") on each failed try, None once it answers
+#: again. Following goes on meanwhile; nothing is lost or repeated.
+TroubleReport = Callable[[str | None], Any]
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,12 @@ class Backend(Protocol):
     ) -> list[ExecutionSummary]: ...
 
     def watch_executions(
-        self, machine_arn: str, *, status: str | None = None, limit: int = 100
+        self,
+        machine_arn: str,
+        *,
+        status: str | None = None,
+        limit: int = 100,
+        on_trouble: TroubleReport | None = None,
     ) -> AsyncIterator[list[ExecutionSummary]]:
         """The newest executions, again each time they change; runs until cancelled."""
         ...
@@ -124,8 +134,12 @@ class Backend(Protocol):
 
     async def get_history(self, arn: str) -> list[Event]: ...
 
-    def follow(self, arn: str) -> AsyncIterator[list[Event]]:
-        """The history so far, then new events as they are written, until the execution ends."""
+    def follow(
+        self, arn: str, *, on_trouble: TroubleReport | None = None
+    ) -> AsyncIterator[list[Event]]:
+        """The history so far, then new events as they are written, until the execution ends.
+
+        Faults that may clear by themselves are ridden out, each told to `on_trouble`."""
         ...
 
     async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]: ...

@@ -1,5 +1,5 @@
-"""The arguments of the AWS subcommands (ls, executions, history, tail); no AWS import here,
-so `sfntui --help` stays fast."""
+"""The arguments of the AWS subcommands (ls, executions, history, tail, start, stop,
+redrive); no AWS import here, so `sfntui --help` stays fast."""
 
 from __future__ import annotations
 
@@ -106,6 +106,52 @@ def add_aws_commands(commands: argparse._SubParsersAction) -> None:  # type: ign
     )
     add_connection_options(tail)
     tail.set_defaults(aws_command="tail")
+    add_action_commands(commands)
+
+
+def add_action_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`start`, `stop` and `redrive`: each asks first (y/N), `--yes` for scripts."""
+    start = commands.add_parser(
+        "start",
+        help="start an execution of a state machine on AWS (asks first)",
+        description="Start an execution of a state machine, asking first (--yes: don't ask).",
+    )
+    start.add_argument("machine", metavar="MACHINE", help="the state machine's name or ARN")
+    start_input = start.add_mutually_exclusive_group()
+    start_input.add_argument("--input", metavar="JSON", help="the input, as JSON text ({})")
+    start_input.add_argument("--input-file", metavar="FILE", help="the input, from FILE")
+    start.add_argument("--name", metavar="N", help="the execution's name (default: AWS picks)")
+    _add_action_options(start)
+    start.set_defaults(aws_command="start")
+
+    stop = commands.add_parser(
+        "stop",
+        help="stop a running execution on AWS (asks first)",
+        description="Stop a running execution, asking first (--yes: don't ask).",
+    )
+    stop.add_argument("execution", metavar="EXECUTION_ARN", help="the execution's ARN")
+    stop.add_argument("--error", metavar="E", help="the error code to stop it with")
+    stop.add_argument("--cause", metavar="C", help="a sentence saying why it was stopped")
+    _add_action_options(stop)
+    stop.set_defaults(aws_command="stop")
+
+    redrive = commands.add_parser(
+        "redrive",
+        help="redrive a failed, timed-out or aborted execution on AWS (asks first)",
+        description=(
+            "Redrive an execution that failed, timed out or was aborted, from where it "
+            "stopped, asking first (--yes: don't ask)."
+        ),
+    )
+    redrive.add_argument("execution", metavar="EXECUTION_ARN", help="the execution's ARN")
+    _add_action_options(redrive)
+    redrive.set_defaults(aws_command="redrive")
+
+
+def _add_action_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", "-y", action="store_true", help="do it without asking")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_connection_options(parser, read_only=True)
 
 
 def _positive(text: str) -> int:

@@ -25,6 +25,7 @@ from sfntui.aws import (
     PollInterval,
     StepFunctions,
 )
+from sfntui.commands.aws_actions import redrive_command, start_command, stop_command
 from sfntui.history.events import (
     EXECUTION_END_STATUS,
     HistoryFileError,
@@ -42,6 +43,9 @@ def run_aws_command(args: argparse.Namespace) -> int:
         "executions": _executions,
         "history": _history,
         "tail": _tail,
+        "start": start_command,
+        "stop": stop_command,
+        "redrive": redrive_command,
     }
     try:
         if args.aws_command in ("history", "tail") and not args.execution.startswith("arn:"):

@@ -129,6 +129,8 @@ class FaultyStepFunctions:
                 "ListExecutions": self._list_executions,
                 "DescribeExecution": self._describe_execution,
                 "GetExecutionHistory": self._get_execution_history,
+                "DescribeStateMachine": self._describe_state_machine,
+                "DescribeStateMachineForExecution": self._describe_machine_for_execution,
             }.items()
         }
         self.endpoint = FakeEndpoint(handlers)
@@ -247,6 +249,20 @@ class FaultyStepFunctions:
             return error("ExecutionDoesNotExist", "Execution does not exist")
         return 200, {**execution.summary(), "input": "{}"}
 
+    def _describe_state_machine(self, body: dict[str, Any], fault: str | None) -> Reply:
+        arn = body.get("stateMachineArn", "")
+        if arn not in self.machines:
+            return error("StateMachineDoesNotExist", "State Machine does not exist")
+        runs = [e for e in self.executions.values() if e.machine_arn == arn]
+        return 200, _machine(arn, self.machines[arn], runs[0].events if runs else [])
+
+    def _describe_machine_for_execution(self, body: dict[str, Any], fault: str | None) -> Reply:
+        execution = self.executions.get(body.get("executionArn", ""))
+        if execution is None:
+            return error("ExecutionDoesNotExist", "Execution does not exist")
+        name = self.machines.get(execution.machine_arn, "machine")
+        return 200, _machine(execution.machine_arn, name, execution.events)
+
     def _get_execution_history(self, body: dict[str, Any], fault: str | None) -> Reply:
         execution = self.executions.get(body.get("executionArn", ""))
         if execution is None:
@@ -259,6 +275,29 @@ class FaultyStepFunctions:
         if body.get("reverseOrder"):
             events = events[::-1]
         return 200, _page(events, "events", body, fault)
+
+
+def _machine(arn: str, name: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The machine a `history` ran: its Pass states in the order they were entered."""
+    names = [
+        e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e
+    ]
+    names = list(dict.fromkeys(names)) or ["Step1"]
+    states: dict[str, Any] = {
+        state: {"Type": "Pass", **({"Next": after} if after else {"End": True})}
+        for state, after in zip(names, [*names[1:], None], strict=True)
+    }
+    definition = json.dumps({"StartAt": names[0], "States": states})
+    return {
+        "stateMachineArn": arn,
+        "name": name,
+        "definition": definition,
+        "roleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+        "type": "STANDARD",
+        "status": "ACTIVE",
+        "creationDate": _START,
+        "updateDate": _START,
+    }
 
 
 def _page(items: list[dict[str, Any]], key: str, body: dict[str, Any], fault: str | None) -> Any:

@@ -16,6 +16,7 @@ from sfntui.backends.machine_setup import MachineSetups
 from sfntui.history.events import load_history_file
 from sfntui.tui.app import make_app
 from sfntui.tui.screens.compare import CompareScreen
+from sfntui.tui.screens.confirm_dialog import ConfirmDialog
 from tests.tui.steps import (
     EXAMPLES,
     choose_machine,
@@ -98,9 +99,11 @@ async def test_runs_are_reopened_after_a_restart_compared_and_exported(
         projection = execution_view(pilot).projection
         assert projection is not None and projection.output["charge"] == {"chargeId": "ch_1"}
 
-        await pilot.press("E")
+        await pilot.press("w")  # the dialog offers <name>.history.json, here
         exported = tmp_path / f"{kept.name}.history.json"
-        await wait_for_workers(pilot, "export")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the dialog")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(pilot, "act")
         events = load_history_file(exported)
         assert events[-1]["type"] == "ExecutionSucceeded"
         assert len(events) == len(projection.events)

@@ -12,12 +12,13 @@ notification, and the app goes on.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -35,23 +36,42 @@ from sfntui.backends import (
     ExecutionSummary,
     StateMachineDescription,
     StateMachineSummary,
+    TroubleReport,
 )
 from sfntui.backends.protocol import TestCaseChoice
-from sfntui.history.events import dump_history
+from sfntui.history.events import ExecutionStatus, dump_history
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import indented, read_example_input
 from sfntui.tui.screens.compare import CompareScreen
+from sfntui.tui.screens.confirm_dialog import ConfirmDialog, Field
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.screens.table_view import TableScreen
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
 #: A worker in one of these states is done.
 _ENDED = (WorkerState.ERROR, WorkerState.CANCELLED, WorkerState.SUCCESS)
 
+#: How many executions the sidebar lists at first, and how many more each time it reaches
+#: the end of them (ListExecutions pages of 100, read with their nextToken).
+EXECUTIONS_PAGE = 100
+
+#: The app's actions on an open execution, and the capability each needs of its backend.
+ACTION_CAPABILITY = {
+    "stop_execution": "stop",
+    "redrive_execution": "redrive",
+    "start_again": "start",
+}
+
 
 def confirmed_by_dialog(_action: Action) -> bool:
     """The run dialog was the confirmation: the person pressed Run."""
     return True
+
+
+def write_history(path: Path, events: list[dict[str, Any]]) -> None:
+    """The history as `aws stepfunctions get-execution-history` writes it (off the UI loop)."""
+    path.expanduser().write_text(dump_history(events), encoding="utf-8")
 
 
 async def parse_definition(text: str) -> tuple[StateMachine | None, str | None]:
@@ -79,14 +99,6 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Compare two runs of the machine: where they part, how their data differs",
             id="main.compare",
-        ),
-        Binding(
-            "E",
-            "export_history",
-            "Export history",
-            show=False,
-            tooltip="Write the open execution's history to <name>.history.json here",
-            id="main.export_history",
         ),
         Binding(
             "slash",
@@ -144,6 +156,62 @@ class MainScreen(Screen[None]):
             id="main.focus_events",
         ),
         Binding(
+            "f5",
+            "retry",
+            "Retry",
+            show=False,
+            tooltip="Load again what could not be loaded",
+            id="main.retry",
+        ),
+        Binding(
+            "f",
+            "filter_executions",
+            "Filter",
+            show=False,
+            tooltip="Filter the executions by status and name as you type (failed order-)",
+            id="main.filter_executions",
+        ),
+        Binding(
+            "t",
+            "table_view",
+            "Table",
+            show=False,
+            tooltip="The open execution as a table: summary, states with timelines, failures",
+            id="main.table_view",
+        ),
+        Binding(
+            "x",
+            "stop_execution",
+            "Stop",
+            show=False,
+            tooltip="Stop the open execution (asks first, with an error and a cause)",
+            id="main.stop",
+        ),
+        Binding(
+            "R",
+            "redrive_execution",
+            "Redrive",
+            show=False,
+            tooltip="Redrive the open execution from where it failed (asks first)",
+            id="main.redrive",
+        ),
+        Binding(
+            "a",
+            "start_again",
+            "Again",
+            show=False,
+            tooltip="Start the open execution's machine again with its input (editable first)",
+            id="main.start_again",
+        ),
+        Binding(
+            "w",
+            "export_history",
+            "Export",
+            show=False,
+            tooltip="Write the open execution's history to a JSON file (asks where)",
+            id="main.export",
+        ),
+        Binding(
             "s",
             "toggle_sidebar",
             "Sidebar",
@@ -173,6 +241,8 @@ class MainScreen(Screen[None]):
     class ExecutionsListed(Message):
         machine_arn: str
         executions: list[ExecutionSummary]
+        #: Older executions than these are not listed yet.
+        more: bool = False
 
     @dataclass
     class ExecutionLoaded(Message):
@@ -187,6 +257,23 @@ class MainScreen(Screen[None]):
         events: list[dict[str, Any]] = field(repr=False)
         #: More of the history already written is on its way (its pages are being read).
         loading: bool = False
+
+    @dataclass
+    class Troubled(Message):
+        """Following `arn` meets faults (a sentence saying so), or no longer does (None)."""
+
+        arn: str
+        #: "execution" (the open one) or "executions" (the sidebar's list of a machine).
+        what: str
+        trouble: str | None
+
+    @dataclass
+    class ExecutionUnavailable(Message):
+        """An execution could not be loaded at all: say so, and how to retry."""
+
+        execution: ExecutionSummary
+        backend: Backend
+        problem: str
 
     @dataclass
     class ExecutionStarted(Message):
@@ -212,12 +299,26 @@ class MainScreen(Screen[None]):
         self._run_drafts: dict[str, tuple[str, str]] = {}
         #: The test case last chosen in the run dialog, by machine.
         self._run_cases: dict[str, str] = {}
+        #: Per machine ARN, how many of its newest executions the sidebar lists (a page more
+        #: each time the cursor reaches the end), and the limit at which more was last asked.
+        self._execution_limits: dict[str, int] = {}
+        self._asked_limit: dict[str, int] = {}
+        #: The backend of the open execution (what stop, redrive and again ask).
+        self.execution_backend: Backend | None = None
+        #: The execution that could not be loaded (F5 tries it again), with its backend.
+        self._unavailable: tuple[ExecutionSummary, Backend] | None = None
+        #: The sidebar groups whose machines could not be listed (F5 lists them again).
+        self._unlisted: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             yield ExecutionView(id="workspace")
+        yield Input(
+            placeholder="filter executions: a status (failed, running, ...) and/or part of a name",
+            id="execution-filter",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -276,14 +377,15 @@ class MainScreen(Screen[None]):
         try:
             machines = await self.backends[group].list_state_machines()
         except BackendError as error:
-            self.post_message(self.MachinesListed(group, [], error.message))
+            self._unlisted.add(group)
+            self.post_message(self.MachinesListed(group, [], f"{error.message} F5 to retry."))
             raise  # and the worker's error becomes a notification
         self.post_message(self.MachinesListed(group, machines))
 
     async def on_main_screen_machines_listed(self, message: MachinesListed) -> None:
         sidebar = self.sidebar
         backend = self.backends[message.group]
-        note = "Could not list them." if message.problem else "No state machines found."
+        note = message.problem or "No state machines found."
         sidebar.set_machines(message.group, message.machines, note)
         listed = {machine.arn: machine for machine in message.machines}
         if self.machine is not None and self.machine_backend is backend:
@@ -333,11 +435,44 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="executions", exit_on_error=False)
     async def watch_executions(self, machine: StateMachineSummary, backend: Backend) -> None:
-        async for executions in backend.watch_executions(machine.arn):
-            self.post_message(self.ExecutionsListed(machine.arn, executions))
+        limit = self._execution_limits.setdefault(machine.arn, EXECUTIONS_PAGE)
+        listing = backend.watch_executions(
+            machine.arn, limit=limit, on_trouble=self._reporter(machine.arn, "executions")
+        )
+        async for executions in listing:
+            self.post_message(
+                self.ExecutionsListed(machine.arn, executions, len(executions) >= limit)
+            )
+
+    def on_sidebar_more_wanted(self, message: Sidebar.MoreWanted) -> None:
+        """The next page of the open machine's executions: list (and watch) that many more."""
+        if self.machine is None or self.machine.arn != message.machine_arn:
+            return
+        limit = self._execution_limits.get(message.machine_arn, EXECUTIONS_PAGE)
+        if self._asked_limit.get(message.machine_arn) == limit:
+            return  # already asked for this page
+        self._asked_limit[message.machine_arn] = limit
+        self._execution_limits[message.machine_arn] = limit + EXECUTIONS_PAGE
+        self.watch_executions(self.machine, self.machine_backend)
+
+    def _reporter(self, arn: str, what: str) -> TroubleReport:
+        def report(trouble: str | None) -> None:
+            self.post_message(self.Troubled(arn, what, trouble))
+
+        return report
+
+    def on_main_screen_troubled(self, message: Troubled) -> None:
+        if message.what == "execution":
+            execution = self.workspace.execution
+            if execution is not None and execution.arn == message.arn:
+                self.workspace.set_trouble(message.trouble)
+        elif self.machine is not None and self.machine.arn == message.arn:
+            self.sidebar.border_subtitle = (
+                "" if message.trouble is None else f"⚠ {visible(message.trouble)}"
+            )
 
     def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
-        self.sidebar.set_executions(message.machine_arn, message.executions)
+        self.sidebar.set_executions(message.machine_arn, message.executions, more=message.more)
         for execution in message.executions:
             self.workspace.update_execution(execution)
         if self._reveal_arn is not None and self.sidebar.execution_node(self._reveal_arn):
@@ -353,18 +488,52 @@ class MainScreen(Screen[None]):
 
         `backend` is the one it is listed under (by default, the open machine's)."""
         self.opened_arn = execution.arn
-        self.follow_execution(execution, backend or self.machine_backend)
+        self._unavailable = None
+        self.execution_backend = backend or self.machine_backend
+        self.follow_execution(execution, self.execution_backend)
+        self.refresh_bindings()
 
     @work(exclusive=True, group="execution", exit_on_error=False)
     async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
-        description = await backend.definition_for_execution(execution.arn)
+        try:
+            description = await backend.definition_for_execution(execution.arn)
+        except BackendError as error:
+            self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
+            raise
         machine, problem = await parse_definition(description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
-        async for batch in backend.follow(execution.arn):
-            # Page by page while the history written so far is read (`HistoryBatch`): the
-            # execution view draws them as they come, and the keys answer in between.
-            loading = bool(getattr(batch, "loading", False))
-            self.post_message(self.HistoryArrived(execution.arn, batch, loading))
+        report = self._reporter(execution.arn, "execution")
+        arrived = False
+        try:
+            async for batch in backend.follow(execution.arn, on_trouble=report):
+                arrived = True
+                # Page by page while the history written so far is read (`HistoryBatch`): the
+                # execution view draws them as they come, and the keys answer in between.
+                loading = bool(getattr(batch, "loading", False))
+                self.post_message(self.HistoryArrived(execution.arn, batch, loading))
+        except BackendError as error:
+            if not arrived:
+                self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
+            raise
+
+    async def on_main_screen_execution_unavailable(self, message: ExecutionUnavailable) -> None:
+        if self.opened_arn != message.execution.arn:
+            return
+        self._unavailable = (message.execution, message.backend)
+        await self.workspace.show_failure(
+            message.execution.name,
+            f"Could not load {message.execution.name}: {message.problem}\n\nPress F5 to retry.",
+        )
+
+    def action_retry(self) -> None:
+        """F5: the execution that failed to load, and every group that failed to list."""
+        if self._unavailable is not None:
+            execution, backend = self._unavailable
+            self._unavailable = None
+            self.open_execution(execution, backend)
+        for group in sorted(self._unlisted):
+            self.list_machines(group)
+        self._unlisted.clear()
 
     async def on_main_screen_execution_loaded(self, message: ExecutionLoaded) -> None:
         if self.opened_arn != message.execution.arn:
@@ -400,6 +569,11 @@ class MainScreen(Screen[None]):
             return True if self.can_run else None
         if action == "debug":
             return True if self.can_debug else None
+        if action in ACTION_CAPABILITY:
+            # Hidden when the backend cannot (read-only); dimmed with no execution open.
+            if not self._may(action):
+                return False
+            return True if self.workspace.execution is not None else None
         return True
 
     @property
@@ -434,6 +608,174 @@ class MainScreen(Screen[None]):
         from sfntui.tui.screens.debugger import DebuggerScreen
 
         await self.app.push_screen(DebuggerScreen(target))
+
+    def _may(self, action: str) -> bool:
+        backend = self.execution_backend or self.machine_backend
+        return bool(getattr(backend.capabilities, ACTION_CAPABILITY[action]))
+
+    def _open_for(self, action: str) -> tuple[ExecutionSummary, Backend] | None:
+        """The open execution and its backend, if `action` may be done on it; else say why."""
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return None
+        if not self._may(action):
+            self.notify(
+                f"{backend.label} is connected read-only: sfntui will not "
+                f"{ACTION_CAPABILITY[action]} {execution.name}.",
+                severity="error",
+                markup=False,
+            )
+            return None
+        return execution, backend
+
+    def _status_of_open(self) -> str:
+        execution = self.workspace.execution
+        status = str(self.workspace.status or "")
+        if execution is not None and status in ("", ExecutionStatus.NOT_STARTED):
+            status = execution.status
+        return status
+
+    def action_stop_execution(self) -> None:
+        found = self._open_for("stop_execution")
+        if found is None:
+            return
+        if self._status_of_open() != "RUNNING":
+            self.notify(f"{found[0].name} is not running.", severity="warning", markup=False)
+            return
+        self.stop_open(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def stop_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Stop an execution",
+            f"Stop the execution {execution.name} ({execution.arn})?",
+            "Stop",
+            [
+                Field("error", "Error (optional)", placeholder="e.g. Ops.ManualStop"),
+                Field("cause", "Cause (optional)", placeholder="why it is stopped"),
+            ],
+        )
+        answer = await self.app.push_screen_wait(dialog)
+        if answer is None:
+            return
+        await backend.stop_execution(
+            execution.arn,
+            error=answer["error"].strip() or None,
+            cause=answer["cause"].strip() or None,
+            confirm=confirmed_by_dialog,
+        )
+        self.notify(f"Stopped {execution.name}.", markup=False)
+
+    def action_redrive_execution(self) -> None:
+        found = self._open_for("redrive_execution")
+        if found is None:
+            return
+        if self._status_of_open() not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            self.notify(
+                f"{found[0].name} has not failed, timed out or been aborted: "
+                "there is nothing to redrive.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.redrive_open(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def redrive_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Redrive an execution",
+            f"Redrive the execution {execution.name} ({execution.arn}) from where it stopped?",
+            "Redrive",
+        )
+        if await self.app.push_screen_wait(dialog) is None:
+            return
+        await backend.redrive_execution(execution.arn, confirm=confirmed_by_dialog)
+        self.notify(f"Redriven {execution.name}: following it again.", markup=False)
+        if self.opened_arn == execution.arn:
+            self.open_execution(execution, backend)
+
+    def action_start_again(self) -> None:
+        found = self._open_for("start_again")
+        if found is not None:
+            self.start_again(*found)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def start_again(self, execution: ExecutionSummary, backend: Backend) -> None:
+        described = await backend.describe_execution(execution.arn)
+        text = described.input or "{}"
+        try:
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        except json.JSONDecodeError:
+            pass  # shown as it was, for the person to mend
+        machine_name = self.workspace.machine_name or execution.machine_arn.rsplit(":", 1)[-1]
+        dialog = RunDialog(machine_name, text, source=f"{execution.name}'s input")
+        request = await self.app.push_screen_wait(dialog)
+        if request is None:
+            return
+        started = await backend.start_execution(
+            execution.machine_arn,
+            name=request.name,
+            execution_input=request.input,
+            confirm=confirmed_by_dialog,
+        )
+        self.post_message(self.ExecutionStarted(started, backend))
+
+    def action_filter_executions(self) -> None:
+        """`f`: show the filter box and type into it (again: hide it, the filter cleared)."""
+        box = self.query_one("#execution-filter", Input)
+        if box.has_class("-shown") and box.has_focus:
+            box.remove_class("-shown")
+            box.value = ""
+            self.sidebar.focus()
+            return
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#execution-filter")
+    def filter_executions(self, event: Input.Changed) -> None:
+        self.sidebar.set_filter(event.value)
+
+    @on(Input.Submitted, "#execution-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.sidebar.focus()
+
+    def action_table_view(self) -> None:
+        execution, projection = self.workspace.execution, self.workspace.projection
+        if execution is None or projection is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        self.app.push_screen(TableScreen(execution, projection, self.workspace.machine_name))
+
+    def action_export_history(self) -> None:
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        self.export_open(execution, backend)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def export_open(self, execution: ExecutionSummary, backend: Backend) -> None:
+        dialog = ConfirmDialog(
+            "Export a history",
+            f"Write the whole history of the execution {execution.name} ({execution.arn}) "
+            "to a file, as `aws stepfunctions get-execution-history` writes it?",
+            "Write",
+            [Field("path", "File", value=f"{execution.name}.history.json")],
+        )
+        answer = await self.app.push_screen_wait(dialog)
+        if answer is None or not answer["path"].strip():
+            return
+        path = Path(answer["path"].strip())
+        events = await backend.get_history(execution.arn)
+        try:
+            await asyncio.to_thread(write_history, path, events)
+        except OSError as error:
+            self.notify(
+                f"Could not write {path}: {error.strerror}.", severity="error", markup=False
+            )
+            return
+        self.notify(f"Wrote {len(events)} events to {path}.", markup=False)
 
     def action_run(self) -> None:
         if self.machine is not None and self.can_run:
@@ -516,30 +858,6 @@ class MainScreen(Screen[None]):
             return
         first = execution.arn if execution is not None else None
         self.app.push_screen(CompareScreen(self.backends, name, first))
-
-    def action_export_history(self) -> None:
-        execution = self.workspace.execution
-        projection = self.workspace.projection
-        if execution is None or projection is None:
-            self.notify("Open an execution first.", title="Export history", severity="warning")
-            return
-        self.export_history(execution.name, list(projection.events))
-
-    @work(exclusive=True, group="export", exit_on_error=False)
-    async def export_history(self, name: str, events: list[dict[str, Any]]) -> None:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "execution"
-        path = Path.cwd() / f"{safe}.history.json"
-        try:
-            await asyncio.to_thread(path.write_text, dump_history(events), "utf-8")
-        except OSError as error:
-            self.notify(
-                f"The history cannot be written to {path}: {error.strerror or error}.",
-                title="Export history",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.notify(f"{len(events)} events written to {path}.", title="Export history")
 
     # -- other keys ----------------------------------------------------------------------
 

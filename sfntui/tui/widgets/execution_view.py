@@ -66,6 +66,8 @@ class ExecutionView(Container):
         self._rows_timer: Timer | None = None
         #: Pages of the history written so far are still being read.
         self.loading = False
+        #: While the source cannot be reached: "reconnecting in 2 s, last update 12 s ago: ..."
+        self.trouble: str | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="graph-pane"):
@@ -134,11 +136,29 @@ class ExecutionView(Container):
         self._forget_held()
         self.execution = execution
         self.projection = Projection()
+        self.trouble = None
         await self._show_graph(name, machine, problem)
         self.event_log.reset()
         self.set_loading(True)  # until the first page says it is all there
         graph = self.graph  # the same machine keeps its graph, and the state chosen in it
         self.inspector.show(self.projection, graph.selected if graph is not None else None)
+        self._set_titles()
+
+    async def show_failure(self, title: str, sentence: str) -> None:
+        """What could not be loaded, and how to try again, in place of a graph."""
+        self._stop_refreshing()
+        self.execution = None
+        self.projection = None
+        self.trouble = None
+        await self._show_graph(title, None, sentence)
+        self.event_log.reset()
+        self._set_events_title()
+        self.inspector.show()
+        self._set_titles()
+
+    def set_trouble(self, trouble: str | None) -> None:
+        """Say the open execution is being reconnected to (None: it answers again)."""
+        self.trouble = trouble
         self._set_titles()
 
     def update_execution(self, execution: ExecutionSummary) -> None:
@@ -276,7 +296,10 @@ class ExecutionView(Container):
         status = str(self.projection.status) if self.projection else self.execution.status
         if status == ExecutionStatus.NOT_STARTED:
             status = self.execution.status
-        pane.border_subtitle = status_label(status)
+        subtitle = status_label(status)
+        if self.trouble is not None:
+            subtitle = Text.assemble(subtitle, " · ", (visible(self.trouble), "bold yellow"))
+        pane.border_subtitle = subtitle
 
     def set_loading(self, loading: bool) -> None:
         """Show (or hide) the progress of a history being read, with the count so far."""

@@ -23,6 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from sfntui.asl.visible_text import visible
 from sfntui.backends import ExecutionSummary, StateMachineSummary
+from sfntui.tui.execution_filter import ExecutionFilter
 from sfntui.tui.status_marks import status_mark
 
 
@@ -34,7 +35,15 @@ class Group:
     label: str
 
 
-Entry = Group | StateMachineSummary | ExecutionSummary | None
+@dataclass(frozen=True)
+class MoreExecutions:
+    """The last leaf of a machine listing only its newest executions: reached, it asks for
+    the next page (`Sidebar.MoreWanted`)."""
+
+    machine_arn: str
+
+
+Entry = Group | StateMachineSummary | ExecutionSummary | MoreExecutions | None
 
 
 def started_label(started: datetime | None, now: datetime | None = None) -> str:
@@ -105,6 +114,12 @@ class Sidebar(Tree[Entry]):
         execution: ExecutionSummary
         group: int
 
+    @dataclass
+    class MoreWanted(Message):
+        """The cursor reached the end of a machine's executions: list the next page."""
+
+        machine_arn: str
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__("State machines", id=id)
         self.show_root = False
@@ -113,6 +128,12 @@ class Sidebar(Tree[Entry]):
         self._group_nodes: dict[int, TreeNode[Entry]] = {}
         self._machine_nodes: dict[str, TreeNode[Entry]] = {}
         self._execution_nodes: dict[str, TreeNode[Entry]] = {}
+        #: Every execution listed per machine, the filter's hidden ones included.
+        self._all_executions: dict[str, list[ExecutionSummary]] = {}
+        #: The machines with older executions than those listed.
+        self._more: dict[str, bool] = {}
+        #: Which executions are shown (typed into the filter box, `f`).
+        self.execution_filter = ExecutionFilter()
         #: Where the cursor goes at the next refresh (a new node has no line before that).
         self._pending_cursor: str | None = None
 
@@ -147,6 +168,7 @@ class Sidebar(Tree[Entry]):
         self._group_nodes.clear()
         self._machine_nodes.clear()
         self._execution_nodes.clear()
+        self._all_executions.clear()
         for index, label in enumerate(labels):
             group = Group(index, label)
             node = self.root.add(Text(label, style=self._style("group")), group, expand=True)
@@ -178,11 +200,27 @@ class Sidebar(Tree[Entry]):
         else:
             self._move_to(self.machines_in(group)[0].arn)
 
-    def set_executions(self, machine_arn: str, executions: Sequence[ExecutionSummary]) -> None:
-        """Show these executions (newest first) under their machine, and open it."""
+    def set_filter(self, text: str) -> None:
+        """Show only the executions `text` matches (see `ExecutionFilter`), in every machine."""
+        self.execution_filter = ExecutionFilter.parse(text)
+        for machine_arn, executions in list(self._all_executions.items()):
+            self.set_executions(machine_arn, executions)
+
+    def set_executions(
+        self, machine_arn: str, executions: Sequence[ExecutionSummary], *, more: bool | None = None
+    ) -> None:
+        """Show these executions (newest first, as filtered) under their machine, and open it.
+
+        `more`: older ones are not listed yet (a "more" leaf asks for them); None: as before."""
         node = self._machine_nodes.get(machine_arn)
         if node is None:
             return
+        if more is not None:
+            self._more[machine_arn] = more
+        self._all_executions[machine_arn] = list(executions)
+        shown = [e for e in executions if self.execution_filter.matches(e)]
+        hidden = len(executions) - len(shown)
+        executions = shown
         kept_arn = self.cursor_arn
         for child in node.children:
             if isinstance(child.data, ExecutionSummary):
@@ -190,11 +228,14 @@ class Sidebar(Tree[Entry]):
         node.remove_children()
         ordered = sorted(executions, key=_newest_first)
         if not ordered:
-            node.add_leaf(self._note("no executions yet"), None)
+            note = f"none match the filter ({hidden} hidden)" if hidden else "no executions yet"
+            node.add_leaf(self._note(note), None)
         time_style = self._style("time")
         for execution in ordered:
             leaf = node.add_leaf(execution_label(execution, time_style), execution)
             self._execution_nodes[execution.arn] = leaf
+        if self._more.get(machine_arn):
+            node.add_leaf(self._note("more… (older executions)"), MoreExecutions(machine_arn))
         node.expand()
         if kept_arn is not None:
             self._move_to(kept_arn)
@@ -246,10 +287,17 @@ class Sidebar(Tree[Entry]):
         group = self.group_of(event.node)
         if group is None:
             return
-        if isinstance(data, StateMachineSummary):
+        if isinstance(data, MoreExecutions):
+            self.post_message(self.MoreWanted(data.machine_arn))
+        elif isinstance(data, StateMachineSummary):
             self.post_message(self.MachineChosen(data, group))
         elif isinstance(data, ExecutionSummary):
             self.post_message(self.ExecutionChosen(data, group))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        """Scrolling onto the "more" leaf lists the next page, as the end of a list would."""
+        if isinstance(event.node.data, MoreExecutions):
+            self.post_message(self.MoreWanted(event.node.data.machine_arn))
 
     @staticmethod
     def group_of(node: TreeNode[Entry]) -> int | None:
