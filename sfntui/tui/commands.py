@@ -27,6 +27,11 @@ def main_screen_commands(screen: MainScreen, *, with_items: bool) -> Iterator[Co
         "Type a JSONPath that narrows the JSON the inspector shows (/)",
         screen.action_filter,
     )
+    yield (
+        "Overview: what failed",
+        "Failed, timed-out and aborted executions across every state machine (O)",
+        screen.action_overview,
+    )
     show_keys = partial(screen.run_action, "app.help")
     yield ("Show the keys", "Every key and what it does (?)", show_keys)
     yield (

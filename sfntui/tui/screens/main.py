@@ -37,6 +37,8 @@ from sfntui.backends import (
 )
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
+from sfntui.tui.failing_state import failing_state
+from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
@@ -106,6 +108,13 @@ class MainScreen(Screen[None]):
             id="main.focus_events",
         ),
         Binding(
+            "O",
+            "overview",
+            "Overview",
+            tooltip="Failed, timed-out and aborted executions across every state machine",
+            id="main.overview",
+        ),
+        Binding(
             "s",
             "toggle_sidebar",
             "Sidebar",
@@ -170,6 +179,8 @@ class MainScreen(Screen[None]):
         self._reveal_arn: str | None = None
         #: Per machine ARN, the (execution name, input text) last typed in its run dialog.
         self._run_drafts: dict[str, tuple[str, str]] = {}
+        #: An execution opened from the overview: select its failing state once it is known.
+        self._show_failure_of: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -322,6 +333,28 @@ class MainScreen(Screen[None]):
         execution = self.workspace.execution
         if execution is not None and execution.arn == message.execution_arn:
             self.workspace.add_events(message.events)
+            if self._show_failure_of == execution.arn:
+                self._select_failing_state()
+
+    def _select_failing_state(self) -> None:
+        """Select the state the execution failed in, and say its error (from the overview)."""
+        projection = self.workspace.projection
+        failure = failing_state(projection) if projection is not None else None
+        if failure is None:
+            return
+        self._show_failure_of = None
+        graph = self.workspace.graph
+        if graph is not None and failure.state is not None and graph.box_of(failure.state):
+            graph.selected = failure.state
+            graph.focus()
+        where = f" in {failure.state}" if failure.state else ""
+        because = f" — {failure.cause}" if failure.cause else ""
+        self.notify(
+            f"{failure.status}{where}: {failure.error}{because}",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
 
     # -- the sidebar ---------------------------------------------------------------------
 
@@ -398,6 +431,13 @@ class MainScreen(Screen[None]):
         found = self.query(f"#{widget_id}")
         if found:
             found.first().focus()
+
+    def action_overview(self) -> None:
+        self.app.push_screen(OverviewScreen(self.backends))
+
+    def on_overview_screen_execution_picked(self, message: OverviewScreen.ExecutionPicked) -> None:
+        self._show_failure_of = message.execution.arn
+        self.open_execution(message.execution, message.backend)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
