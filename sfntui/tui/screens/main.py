@@ -38,6 +38,7 @@ from sfntui.backends import (
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.failing_state import failing_state
+from sfntui.tui.screens.definition_view import DefinitionScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
@@ -115,6 +116,13 @@ class MainScreen(Screen[None]):
             id="main.overview",
         ),
         Binding(
+            "D",
+            "definition",
+            "Definition",
+            tooltip="The definition as text, highlighted, with the validator's findings",
+            id="main.definition",
+        ),
+        Binding(
             "s",
             "toggle_sidebar",
             "Sidebar",
@@ -181,6 +189,8 @@ class MainScreen(Screen[None]):
         self._run_drafts: dict[str, tuple[str, str]] = {}
         #: An execution opened from the overview: select its failing state once it is known.
         self._show_failure_of: str | None = None
+        #: (name, definition text) of what the execution view shows, for `D`.
+        self.shown_definition: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -288,6 +298,7 @@ class MainScreen(Screen[None]):
             self.machine_description = message.description
         if self.opened_arn != message.summary.arn:
             return  # an execution was opened meanwhile
+        self.shown_definition = (message.description.name, message.description.definition)
         await self.workspace.show_machine(message.summary.name, message.machine, message.problem)
 
     @work(exclusive=True, group="executions", exit_on_error=False)
@@ -318,6 +329,7 @@ class MainScreen(Screen[None]):
     async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
         description = await backend.definition_for_execution(execution.arn)
         machine, problem = await parse_definition(description.definition)
+        self.shown_definition = (description.name, description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
         async for batch in backend.follow(execution.arn):
             self.post_message(self.HistoryArrived(execution.arn, batch))
@@ -431,6 +443,12 @@ class MainScreen(Screen[None]):
         found = self.query(f"#{widget_id}")
         if found:
             found.first().focus()
+
+    def action_definition(self) -> None:
+        if self.shown_definition is None:
+            self.notify("No definition is loaded yet.", severity="warning")
+            return
+        self.app.push_screen(DefinitionScreen(*self.shown_definition))
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
