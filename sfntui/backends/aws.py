@@ -102,6 +102,11 @@ class AwsBackend:
     async def describe_map_run(self, arn: str) -> MapRunDescription:
         return await self.sfn.describe_map_run(arn)
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        return await self.sfn.list_executions(map_run_arn=map_run_arn, status=status, limit=limit)
+
     async def start_execution(
         self,
         machine_arn: str,

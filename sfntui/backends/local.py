@@ -242,6 +242,11 @@ class LocalBackend:
     async def describe_map_run(self, arn: str) -> MapRunDescription:
         raise BackendError("Local executions have no Map Runs.")
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        raise BackendError("Local executions have no Map Runs.")
+
     # -- actions ------------------------------------------------------------------------------
 
     async def start_execution(

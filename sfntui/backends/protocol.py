@@ -95,6 +95,12 @@ class Backend(Protocol):
 
     async def describe_map_run(self, arn: str) -> MapRunDescription: ...
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        """A Map Run's child executions, newest first (ListExecutions with mapRunArn)."""
+        ...
+
     async def start_execution(
         self,
         machine_arn: str,

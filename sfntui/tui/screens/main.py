@@ -39,6 +39,7 @@ from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.failing_state import failing_state
 from sfntui.tui.screens.definition_view import DefinitionScreen
+from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
@@ -116,6 +117,13 @@ class MainScreen(Screen[None]):
             id="main.overview",
         ),
         Binding(
+            "M",
+            "map_runs",
+            "Map Runs",
+            tooltip="The open execution's distributed Map Runs and their child executions",
+            id="main.map_runs",
+        ),
+        Binding(
             "D",
             "definition",
             "Definition",
@@ -191,6 +199,8 @@ class MainScreen(Screen[None]):
         self._show_failure_of: str | None = None
         #: (name, definition text) of what the execution view shows, for `D`.
         self.shown_definition: tuple[str, str] | None = None
+        #: The backend of the open execution.
+        self.execution_backend: Backend | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -323,7 +333,8 @@ class MainScreen(Screen[None]):
 
         `backend` is the one it is listed under (by default, the open machine's)."""
         self.opened_arn = execution.arn
-        self.follow_execution(execution, backend or self.machine_backend)
+        self.execution_backend = backend or self.machine_backend
+        self.follow_execution(execution, self.execution_backend)
 
     @work(exclusive=True, group="execution", exit_on_error=False)
     async def follow_execution(self, execution: ExecutionSummary, backend: Backend) -> None:
@@ -449,6 +460,19 @@ class MainScreen(Screen[None]):
             self.notify("No definition is loaded yet.", severity="warning")
             return
         self.app.push_screen(DefinitionScreen(*self.shown_definition))
+
+    def action_map_runs(self) -> None:
+        execution = self.workspace.execution
+        backend = self.execution_backend
+        if execution is None or backend is None or not backend.capabilities.map_runs:
+            self.notify("Open an AWS execution to see its Map Runs.", severity="warning")
+            return
+        self.app.push_screen(MapRunsScreen(backend, execution.arn, execution.name))
+
+    def on_map_runs_screen_child_picked(self, message: MapRunsScreen.ChildPicked) -> None:
+        if message.execution.status in ("FAILED", "TIMED_OUT", "ABORTED"):
+            self._show_failure_of = message.execution.arn
+        self.open_execution(message.execution, message.backend)
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
