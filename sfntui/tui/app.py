@@ -20,8 +20,11 @@ from sfntui.backends import Backend
 from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
+from sfntui.tui.screens.definition_view import DefinitionScreen
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
 from sfntui.tui.screens.main import MainScreen
+from sfntui.tui.screens.map_runs import MapRunsScreen
+from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
@@ -72,6 +75,9 @@ class SfntuiApp(App[None]):
             ("Event log", [*EventLog.BINDINGS]),
             ("Inspector", Inspector.BINDINGS),
             ("Run dialog", RunDialog.BINDINGS),
+            ("Overview", OverviewScreen.BINDINGS),
+            ("Map Runs", MapRunsScreen.BINDINGS),
+            ("Definition", DefinitionScreen.BINDINGS),
         ]
 
     def action_help(self) -> None:
