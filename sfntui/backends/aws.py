@@ -43,7 +43,7 @@ class AwsBackend:
         self._interval = interval
         acts = not self.session.options.read_only
         self.capabilities = Capabilities(
-            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True
+            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True, task_tokens=acts
         )
 
     @property
@@ -131,6 +131,24 @@ class AwsBackend:
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:
         await self.sfn.redrive_execution(arn, confirm=confirm)
+
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None:
+        await self.sfn.send_task_success(task_token, output, confirm=confirm)
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None:
+        await self.sfn.send_task_failure(task_token, error=error, cause=cause, confirm=confirm)
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
+        await self.sfn.send_task_heartbeat(task_token, confirm=confirm)
 
     async def aclose(self) -> None:
         await self.session.aclose()

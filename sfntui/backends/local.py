@@ -323,6 +323,24 @@ class LocalBackend:
         self._run(arn)
         raise BackendError("Local executions cannot be redriven: start a new run instead.")
 
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
     async def aclose(self) -> None:
         for run in self._runs.values():
             if run.task is not None and not run.task.done():

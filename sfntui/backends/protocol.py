@@ -31,8 +31,8 @@ class Capabilities:
 
     `start`, `stop`, `redrive` and `map_runs` say that the backend's methods for them work.
     `debug` and `replay` say what the app can do with the backend's machines and executions
-    on the local engine (the screens for them build on these flags). `task_tokens` and `logs`
-    are False on both backends for now: the screens that add their methods turn them on.
+    on the local engine (the screens for them build on these flags). `task_tokens` is True on
+    AWS when not read-only (the task panel answers callbacks); `logs` is False on both for now.
     """
 
     #: `start_execution` (False when connected read-only).
@@ -120,5 +120,20 @@ class Backend(Protocol):
     ) -> None: ...
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None: ...
+
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None: ...
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None: ...
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None: ...
 
     async def aclose(self) -> None: ...

@@ -26,6 +26,7 @@ from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
@@ -78,6 +79,7 @@ class SfntuiApp(App[None]):
             ("Overview", OverviewScreen.BINDINGS),
             ("Map Runs", MapRunsScreen.BINDINGS),
             ("Definition", DefinitionScreen.BINDINGS),
+            ("Answering a task", TaskPanel.BINDINGS),
         ]
 
     def action_help(self) -> None:

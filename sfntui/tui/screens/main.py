@@ -12,6 +12,7 @@ notification, and the app goes on.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from sfntui.backends import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.tui.callback_token import callback_token, find_state
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.failing_state import failing_state
@@ -42,6 +44,7 @@ from sfntui.tui.screens.definition_view import DefinitionScreen
 from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
@@ -124,6 +127,14 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="The open execution's distributed Map Runs and their child executions",
             id="main.map_runs",
+        ),
+        Binding(
+            "T",
+            "task_panel",
+            "Answer task",
+            show=False,
+            tooltip="Answer the selected Task waiting for a callback (its task token)",
+            id="main.task_panel",
         ),
         Binding(
             "D",
@@ -476,6 +487,27 @@ class MainScreen(Screen[None]):
         if message.execution.status in ("FAILED", "TIMED_OUT", "ABORTED"):
             self._show_failure_of = message.execution.arn
         self.open_execution(message.execution, message.backend)
+
+    def action_task_panel(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        run = None
+        if view.projection is not None and graph is not None and graph.selected:
+            run = view.projection.latest_run(graph.selected)
+        token = None
+        if run is not None and self.shown_definition is not None and backend is not None:
+            try:
+                state = find_state(json.loads(self.shown_definition[1]), run.name)
+            except ValueError:
+                state = None
+            token = callback_token(run, state) if state is not None else None
+        if token is None or backend is None or view.execution is None:
+            self.notify("Select a Task that waits for a callback.", severity="warning")
+            return
+        if not backend.capabilities.task_tokens:
+            self.notify("This backend cannot answer task tokens (read-only?).", severity="warning")
+            return
+        self.app.push_screen(TaskPanel(backend, token, run.name, view.execution.name))
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
