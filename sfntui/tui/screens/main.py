@@ -501,7 +501,7 @@ class MainScreen(Screen[None]):
             except ValueError:
                 state = None
             token = callback_token(run, state) if state is not None else None
-        if token is None or backend is None or view.execution is None:
+        if token is None or run is None or backend is None or view.execution is None:
             self.notify("Select a Task that waits for a callback.", severity="warning")
             return
         if not backend.capabilities.task_tokens:
