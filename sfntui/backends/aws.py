@@ -9,11 +9,13 @@ the shared request budget every poll draws on, the poll interval, and what the b
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from sfntui.aws.budget import RequestBudget
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import AwsError
+from sfntui.aws.lambda_logs import invocation_logs
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import PollInterval
 from sfntui.backends.protocol import Capabilities, Event
@@ -43,7 +45,8 @@ class AwsBackend:
         self._interval = interval
         acts = not self.session.options.read_only
         self.capabilities = Capabilities(
-            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True, task_tokens=acts
+            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True, task_tokens=acts,
+            logs=True,
         )
 
     @property
@@ -149,6 +152,12 @@ class AwsBackend:
 
     async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
         await self.sfn.send_task_heartbeat(task_token, confirm=confirm)
+
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        lines = await invocation_logs(self.session, function, request_id, start, end)
+        return [(line.at, line.message) for line in lines]
 
     async def aclose(self) -> None:
         await self.session.aclose()

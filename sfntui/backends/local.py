@@ -341,6 +341,11 @@ class LocalBackend:
     async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
         raise BackendError("Local tasks are not answered by task token.")
 
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        raise BackendError("Local tasks have no CloudWatch Logs.")
+
     async def aclose(self) -> None:
         for run in self._runs.values():
             if run.task is not None and not run.task.done():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sfntui.history.actions import Confirm
@@ -32,7 +33,8 @@ class Capabilities:
     `start`, `stop`, `redrive` and `map_runs` say that the backend's methods for them work.
     `debug` and `replay` say what the app can do with the backend's machines and executions
     on the local engine (the screens for them build on these flags). `task_tokens` is True on
-    AWS when not read-only (the task panel answers callbacks); `logs` is False on both for now.
+    AWS when not read-only (the task panel answers callbacks); `logs` is True on AWS (a Lambda
+    invocation's log lines, `invocation_logs`).
     """
 
     #: `start_execution` (False when connected read-only).
@@ -135,5 +137,11 @@ class Backend(Protocol):
     ) -> None: ...
 
     async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None: ...
+
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        """(time, line) of one Lambda invocation's log, found by its request id."""
+        ...
 
     async def aclose(self) -> None: ...

@@ -22,6 +22,7 @@ from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
 from sfntui.tui.screens.definition_view import DefinitionScreen
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
+from sfntui.tui.screens.lambda_logs import LambdaLogsScreen
 from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
@@ -80,6 +81,7 @@ class SfntuiApp(App[None]):
             ("Map Runs", MapRunsScreen.BINDINGS),
             ("Definition", DefinitionScreen.BINDINGS),
             ("Answering a task", TaskPanel.BINDINGS),
+            ("Lambda log", LambdaLogsScreen.BINDINGS),
         ]
 
     def action_help(self) -> None:

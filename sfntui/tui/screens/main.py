@@ -36,11 +36,13 @@ from sfntui.backends import (
     StateMachineDescription,
     StateMachineSummary,
 )
+from sfntui.history.invocation import lambda_invocation
 from sfntui.tui.callback_token import callback_token, find_state
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
 from sfntui.tui.failing_state import failing_state
 from sfntui.tui.screens.definition_view import DefinitionScreen
+from sfntui.tui.screens.lambda_logs import LambdaLogsScreen, event_time
 from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
@@ -135,6 +137,14 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Answer the selected Task waiting for a callback (its task token)",
             id="main.task_panel",
+        ),
+        Binding(
+            "L",
+            "lambda_logs",
+            "Lambda log",
+            show=False,
+            tooltip="The selected Lambda Task's log lines for its invocation (CloudWatch Logs)",
+            id="main.lambda_logs",
         ),
         Binding(
             "D",
@@ -508,6 +518,29 @@ class MainScreen(Screen[None]):
             self.notify("This backend cannot answer task tokens (read-only?).", severity="warning")
             return
         self.app.push_screen(TaskPanel(backend, token, run.name, view.execution.name))
+
+    def action_lambda_logs(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        run = None
+        if view.projection is not None and graph is not None and graph.selected:
+            run = view.projection.latest_run(graph.selected)
+        invocation = lambda_invocation(run.events) if run is not None else None
+        if run is None or invocation is None or backend is None:
+            self.notify("Select a Task that invoked a Lambda function.", severity="warning")
+            return
+        if not backend.capabilities.logs:
+            self.notify("This backend has no CloudWatch Logs.", severity="warning")
+            return
+        if invocation.request_id is None:
+            self.notify("Its events do not say the invocation's request id.", severity="warning")
+            return
+        start = event_time(run.entered_event.get("timestamp"))
+        end = event_time(run.end_event.get("timestamp")) if run.end_event else event_time(None)
+        screen = LambdaLogsScreen(
+            backend, invocation, run.name, (start, end), (run.error, run.cause)
+        )
+        self.app.push_screen(screen)
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
