@@ -37,6 +37,7 @@ from sfntui.backends import (
     StateMachineSummary,
 )
 from sfntui.history.invocation import lambda_invocation
+from sfntui.history.nested import child_execution, parent_execution
 from sfntui.tui.callback_token import callback_token, find_state
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
@@ -145,6 +146,15 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="The selected Lambda Task's log lines for its invocation (CloudWatch Logs)",
             id="main.lambda_logs",
+        ),
+        Binding(
+            "N",
+            "nested",
+            "Child/parent",
+            show=False,
+            tooltip="Open the execution the selected Task started, or else the one that "
+            "started this execution",
+            id="main.nested",
         ),
         Binding(
             "D",
@@ -541,6 +551,47 @@ class MainScreen(Screen[None]):
             backend, invocation, run.name, (start, end), (run.error, run.cause)
         )
         self.app.push_screen(screen)
+
+    def action_nested(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        if view.projection is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        run = view.projection.latest_run(graph.selected) if graph and graph.selected else None
+        target = child_execution(run.events) if run is not None else None
+        target = target or parent_execution(view.projection.input)
+        if target is None:
+            self.notify(
+                "Neither the selected Task started an execution, nor was this one started by "
+                "another.",
+                severity="warning",
+            )
+            return
+        self.open_nested(target, backend)
+
+    @work(exclusive=True, group="nested", exit_on_error=False)
+    async def open_nested(self, arn: str, backend: Backend) -> None:
+        found = await backend.describe_execution(arn)
+        summary = ExecutionSummary(
+            found.arn,
+            found.name,
+            found.machine_arn,
+            found.status,
+            found.started,
+            found.stopped,
+            found.map_run_arn,
+            found.redrive_count,
+        )
+        self.post_message(self.NestedFound(summary, backend))
+
+    @dataclass
+    class NestedFound(Message):
+        execution: ExecutionSummary
+        backend: Backend
+
+    def on_main_screen_nested_found(self, message: NestedFound) -> None:
+        self.open_execution(message.execution, message.backend)
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
