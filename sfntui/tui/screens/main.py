@@ -38,6 +38,7 @@ from sfntui.backends import (
 )
 from sfntui.history.invocation import lambda_invocation
 from sfntui.history.nested import child_execution, parent_execution
+from sfntui.history.runs import RunStatus
 from sfntui.tui.callback_token import callback_token, find_state
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import read_example_input
@@ -50,6 +51,9 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
+
+#: The runs `F` steps through.
+FAILED_RUN_STATUSES = (RunStatus.FAILED, RunStatus.CAUGHT, RunStatus.ABORTED)
 
 
 def confirmed_by_dialog(_action: Action) -> bool:
@@ -155,6 +159,14 @@ class MainScreen(Screen[None]):
             tooltip="Open the execution the selected Task started, or else the one that "
             "started this execution",
             id="main.nested",
+        ),
+        Binding(
+            "F",
+            "next_failed_run",
+            "Next failed run",
+            show=False,
+            tooltip="The selected state's next failed run (an inline Map's failed iterations)",
+            id="main.next_failed_run",
         ),
         Binding(
             "D",
@@ -592,6 +604,19 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_nested_found(self, message: NestedFound) -> None:
         self.open_execution(message.execution, message.backend)
+
+    def action_next_failed_run(self) -> None:
+        inspector = self.workspace.inspector
+        runs = inspector.runs
+        failed = [i for i, run in enumerate(runs) if run.status in FAILED_RUN_STATUSES]
+        if not failed:
+            self.notify("The selected state has no failed run.", severity="information")
+            return
+        current = inspector.run_index if inspector.run_index is not None else -1
+        inspector.run_index = next((i for i in failed if i > current), failed[0])
+        inspector.refresh_data()
+        if inspector.run is not None:
+            self.workspace.event_log.show_event(inspector.run.entered_id)
 
     def action_overview(self) -> None:
         self.app.push_screen(OverviewScreen(self.backends))
