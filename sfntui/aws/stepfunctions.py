@@ -418,6 +418,47 @@ class StepFunctions:
         response = await self._call("RedriveExecution", execution_arn, executionArn=execution_arn)
         return response.get("redriveDate")
 
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None:
+        """Answer a Task waiting for a callback (`.waitForTaskToken`): it succeeds with `output`."""
+        action = Action(
+            "send task success", task_token, "Make the waiting task succeed?", {"output": output}
+        )
+        await check_allowed(action, confirm, self.session.options.read_only)
+        await self._call(
+            "SendTaskSuccess", None, taskToken=task_token, output=json.dumps(output)
+        )
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None:
+        """Answer a Task waiting for a callback: it fails with `error` and `cause`."""
+        action = Action(
+            "send task failure",
+            task_token,
+            "Make the waiting task fail?",
+            {"error": error, "cause": cause},
+        )
+        await check_allowed(action, confirm, self.session.options.read_only)
+        params: dict[str, Any] = {"taskToken": task_token}
+        if error is not None:
+            params["error"] = error
+        if cause is not None:
+            params["cause"] = cause
+        await self._call("SendTaskFailure", None, **params)
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
+        """Tell a Task waiting for a callback that its worker is still at it."""
+        action = Action("send task heartbeat", task_token, "Send a heartbeat to the waiting task?")
+        await check_allowed(action, confirm, self.session.options.read_only)
+        await self._call("SendTaskHeartbeat", None, taskToken=task_token)
+
     def watch_executions(
         self,
         machine_arn: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from sfntui.aws.backoff import pause
@@ -18,6 +19,7 @@ from sfntui.aws.budget import RequestBudget
 from sfntui.aws.connection import AwsSession, ConnectionOptions
 from sfntui.aws.errors import AwsError, IncompleteHistoryError, TransientError
 from sfntui.aws.express import is_express_execution
+from sfntui.aws.lambda_logs import invocation_logs
 from sfntui.aws.reconnect import ConnectionTrouble
 from sfntui.aws.reconnect import TroubleReport as AwsTroubleReport
 from sfntui.aws.stepfunctions import StepFunctions
@@ -64,7 +66,8 @@ class AwsBackend:
         self._interval = interval
         acts = not self.session.options.read_only
         self.capabilities = Capabilities(
-            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True
+            start=acts, stop=acts, redrive=acts, replay=True, map_runs=True, task_tokens=acts,
+            logs=True,
         )
 
     @property
@@ -214,6 +217,11 @@ class AwsBackend:
     async def describe_map_run(self, arn: str) -> MapRunDescription:
         return await self.sfn.describe_map_run(arn)
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        return await self.sfn.list_executions(map_run_arn=map_run_arn, status=status, limit=limit)
+
     async def start_execution(
         self,
         machine_arn: str,
@@ -238,6 +246,30 @@ class AwsBackend:
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None:
         await self.sfn.redrive_execution(arn, confirm=confirm)
+
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None:
+        await self.sfn.send_task_success(task_token, output, confirm=confirm)
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None:
+        await self.sfn.send_task_failure(task_token, error=error, cause=cause, confirm=confirm)
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
+        await self.sfn.send_task_heartbeat(task_token, confirm=confirm)
+
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        lines = await invocation_logs(self.session, function, request_id, start, end)
+        return [(line.at, line.message) for line in lines]
 
     async def aclose(self) -> None:
         await self.session.aclose()

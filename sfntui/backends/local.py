@@ -515,6 +515,11 @@ class LocalBackend:
     async def describe_map_run(self, arn: str) -> MapRunDescription:
         raise BackendError("Local executions have no Map Runs.")
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        raise BackendError("Local executions have no Map Runs.")
+
     # -- actions ------------------------------------------------------------------------------
 
     async def start_execution(
@@ -618,6 +623,29 @@ class LocalBackend:
         if self._stored(arn) is None:
             self._run(arn)
         raise BackendError("Local executions cannot be redriven: start a new run instead.")
+
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None:
+        raise BackendError("Local tasks are not answered by task token.")
+
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        raise BackendError("Local tasks have no CloudWatch Logs.")
 
     async def aclose(self) -> None:
         for run in self._runs.values():

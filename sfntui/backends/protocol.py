@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sfntui.history.actions import Confirm
@@ -45,8 +46,9 @@ class Capabilities:
 
     `start`, `stop`, `redrive` and `map_runs` say that the backend's methods for them work.
     `debug` and `replay` say what the app can do with the backend's machines and executions
-    on the local engine (the screens for them build on these flags). `task_tokens` and `logs`
-    are False on both backends for now: the screens that add their methods turn them on.
+    on the local engine (the screens for them build on these flags). `task_tokens` is True on
+    AWS when not read-only (the task panel answers callbacks); `logs` is True on AWS (a Lambda
+    invocation's log lines, `invocation_logs`).
     """
 
     #: `start_execution` (False when connected read-only).
@@ -146,6 +148,12 @@ class Backend(Protocol):
 
     async def describe_map_run(self, arn: str) -> MapRunDescription: ...
 
+    async def list_map_run_executions(
+        self, map_run_arn: str, *, status: str | None = None, limit: int | None = None
+    ) -> list[ExecutionSummary]:
+        """A Map Run's child executions, newest first (ListExecutions with mapRunArn)."""
+        ...
+
     async def start_execution(
         self,
         machine_arn: str,
@@ -165,5 +173,26 @@ class Backend(Protocol):
     ) -> None: ...
 
     async def redrive_execution(self, arn: str, *, confirm: Confirm | None) -> None: ...
+
+    async def send_task_success(
+        self, task_token: str, output: Any, *, confirm: Confirm | None
+    ) -> None: ...
+
+    async def send_task_failure(
+        self,
+        task_token: str,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        confirm: Confirm | None,
+    ) -> None: ...
+
+    async def send_task_heartbeat(self, task_token: str, *, confirm: Confirm | None) -> None: ...
+
+    async def invocation_logs(
+        self, function: str, request_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str]]:
+        """(time, line) of one Lambda invocation's log, found by its request id."""
+        ...
 
     async def aclose(self) -> None: ...

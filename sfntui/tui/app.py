@@ -23,10 +23,15 @@ from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
 from sfntui.tui.screens.debugger import DebuggerScreen
+from sfntui.tui.screens.definition_view import DefinitionScreen
 from sfntui.tui.screens.help import HelpScreen, KeyGroup
 from sfntui.tui.screens.json_editor import JsonEditor
+from sfntui.tui.screens.lambda_logs import LambdaLogsScreen
 from sfntui.tui.screens.main import MainScreen
+from sfntui.tui.screens.map_runs import MapRunsScreen
+from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.graph import GraphView
@@ -112,6 +117,11 @@ class SfntuiApp(App[None]):
             ("Debugger", DebuggerScreen.BINDINGS),
             ("Debugger: breakpoints", BreakpointsPanel.BINDINGS),
             ("Debugger: JSON editor", JsonEditor.BINDINGS),
+            ("Overview", OverviewScreen.BINDINGS),
+            ("Map Runs", MapRunsScreen.BINDINGS),
+            ("Definition", DefinitionScreen.BINDINGS),
+            ("Answering a task", TaskPanel.BINDINGS),
+            ("Lambda log", LambdaLogsScreen.BINDINGS),
         ]
 
     def action_help(self) -> None:

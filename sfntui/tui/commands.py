@@ -36,9 +36,19 @@ def main_screen_commands(screen: MainScreen, *, with_items: bool) -> Iterator[Co
     if screen.workspace.execution is not None:
         yield (
             "Export history",
-            "Write the open execution's history to <name>.history.json here (E)",
+            "Write the open execution's history to <name>.history.json (w)",
             screen.action_export_history,
         )
+    yield (
+        "Overview: what failed",
+        "Failed, timed-out and aborted executions across every state machine (O)",
+        screen.action_overview,
+    )
+    yield (
+        "Show the definition",
+        "The definition as text, highlighted, with the validator's findings (D)",
+        screen.action_definition,
+    )
     show_keys = partial(screen.run_action, "app.help")
     yield ("Show the keys", "Every key and what it does (?)", show_keys)
     yield (

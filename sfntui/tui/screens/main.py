@@ -40,12 +40,22 @@ from sfntui.backends import (
 )
 from sfntui.backends.protocol import TestCaseChoice
 from sfntui.history.events import ExecutionStatus, dump_history
+from sfntui.history.invocation import lambda_invocation
+from sfntui.history.nested import child_execution, parent_execution
+from sfntui.history.runs import RunStatus
+from sfntui.tui.callback_token import callback_token, find_state
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import indented, read_example_input
+from sfntui.tui.failing_state import failing_state
 from sfntui.tui.screens.compare import CompareScreen
 from sfntui.tui.screens.confirm_dialog import ConfirmDialog, Field
+from sfntui.tui.screens.definition_view import DefinitionScreen
+from sfntui.tui.screens.lambda_logs import LambdaLogsScreen, event_time
+from sfntui.tui.screens.map_runs import MapRunsScreen
+from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.screens.table_view import TableScreen
+from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.sidebar import Sidebar
 
@@ -62,6 +72,9 @@ ACTION_CAPABILITY = {
     "redrive_execution": "redrive",
     "start_again": "start",
 }
+
+#: The runs `F` steps through.
+FAILED_RUN_STATUSES = (RunStatus.FAILED, RunStatus.CAUGHT, RunStatus.ABORTED)
 
 
 def confirmed_by_dialog(_action: Action) -> bool:
@@ -212,6 +225,63 @@ class MainScreen(Screen[None]):
             id="main.export",
         ),
         Binding(
+            "O",
+            "overview",
+            "Overview",
+            show=False,
+            tooltip="Failed, timed-out and aborted executions across every state machine",
+            id="main.overview",
+        ),
+        Binding(
+            "M",
+            "map_runs",
+            "Map Runs",
+            show=False,
+            tooltip="The open execution's distributed Map Runs and their child executions",
+            id="main.map_runs",
+        ),
+        Binding(
+            "T",
+            "task_panel",
+            "Answer task",
+            show=False,
+            tooltip="Answer the selected Task waiting for a callback (its task token)",
+            id="main.task_panel",
+        ),
+        Binding(
+            "L",
+            "lambda_logs",
+            "Lambda log",
+            show=False,
+            tooltip="The selected Lambda Task's log lines for its invocation (CloudWatch Logs)",
+            id="main.lambda_logs",
+        ),
+        Binding(
+            "N",
+            "nested",
+            "Child/parent",
+            show=False,
+            tooltip="Open the execution the selected Task started, or else the one that "
+            "started this execution",
+            id="main.nested",
+        ),
+        Binding(
+            "F",
+            "next_failed_run",
+            "Next failed run",
+            show=False,
+            tooltip="The selected state's next failed run (an inline Map's failed iterations)",
+            id="main.next_failed_run",
+        ),
+        Binding(
+            "D",
+            "definition",
+            "Definition",
+            show=False,
+            tooltip="The definition as text, highlighted, with the validator's findings",
+            id="main.definition",
+        ),
+        Binding(
             "s",
             "toggle_sidebar",
             "Sidebar",
@@ -309,6 +379,10 @@ class MainScreen(Screen[None]):
         self._unavailable: tuple[ExecutionSummary, Backend] | None = None
         #: The sidebar groups whose machines could not be listed (F5 lists them again).
         self._unlisted: set[int] = set()
+        #: An execution opened from the overview: select its failing state once it is known.
+        self._show_failure_of: str | None = None
+        #: (name, definition text) of what the execution view shows, for `D`.
+        self.shown_definition: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -431,6 +505,7 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
         if self.opened_arn != message.summary.arn:
             return  # an execution was opened meanwhile
+        self.shown_definition = (message.description.name, message.description.definition)
         await self.workspace.show_machine(message.summary.name, message.machine, message.problem)
 
     @work(exclusive=True, group="executions", exit_on_error=False)
@@ -501,6 +576,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
             raise
         machine, problem = await parse_definition(description.definition)
+        self.shown_definition = (description.name, description.definition)
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
         report = self._reporter(execution.arn, "execution")
         arrived = False
@@ -547,6 +623,28 @@ class MainScreen(Screen[None]):
         execution = self.workspace.execution
         if execution is not None and execution.arn == message.execution_arn:
             self.workspace.add_events(message.events, loading=message.loading)
+            if self._show_failure_of == execution.arn:
+                self._select_failing_state()
+
+    def _select_failing_state(self) -> None:
+        """Select the state the execution failed in, and say its error (from the overview)."""
+        projection = self.workspace.projection
+        failure = failing_state(projection) if projection is not None else None
+        if failure is None:
+            return
+        self._show_failure_of = None
+        graph = self.workspace.graph
+        if graph is not None and failure.state is not None and graph.box_of(failure.state):
+            graph.selected = failure.state
+            graph.focus()
+        where = f" in {failure.state}" if failure.state else ""
+        because = f" — {failure.cause}" if failure.cause else ""
+        self.notify(
+            f"{failure.status}{where}: {failure.error}{because}",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
 
     # -- the sidebar ---------------------------------------------------------------------
 
@@ -874,6 +972,130 @@ class MainScreen(Screen[None]):
         found = self.query(f"#{widget_id}")
         if found:
             found.first().focus()
+
+    def action_definition(self) -> None:
+        if self.shown_definition is None:
+            self.notify("No definition is loaded yet.", severity="warning")
+            return
+        self.app.push_screen(DefinitionScreen(*self.shown_definition))
+
+    def action_map_runs(self) -> None:
+        execution = self.workspace.execution
+        backend = self.execution_backend
+        if execution is None or backend is None or not backend.capabilities.map_runs:
+            self.notify("Open an AWS execution to see its Map Runs.", severity="warning")
+            return
+        self.app.push_screen(MapRunsScreen(backend, execution.arn, execution.name))
+
+    def on_map_runs_screen_child_picked(self, message: MapRunsScreen.ChildPicked) -> None:
+        if message.execution.status in ("FAILED", "TIMED_OUT", "ABORTED"):
+            self._show_failure_of = message.execution.arn
+        self.open_execution(message.execution, message.backend)
+
+    def action_task_panel(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        run = None
+        if view.projection is not None and graph is not None and graph.selected:
+            run = view.projection.latest_run(graph.selected)
+        token = None
+        if run is not None and self.shown_definition is not None and backend is not None:
+            try:
+                state = find_state(json.loads(self.shown_definition[1]), run.name)
+            except ValueError:
+                state = None
+            token = callback_token(run, state) if state is not None else None
+        if token is None or run is None or backend is None or view.execution is None:
+            self.notify("Select a Task that waits for a callback.", severity="warning")
+            return
+        if not backend.capabilities.task_tokens:
+            self.notify("This backend cannot answer task tokens (read-only?).", severity="warning")
+            return
+        self.app.push_screen(TaskPanel(backend, token, run.name, view.execution.name))
+
+    def action_lambda_logs(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        run = None
+        if view.projection is not None and graph is not None and graph.selected:
+            run = view.projection.latest_run(graph.selected)
+        invocation = lambda_invocation(run.events) if run is not None else None
+        if run is None or invocation is None or backend is None:
+            self.notify("Select a Task that invoked a Lambda function.", severity="warning")
+            return
+        if not backend.capabilities.logs:
+            self.notify("This backend has no CloudWatch Logs.", severity="warning")
+            return
+        if invocation.request_id is None:
+            self.notify("Its events do not say the invocation's request id.", severity="warning")
+            return
+        start = event_time(run.entered_event.get("timestamp"))
+        end = event_time(run.end_event.get("timestamp")) if run.end_event else event_time(None)
+        screen = LambdaLogsScreen(
+            backend, invocation, run.name, (start, end), (run.error, run.cause)
+        )
+        self.app.push_screen(screen)
+
+    def action_nested(self) -> None:
+        view = self.workspace
+        graph, backend = view.graph, self.execution_backend
+        if view.projection is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        run = view.projection.latest_run(graph.selected) if graph and graph.selected else None
+        target = child_execution(run.events) if run is not None else None
+        target = target or parent_execution(view.projection.input)
+        if target is None:
+            self.notify(
+                "Neither the selected Task started an execution, nor was this one started by "
+                "another.",
+                severity="warning",
+            )
+            return
+        self.open_nested(target, backend)
+
+    @work(exclusive=True, group="nested", exit_on_error=False)
+    async def open_nested(self, arn: str, backend: Backend) -> None:
+        found = await backend.describe_execution(arn)
+        summary = ExecutionSummary(
+            found.arn,
+            found.name,
+            found.machine_arn,
+            found.status,
+            found.started,
+            found.stopped,
+            found.map_run_arn,
+            found.redrive_count,
+        )
+        self.post_message(self.NestedFound(summary, backend))
+
+    @dataclass
+    class NestedFound(Message):
+        execution: ExecutionSummary
+        backend: Backend
+
+    def on_main_screen_nested_found(self, message: NestedFound) -> None:
+        self.open_execution(message.execution, message.backend)
+
+    def action_next_failed_run(self) -> None:
+        inspector = self.workspace.inspector
+        runs = inspector.runs
+        failed = [i for i, run in enumerate(runs) if run.status in FAILED_RUN_STATUSES]
+        if not failed:
+            self.notify("The selected state has no failed run.", severity="information")
+            return
+        current = inspector.run_index if inspector.run_index is not None else -1
+        inspector.run_index = next((i for i in failed if i > current), failed[0])
+        inspector.refresh_data()
+        if inspector.run is not None:
+            self.workspace.event_log.show_event(inspector.run.entered_id)
+
+    def action_overview(self) -> None:
+        self.app.push_screen(OverviewScreen(self.backends))
+
+    def on_overview_screen_execution_picked(self, message: OverviewScreen.ExecutionPicked) -> None:
+        self._show_failure_of = message.execution.arn
+        self.open_execution(message.execution, message.backend)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
