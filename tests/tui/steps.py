@@ -151,9 +151,9 @@ async def run_order(pilot: Pilot[Any]) -> None:
     area.load_text(ORDER_INPUT)
     await pilot.press("ctrl+s")
     await wait_for_workers(pilot, "run")  # started; the execution is being followed
-    await wait_for_workers(pilot, "execution")  # followed to its end, every event shown
     view = execution_view(pilot)
-    assert view.status == "SUCCEEDED"
+    await wait_until(pilot, lambda: view.status == "SUCCEEDED", "the run to succeed")
+    await wait_for_workers(pilot, "execution")  # followed to its end, every event shown
     screen = main_screen(pilot)
     await wait_until(
         pilot,

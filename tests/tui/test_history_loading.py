@@ -10,7 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from sfntui.backends import HistoryBatch
-from sfntui.backends.protocol import Event
+from sfntui.backends.protocol import Event, TroubleReport
 from sfntui.tui.app import SfntuiApp, make_app
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.execution_view import LoadCount
@@ -36,9 +36,11 @@ class PagedBackend(ExamplesBackend):
         super().__init__()
         self.gate: asyncio.Queue[None] | None = None
 
-    async def follow(self, arn: str) -> AsyncIterator[list[Event]]:
+    async def follow(
+        self, arn: str, *, on_trouble: TroubleReport | None = None
+    ) -> AsyncIterator[list[Event]]:
         if self.gate is None:
-            async for batch in super().follow(arn):
+            async for batch in super().follow(arn, on_trouble=on_trouble):
                 yield batch
             return
         events = [event async for batch in super().follow(arn) for event in batch]
