@@ -31,6 +31,7 @@ from sfntui.tui.screens.debugger import DebuggerScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.graph import GraphView
+from sfntui.tui.widgets.sidebar import Sidebar
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -174,7 +175,12 @@ async def two_runs_compared() -> None:
     async with app.run_test(size=(130, 30)) as pilot:
         await settle(pilot, lambda: bool(app.screen.query(ExecutionView)))
         screen = app.screen_stack[0]
-        await pilot.press("m", "down", "down", "enter")  # OrderFlow
+        sidebar = screen.query_one(Sidebar)
+        await settle(pilot, lambda: bool(sidebar.machines))
+        flow = next(machine for machine in sidebar.machines if machine.name == "OrderFlow")
+        screen.open_machine(flow)  # type: ignore[attr-defined]
+        await settle(pilot, lambda: getattr(screen.machine, "name", "") == "OrderFlow")  # type: ignore[attr-defined]
+        await settle(pilot, lambda: getattr(screen, "machine_description", None) is not None)
         view = screen.query_one(ExecutionView)
         for case, ending in (("HappyPath", "SUCCEEDED"), ("Declined", "FAILED")):
             await pilot.press("r")
