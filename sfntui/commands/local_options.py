@@ -74,7 +74,7 @@ def read_input(args: argparse.Namespace, loaded: LoadedStateMachine | None = Non
         input_file = entry.input if entry is not None else None
     if input_file:
         try:
-            text = read_limited_text(args.input_file, "input")
+            text = read_limited_text(input_file, "input")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{input_file}: cannot read the input file: {exc}") from None
         return parse_json_text(text, str(input_file))

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfntui.asl.errors import ExpressionSyntaxError, PathNotFoundError, StatesError
-from sfntui.asl.jsonata import UNDEFINED, compile_jsonata
 from sfntui.asl.paths import JsonPath, compile_path
 from sfntui.engine.gate import MOMENTS, ExecutionStopped, GatedState, Location, Moment
 from sfntui.engine.interpreter import LocalExecution
@@ -58,6 +57,10 @@ class Expression:
         if _reads_as_jsonpath(text):
             self._path = compile_path(text)
         else:
+            # jsonata-python is loaded only for an expression that needs it: the app and
+            # `sfntui debug` start without it (tests/test_import_hygiene.py).
+            from sfntui.asl.jsonata import compile_jsonata
+
             self._jsonata = compile_jsonata(text)
 
     def evaluate(self, data: Any, context: Any, variables: Any) -> Any:
@@ -75,6 +78,10 @@ class Expression:
             return f"<{exc.message}>"
         except StatesError as exc:
             return f"<{exc.cause}>"
+        if self._jsonata is None:
+            return value
+        from sfntui.asl.jsonata import UNDEFINED  # loaded already: a JSONata expression ran
+
         return "<undefined>" if value is UNDEFINED else value
 
 

@@ -139,9 +139,9 @@ class RunStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?)",
                 (
                     arn,
-                    name,
-                    machine_name,
-                    definition if isinstance(definition, str) else _json(definition),
+                    _storable(name),
+                    _storable(machine_name),
+                    _storable(definition) if isinstance(definition, str) else _json(definition),
                     definition_file,
                     _json(execution_input),
                     _json(dict(setup)),
@@ -165,7 +165,7 @@ class RunStore:
             ).fetchone()
             self._db.execute(
                 "INSERT INTO stops (run_arn, seq, body) VALUES (?, ?, ?)",
-                (arn, count + 1, json.dumps(stop, default=_any_default, ensure_ascii=False)),
+                (arn, count + 1, json.dumps(stop, default=_any_default)),
             )
 
     def finish_run(
@@ -186,8 +186,8 @@ class RunStore:
                     status,
                     _iso(stopped),
                     None if output is None else _json(output),
-                    error,
-                    cause,
+                    _storable(error),
+                    _storable(cause),
                     arn,
                 ),
             )
@@ -264,8 +264,16 @@ def _stored(row: tuple[Any, ...]) -> StoredRun:
     )
 
 
+def _storable(text: str | None) -> str | None:
+    """Text SQLite can hold: a lone surrogate (JSON allows one, UTF-8 does not) as its escape."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, default=json_default, ensure_ascii=False)
+    # ASCII: JSON escapes a lone surrogate (which AWS histories can hold), SQLite cannot store one.
+    return json.dumps(value, default=json_default)
 
 
 def _any_default(value: Any) -> Any:
