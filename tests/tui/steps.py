@@ -163,6 +163,12 @@ async def run_order(pilot: Pilot[Any]) -> None:
         ),
         "the sidebar to list the run as succeeded",
     )
+    # While the run was live the graph scrolled to its running state at each redraw, and how
+    # many redraws it got depends on the machine's speed: leave it at its origin.
+    drawn = view.graph
+    if drawn is not None:
+        drawn.scroll_to(0, 0, animate=False, immediate=True)
+        await pilot.pause()
 
 
 async def select_state(pilot: Pilot[Any], name: str) -> None:
