@@ -192,6 +192,8 @@ class Debugger:
         self._follow: Location | None = None
         #: The followed iteration waits for a MaxConcurrency slot: the others must run.
         self._follow_blocked = False
+        #: Iterations that wait for a MaxConcurrency slot (or their turn) and have not begun.
+        self._waiting: set[Location] = set()
         self._resume: asyncio.Future[None] | None = None
         self._holding: set[asyncio.Future[None]] = set()
         self._stopping = False
@@ -261,8 +263,8 @@ class Debugger:
 
     def follow(self, location: Location) -> None:
         """With concurrent iterations, the one to step into; the others wait."""
-        self._follow = tuple(location)
-        self._follow_blocked = False
+        self._follow = follow = tuple(location)
+        self._follow_blocked = any(follow[:k] in self._waiting for k in range(1, len(follow) + 1))
 
     def pause(self) -> None:
         """A running run stops at its next transition."""
@@ -284,6 +286,7 @@ class Debugger:
         self._stop_requested = None
         self._mode = "run"
         self._anchor, self._follow, self._follow_blocked = (), None, False
+        self._waiting = set()
         self._edit_input = self._edit_result = (False, None)
         self.current = None
         self.stops = asyncio.Queue()
@@ -380,6 +383,7 @@ class Debugger:
     def thread_done(self, location: Location) -> None:
         """A branch or iteration ended: if it was the one followed, stepping goes on in its
         parent, and the others it held may go (the parent cannot move on without them)."""
+        self._waiting.discard(location)
         if not location or self._anchor[: len(location)] != location:
             return
         if self._mode in ("step", "step_into"):
@@ -390,7 +394,9 @@ class Debugger:
 
     def waiting_for_slot(self, location: Location) -> None:
         """A Map iteration waits for a MaxConcurrency slot: if it is the one followed (or
-        holds it), the threads holding the slots must not be held, or nothing moves."""
+        holds it), the threads holding the slots must not be held, or nothing moves. It is
+        remembered until it begins, for an iteration followed only later."""
+        self._waiting.add(location)
         follow = self._follow
         if follow is not None and follow[: len(location)] == location:
             self._follow_blocked = True
@@ -401,6 +407,8 @@ class Debugger:
             return
         if self._stopping:
             raise ExecutionStopped()
+        if self._waiting:
+            self._waiting.discard(run.frame.location)
         follow = self._follow
         if self._follow_blocked and follow and run.frame.location[: len(follow)] == follow:
             self._follow_blocked = False

@@ -247,6 +247,9 @@ async def _run_inline(
                 limit.release()
 
     if concurrency == 1 or len(items) <= 1:
+        if execution.debugger is not None:  # each later iteration waits for its turn
+            for frame in frames[1:]:
+                execution.debugger.waiting_for_slot(frame.location)
         results = []
         try:
             for index in range(len(items)):

@@ -304,3 +304,46 @@ async def test_following_a_child_of_a_distributed_map_that_waits_for_a_worker() 
 
     assert walk(stops)[:2] == [("A1", "enter", "Each[2]"), ("A1", "exit", "Each[2]")]
     assert session.result is not None and session.result.output == [10, 20, 30]
+
+
+async def test_following_a_later_iteration_of_a_map_that_runs_one_at_a_time() -> None:
+    # MaxConcurrency 1: iteration 2 starts only once iterations 0 and 1 have ended, so
+    # stepping into it must let them run rather than hold them at their first gate.
+    session = session_for(each(1), [10, 20, 30])
+    session.debugger.add_breakpoint("Each", "enter")
+    session.start()
+    assert await asyncio.wait_for(session.next_stop(), 5) is not None
+    session.debugger.remove_breakpoint(1)
+    session.debugger.follow((("Map", "Each", 2),))
+    session.debugger.step_into()
+
+    stops = await step_to_the_end(session, "step_into")
+
+    assert walk(stops)[:4] == [
+        ("A1", "enter", "Each[2]"),
+        ("A1", "exit", "Each[2]"),
+        ("A2", "enter", "Each[2]"),
+        ("A2", "exit", "Each[2]"),
+    ]
+    assert [s.inspection["input"] for s in stops[:1]] == [30]
+    assert walk(stops)[4:6] == [("Each", "result", ""), ("Each", "exit", "")]
+    assert session.result is not None and session.result.output == [10, 20, 30]
+
+
+async def test_following_a_later_iteration_picked_while_paused_in_an_earlier_one() -> None:
+    # Paused inside iteration 0 of a one-at-a-time Map, the user picks iteration 2: it has
+    # been waiting for its turn since the Map started, and the ones before it must end first.
+    for max_concurrency in (1, 2):
+        session = session_for(each(max_concurrency), [10, 20, 30, 40])
+        session.debugger.add_breakpoint("A1", "enter", iteration=0)
+        session.start()
+        stop = await asyncio.wait_for(session.next_stop(), 5)
+        assert stop is not None and stop.path == "Each[0]"
+        session.debugger.remove_breakpoint(1)
+        session.debugger.follow((("Map", "Each", 3),))
+        session.debugger.step_into()
+
+        stops = await step_to_the_end(session, "step_into")
+
+        assert ("A1", "enter", "Each[3]") in walk(stops), max_concurrency
+        assert session.result is not None and session.result.output == [10, 20, 30, 40]
