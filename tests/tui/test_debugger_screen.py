@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
@@ -414,29 +415,34 @@ async def test_a_retried_task_shows_each_attempt_and_a_fail_state_its_error() ->
         assert "FAILED" in banner(screen)
 
 
-async def test_pick_the_map_iteration_that_step_into_follows() -> None:
-    # Iterations run together (no MaxConcurrency): the engine's step into cannot yet follow
-    # an iteration that waits for the slot of one it holds.
-    app = DebuggerApp(shop_target(one_at_a_time=False))
+@pytest.mark.parametrize("one_at_a_time", [False, True])
+async def test_pick_the_map_iteration_that_step_into_follows(one_at_a_time: bool) -> None:
+    # With MaxConcurrency 1, iteration 2 starts only once 0 and 1 have ended: step into lets
+    # them run instead of holding them.
+    target = shop_target(one_at_a_time=one_at_a_time)
+    target.input = {"order": {"book": "Dune", "lines": [{"sku": "a"}, {"sku": "b"}, {"sku": "c"}]}}
+    app = DebuggerApp(target)
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
         await select_on_graph(pilot, "Each")
         await pilot.press("b", "c")
         screen = await wait_for_stop(pilot, 1)
         await pilot.press("f")
-        await edit_json(pilot, "1")
-        await wait_until(pilot, lambda: screen.following == "Each[1]", "the iteration picked")
-        assert "Step into follows Each[1]" in banner(screen)
+        await edit_json(pilot, "2")
+        await wait_until(pilot, lambda: screen.following == "Each[2]", "the iteration picked")
+        assert "Step into follows Each[2]" in banner(screen)
         await pilot.press("s")
         screen = await wait_for_stop(pilot, 2)
         stop = screen.snapshots[-1].stop
         assert (stop.state, stop.path, stop.inspection["input"]) == (
             "Price",
-            "Each[1]",
-            {"sku": "b"},
+            "Each[2]",
+            {"sku": "c"},
         )
-        await pilot.press("x")
-        await wait_until(pilot, lambda: screen.ended, "the stopped run")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+        assert screen.result is not None
+        assert [p["sku"] for p in screen.result.output["prices"]] == ["a", "b", "c"]
 
 
 async def test_a_watch_is_evaluated_at_every_stop_and_restart_keeps_it() -> None:
