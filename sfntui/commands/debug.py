@@ -73,8 +73,11 @@ def _open_screen(
 
     from sfntui.backends.local import LocalBackend
     from sfntui.tui.app import run_app
+    from sfntui.tui.kept_debug_runs import keeping_in
     from sfntui.tui.screens.debugger import DebuggerScreen, DebugTarget
 
+    source = Path(args.definition)
+    local = LocalBackend([source], setup=lambda _name: setup)
     target = DebugTarget(
         name=loaded.name,
         machine=loaded.machine,
@@ -86,9 +89,15 @@ def _open_screen(
         watches=list(args.watch),
         break_on_error=args.break_on_error,
         on_close=lambda: close_resolvers(setup),
+        keeping=keeping_in(
+            local,
+            machine_name=loaded.name,
+            setup=setup,
+            machine=loaded.machine,
+            definition=loaded.source.definition,
+            definition_file=loaded.source.file,
+        ),
     )
-    source = Path(args.definition)
-    local = LocalBackend([source], setup=lambda _name: setup)
     folder = source if source.is_dir() else source.parent
     return run_app(local, examples_dir=folder, first_screen=lambda: DebuggerScreen(target))
 

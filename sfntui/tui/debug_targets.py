@@ -3,7 +3,8 @@ described it, an input, and the local engine's set-up (mocks, handlers) for that
 
 A local machine is debugged with its example input; an AWS machine is debugged locally, on the
 definition its execution ran and that execution's input, with whatever the local backend's
-set-up answers its Tasks with (a Task nothing answers stops the run from starting).
+set-up answers its Tasks with (a Task nothing answers stops the run there to ask for its
+result). Each run is kept by the local backend, like the app's own runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sfntui.asl.definition import InvalidDefinitionError, build_state_machine
 from sfntui.backends import Backend, BackendError, StateMachineDescription
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup, prepare
+from sfntui.tui.kept_debug_runs import keeping_in
 from sfntui.tui.screens.debugger import DebugTarget
 
 
@@ -35,9 +37,17 @@ async def debug_target(
     make_setup = getattr(local, "run_setup", None)
     setup: RunSetup = make_setup(description.name) if make_setup is not None else RunSetup()
     options = RunOptions(name="debug", state_machine_name=description.name)
+    keeping = keeping_in(
+        local,
+        machine_name=description.name,
+        setup=setup,
+        machine=machine,
+        definition=definition,
+    )
     return DebugTarget(
         name=description.name,
         machine=machine,
         input=execution_input,
         make_execution=lambda m, value, debugger: prepare(m, value, setup, options, debugger),
+        keeping=keeping,
     )

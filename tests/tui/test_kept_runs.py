@@ -17,6 +17,7 @@ from sfntui.history.events import load_history_file
 from sfntui.tui.app import make_app
 from sfntui.tui.screens.compare import CompareScreen
 from sfntui.tui.screens.confirm_dialog import ConfirmDialog
+from sfntui.tui.screens.debugger import DebuggerScreen
 from tests.tui.steps import (
     EXAMPLES,
     choose_machine,
@@ -139,3 +140,53 @@ async def test_the_run_dialog_starts_from_the_project_files_input(
         area = dialog.query_one("#run-input", TextArea)
         assert json.loads(area.text) == {"order": {"id": "P-1"}}
         assert "order.json" in str(dialog.query_one("#run-input-label", Label).render())
+
+
+async def test_a_run_of_the_debugger_screen_is_kept_and_reopened_after_a_restart() -> None:
+    from tests.tui.steps import examples_app as fixed_clock_app
+    from tests.tui.test_debugger_screen import screen_of, select_on_graph, wait_for_stop
+
+    first = fixed_clock_app()
+    async with first.run_test(size=(140, 45)) as pilot:
+        await choose_machine(pilot, "order")
+        main = main_screen(pilot)
+        await wait_until(pilot, lambda: main.can_debug, "the definition")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(first.screen, DebuggerScreen), "the debugger")
+        await select_on_graph(pilot, "ShipItems")
+        await pilot.press("b", "c")
+        screen = await wait_for_stop(pilot, 1)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen_of(pilot).ended, "the end of the run")
+        output = screen.result.output if screen.result is not None else None
+        kept_arn = screen.kept_arn
+        assert kept_arn is not None and kept_arn.endswith(":debug")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: first.screen is main, "the main screen again")
+        # Listed at once among the machine's runs, as a run of the run dialog would be.
+        await wait_until(pilot, lambda: statuses(pilot) == ["SUCCEEDED"], "the debug run listed")
+
+    second = fixed_clock_app()  # a new app on the same data folder: a restart
+    async with second.run_test(size=(140, 45)) as pilot:
+        await choose_machine(pilot, "order")
+        await wait_until(pilot, lambda: statuses(pilot) == ["SUCCEEDED"], "the kept run")
+        [kept] = sidebar(pilot).executions_of(main_screen(pilot).machine.arn)  # type: ignore[union-attr]
+        assert (kept.arn, kept.name) == (kept_arn, "debug")
+        main_screen(pilot).open_execution(kept)
+        await wait_for_workers(pilot, "execution")
+        await wait_until(
+            pilot, lambda: execution_view(pilot).status == "SUCCEEDED", "the kept run shown"
+        )
+        projection = execution_view(pilot).projection
+        assert projection is not None and projection.output == output
+        assert "ShipItems" in {run.name for run in projection.runs}
+        # Its input and its stop are kept with it.
+        backend = main_screen(pilot).machine_backend
+        description = await backend.describe_execution(kept.arn)
+        assert json.loads(description.input or "null")["order"]["id"]
+        store = getattr(backend, "store", None)
+        assert store is not None
+        stops = store.stops(kept.arn)
+        assert [(s["state"], s["moment"], s["reason"]) for s in stops] == [
+            ("ShipItems", "enter", "breakpoint")
+        ]

@@ -39,6 +39,7 @@ from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, 
 from sfntui.engine.tasks import NoResolverError
 from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
+from sfntui.tui.kept_debug_runs import RunKeeping
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.data_flow import DataFlowPanel, json_lines, ordered_steps, visible_text
@@ -68,6 +69,8 @@ class DebugTarget:
     break_on_error: bool = False
     #: Called when the screen closes (e.g. to close the task resolvers' connections).
     on_close: Callable[[], Any] | None = None
+    #: Keeps each run and its stops in the run store (None: runs are not kept).
+    keeping: RunKeeping | None = None
 
 
 @dataclass
@@ -217,6 +220,8 @@ class DebuggerScreen(Screen[None]):
         self._drafts: dict[str, str] = {}
         #: Where this run began when not at StartAt (a restart from a state).
         self.restarted_from: str | None = None
+        #: The ARN the current run is kept under in the run store (None: not kept).
+        self.kept_arn: str | None = None
         self.note = "Not started: c runs to the first breakpoint, n stops at the first state."
 
     def _factory(self, machine: StateMachine, execution_input: Any) -> Callable[[Debugger], Any]:
@@ -317,6 +322,7 @@ class DebuggerScreen(Screen[None]):
         self._states.clear()
         self._iterations.clear()
         self.query_one(EventLog).reset()
+        self._keep_run()
         self.note = "Running…"
         self.wait_for_stops()
         self._show()
@@ -370,6 +376,8 @@ class DebuggerScreen(Screen[None]):
         )
         self.viewing = len(self.snapshots) - 1
         self.note = ""
+        if self.kept_arn is not None and self.target.keeping is not None:
+            self.target.keeping.keep_stop(self.kept_arn, stop.as_json())
         self._show()
 
     async def on_debugger_screen_run_ended(self, message: RunEnded) -> None:
@@ -382,6 +390,13 @@ class DebuggerScreen(Screen[None]):
             self.note += f" {message.result.error}: {message.result.cause or ''}"
         self.viewing = len(self.snapshots) - 1
         self._show()
+
+    def _keep_run(self) -> None:
+        """Keep the run just started (called before it takes its first step)."""
+        keeping, execution = self.target.keeping, self.session.execution
+        self.kept_arn = None
+        if keeping is not None and execution is not None:
+            self.kept_arn = keeping.keep_run(execution)
 
     async def on_unmount(self) -> None:
         if self.running:
