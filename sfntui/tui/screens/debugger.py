@@ -41,6 +41,7 @@ from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
 from sfntui.tui.kept_debug_runs import RunKeeping
 from sfntui.tui.screens.json_editor import JsonEditor
+from sfntui.tui.screens.task_result_dialog import TaskResultDialog
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.data_flow import DataFlowPanel, json_lines, ordered_steps, visible_text
 from sfntui.tui.widgets.event_log import EventLog
@@ -379,6 +380,25 @@ class DebuggerScreen(Screen[None]):
         if self.kept_arn is not None and self.target.keeping is not None:
             self.target.keeping.keep_stop(self.kept_arn, stop.as_json())
         self._show()
+        if stop.reason == "needs_task_result":
+            self.answer_task(stop)
+
+    @work(exclusive=True, group="debug-task", exit_on_error=False)
+    async def answer_task(self, stop: Stop) -> None:
+        """The task result dialog for a Task nothing answers: what is given is the Task's
+        result (or its error) and the run goes on; cancelled, the run stays paused there."""
+        answer = await self.app.push_screen_wait(TaskResultDialog.for_stop(stop))
+        shown = self.shown
+        if not self.at_live_stop or shown is None or shown.stop is not stop:
+            return
+        if answer is None:
+            self.notify(
+                f"The run stays paused at {stop.state}: i asks for its result again.",
+                markup=False,
+            )
+            return
+        answer.give_to(self.debugger)
+        self._resume(self.debugger.continue_)
 
     async def on_debugger_screen_run_ended(self, message: RunEnded) -> None:
         self._take_events()
@@ -743,6 +763,9 @@ class DebuggerScreen(Screen[None]):
         if shown is None or not self.at_live_stop:
             return
         stop = shown.stop
+        if stop.reason == "needs_task_result":
+            self.answer_task(stop)
+            return
         field_name = "input" if stop.moment == "enter" else "result"
         value = stop.inspection.get(field_name)
         key = f"{len(self.snapshots)}:{field_name}"
