@@ -236,7 +236,9 @@ class DebuggerScreen(Screen[None]):
         with Horizontal(id="debug-body"):
             with Vertical(id="debug-left"):
                 yield GraphView(self.target.machine, id="debug-graph")
-                yield BreakpointsPanel(self.session.debugger, id="breakpoints")
+                yield BreakpointsPanel(
+                    self.session.debugger, self.target.machine, id="breakpoints"
+                )
             with Vertical(id="debug-right"):
                 yield Static(id="stop-banner")
                 yield Input(placeholder="/ JSONPath filter on every step", id="flow-filter")

@@ -4,6 +4,8 @@ It reads and changes the `Debugger`'s breakpoints directly (they are plain recor
 engine reads at each gate). Space turns the highlighted one on or off, Delete removes it;
 the condition field below edits its condition (a JSONPath or a JSONata expression): it is
 compiled as it is typed, its error shown in place, and Enter applies it when it compiles.
+Beside it, for a state inside a Map or Parallel, a field limits the breakpoint to one
+iteration or branch (its index, from 0; empty for all), as the debugger's `Breakpoint` can.
 `BreakpointsPanel.Changed` tells the screen to redraw the graph's marks.
 """
 
@@ -13,14 +15,34 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sfntui.asl import model as m
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.engine.debugger import Breakpoint, Debugger, Expression
 from sfntui.tui.widgets.data_flow import visible_text
+
+
+def enclosing_states(machine: m.StateMachine | None) -> dict[str, tuple[str, str]]:
+    """Each state inside a Map or Parallel: (the kind, the name) of the innermost one."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def visit(inner: m.StateMachine, around: tuple[str, str] | None) -> None:
+        for state in inner.states.values():
+            if around is not None:
+                found[state.name] = around
+            if isinstance(state, m.ParallelState):
+                for branch in state.branches:
+                    visit(branch, ("Parallel", state.name))
+            elif isinstance(state, m.MapState):
+                visit(state.processor, ("Map", state.name))
+
+    if machine is not None:
+        visit(machine, None)
+    return found
 
 
 def breakpoint_label(point: Breakpoint) -> str:
@@ -37,21 +59,35 @@ class BreakpointsPanel(Vertical):
     BreakpointsPanel { height: auto; max-height: 14; }
     BreakpointsPanel > OptionList { height: auto; max-height: 8; }
     BreakpointsPanel > #breakpoint-condition-error { height: auto; color: $text-error; }
+    BreakpointsPanel > #breakpoint-fields { height: auto; }
+    BreakpointsPanel #breakpoint-condition { width: 1fr; }
+    BreakpointsPanel #breakpoint-where { width: 17; display: none; }
+    BreakpointsPanel #breakpoint-where.-inside { display: block; }
     """
 
     @dataclass
     class Changed(Message):
         panel: BreakpointsPanel
 
-    def __init__(self, debugger: Debugger, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        debugger: Debugger,
+        machine: m.StateMachine | None = None,
+        *,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
         super().__init__(id=id)
         self.debugger = debugger
+        #: State -> (Map or Parallel, its name), for the states inside one.
+        self.enclosing = enclosing_states(machine)
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="breakpoint-list")
-        yield Input(
-            placeholder="condition of the highlighted breakpoint", id="breakpoint-condition"
-        )
+        with Horizontal(id="breakpoint-fields"):
+            yield Input(
+                placeholder="condition of the highlighted breakpoint", id="breakpoint-condition"
+            )
+            yield Input(id="breakpoint-where", restrict=r"[0-9]*")
         yield Static("", id="breakpoint-condition-error")
 
     def on_mount(self) -> None:
@@ -108,6 +144,23 @@ class BreakpointsPanel(Vertical):
         with field.prevent(Input.Changed):
             field.value = point.condition.text if point and point.condition else ""
         self.query_one("#breakpoint-condition-error", Static).update("")
+        self._show_where(point)
+
+    def _show_where(self, point: Breakpoint | None) -> None:
+        """The iteration or branch field, for a breakpoint on a state inside a Map or
+        Parallel only."""
+        where = self.query_one("#breakpoint-where", Input)
+        around = self.enclosing.get(point.state) if point is not None else None
+        where.set_class(around is not None, "-inside")
+        if point is None or around is None:
+            return
+        kind, name = around
+        index = point.iteration if kind == "Map" else point.branch
+        word = "iteration" if kind == "Map" else "branch"
+        where.placeholder = f"{word} #"
+        where.tooltip = f"Stop only in this {word} of {name} (from 0; empty: every one)"
+        with where.prevent(Input.Changed):
+            where.value = "" if index is None else str(index)
 
     def condition_error(self, text: str) -> str | None:
         if not text.strip():
@@ -128,6 +181,10 @@ class BreakpointsPanel(Vertical):
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "breakpoint-where":
+            event.stop()
+            self._apply_where(event.value.strip())
+            return
         if event.input.id != "breakpoint-condition":
             return
         event.stop()
@@ -136,5 +193,19 @@ class BreakpointsPanel(Vertical):
             return
         text = event.value.strip()
         point.condition = Expression(text) if text else None
+        self._changed()
+        self.option_list.focus()
+
+    def _apply_where(self, text: str) -> None:
+        """Limit the highlighted breakpoint to the iteration or branch typed (empty: none)."""
+        point = self.highlighted
+        around = self.enclosing.get(point.state) if point is not None else None
+        if point is None or around is None:
+            return
+        index = int(text) if text else None  # the field takes digits only
+        if around[0] == "Map":
+            point.iteration = index
+        else:
+            point.branch = index
         self._changed()
         self.option_list.focus()
