@@ -129,6 +129,10 @@ def test_debug_without_batch_opens_the_debugger_screen(
                 await wait_until(pilot, lambda: bool(screen.snapshots), "the breakpoint")
                 stop = screen.snapshots[-1].stop
                 seen.append((stop.state, stop.moment, stop.reason))
+                # The run is kept in the run store with its stop, as the app's own runs are.
+                assert screen.kept_arn is not None and local.store is not None
+                kept = local.store.stops(screen.kept_arn)
+                seen.extend((s["state"], s["moment"], "kept") for s in kept)
 
         asyncio.run(drive())
         return 0
@@ -136,7 +140,7 @@ def test_debug_without_batch_opens_the_debugger_screen(
     monkeypatch.setattr("sfntui.tui.app.run_app", run_app)
     argv = ["debug", ORDER, "--input-file", INPUT, "--virtual-clock", "--break", "ShipItems"]
     assert main(argv) == 0
-    assert seen == [("ShipItems", "enter", "breakpoint")]
+    assert seen == [("ShipItems", "enter", "breakpoint"), ("ShipItems", "enter", "kept")]
 
 
 def test_a_task_nothing_answers_stops_and_fails_in_batch(
