@@ -203,8 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
             "each Task answered with its recorded result (retries included, in every Map "
             "iteration and Parallel branch), Waits on the recording's clock. Prints the local "
             "result as `sfntui run` does and whether it matches the recording, or where it "
-            "first differs (exit 0 matches, 1 differs, 2 bad input). The interactive debugger "
-            "screen is not there yet: without --batch the same result is printed."
+            "first differs (exit 0 matches, 1 differs, 2 bad input). Without --batch (or --json, "
+            "--export-mocks) the app opens on the debugger screen over the replay, stopping "
+            "at the first error."
         ),
     )
     replay.add_argument(

@@ -4,8 +4,8 @@ From an ARN, the definition the execution ran (DescribeStateMachineForExecution)
 history are read from AWS here, in the command layer (`sfntui.replay` never imports the AWS
 side); from an exported history file, `--definition` says what ran. The result is printed as
 `sfntui run` prints it, with the verdict: exit 0 when the run matches the recording, 1 when
-it does not, 2 on bad input. The interactive debugger screen is not there yet: without
-`--batch` the command prints the same result.
+it does not, 2 on bad input. Without `--batch` (nor `--json` or `--export-mocks`), the app
+opens on the debugger screen over the replay, break on error set.
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def replay_command(args: argparse.Namespace) -> int:
             account=source.account,
             execution_type=source.execution_type,
         )
+        if not (args.batch or args.json or args.export_mocks):
+            return _open_screen(args, loaded, recording, setup, options, execution_input)
         result = asyncio.run(
             replay(
                 loaded.machine,
@@ -115,6 +117,36 @@ def replay_command(args: argparse.Namespace) -> int:
         return 2
     _print(args, result, written)
     return 0 if result.matches else 1
+
+
+def _open_screen(
+    args: argparse.Namespace,
+    loaded: Any,
+    recording: Any,
+    setup: RunSetup,
+    options: RunOptions,
+    execution_input: Any,
+) -> int:
+    """The app, opened on the debugger screen over the replay (break on error set)."""
+    from sfntui.backends.local import LocalBackend
+    from sfntui.commands.local_options import close_resolvers
+    from sfntui.tui.app import run_app
+    from sfntui.tui.replay_target import replay_target
+    from sfntui.tui.screens.debugger import DebuggerScreen
+
+    target = replay_target(
+        options.name or loaded.name,
+        loaded.machine,
+        recording,
+        setup=setup,
+        options=options,
+        execution_input=execution_input,
+    )
+    target.on_close = lambda: close_resolvers(setup)
+    sources = [Path(args.definition)] if args.definition else []
+    local = LocalBackend(sources, setup=lambda _name: setup)
+    folder = (sources[0] if sources[0].is_dir() else sources[0].parent) if sources else None
+    return run_app(local, examples_dir=folder, first_screen=lambda: DebuggerScreen(target))
 
 
 def _read_source(args: argparse.Namespace) -> _Source:

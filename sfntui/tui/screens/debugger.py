@@ -68,6 +68,8 @@ class DebugTarget:
     break_on_error: bool = False
     #: Called when the screen closes (e.g. to close the task resolvers' connections).
     on_close: Callable[[], Any] | None = None
+    #: What the screen says before the first run (a replay says what it replays).
+    note: str | None = None
 
 
 @dataclass
@@ -217,7 +219,9 @@ class DebuggerScreen(Screen[None]):
         self._drafts: dict[str, str] = {}
         #: Where this run began when not at StartAt (a restart from a state).
         self.restarted_from: str | None = None
-        self.note = "Not started: c runs to the first breakpoint, n stops at the first state."
+        self.note = target.note or (
+            "Not started: c runs to the first breakpoint, n stops at the first state."
+        )
 
     def _factory(self, machine: StateMachine, execution_input: Any) -> Callable[[Debugger], Any]:
         make = self.target.make_execution

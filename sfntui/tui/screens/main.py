@@ -106,6 +106,15 @@ class MainScreen(Screen[None]):
             id="main.debug",
         ),
         Binding(
+            "P",
+            "replay",
+            "Replay",
+            show=False,
+            tooltip="Replay the open execution locally in the debugger: its Tasks answered as "
+            "recorded, stopping at its error",
+            id="main.replay",
+        ),
+        Binding(
             "C",
             "compare",
             "Compare",
@@ -667,6 +676,12 @@ class MainScreen(Screen[None]):
             return True if self.can_run else None
         if action == "debug":
             return True if self.can_debug else None
+        if action == "replay":
+            # Hidden where executions run on this machine (d debugs them); dimmed with none open.
+            backend = self.execution_backend or self.machine_backend
+            if not backend.capabilities.replay:
+                return False
+            return True if self.workspace.execution is not None else None
         if action in ACTION_CAPABILITY:
             # Hidden when the backend cannot (read-only); dimmed with no execution open.
             if not self._may(action):
@@ -705,6 +720,30 @@ class MainScreen(Screen[None]):
         target = await debug_target(description, execution_input or "{}", local)
         from sfntui.tui.screens.debugger import DebuggerScreen
 
+        await self.app.push_screen(DebuggerScreen(target))
+
+    def action_replay(self) -> None:
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        if not backend.capabilities.replay:
+            self.notify(
+                visible(f"{execution.name} ran on this machine: d opens its machine in the debugger."),
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.open_replay(execution, backend)
+
+    @work(exclusive=True, group="debug", exit_on_error=False)
+    async def open_replay(self, execution: ExecutionSummary, backend: Backend) -> None:
+        """The execution's recording, run again locally in the debugger (break on error)."""
+        from sfntui.tui.replay_target import execution_replay_target
+        from sfntui.tui.screens.debugger import DebuggerScreen
+
+        self.notify(visible(f"Reading {execution.name}'s history to replay it…"), markup=False)
+        target = await execution_replay_target(execution, backend)
         await self.app.push_screen(DebuggerScreen(target))
 
     def _may(self, action: str) -> bool:
