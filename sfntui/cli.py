@@ -258,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="map one Lambda function name or ARN to a Python function",
     )
+    replay.add_argument(
+        "--children",
+        metavar="DIR",
+        help="with a history file holding a distributed Map: a folder of its child "
+        "executions' history files (a subfolder per Map state when it has several)",
+    )
     replay.add_argument("--name", help="the execution's name (default: from the ARN or file)")
     replay.add_argument(
         "--export-mocks",

@@ -35,6 +35,7 @@ from sfntui.engine.tasks import NoResolverError
 from sfntui.history.events import HistoryFileError, dump_history, load_history_file
 from sfntui.replay import RecordingError, ReplayResult, read_recording, replay
 from sfntui.replay.export import ExportError, export_mocks
+from sfntui.replay.history_files import missing_children, read_children
 
 _DEFAULT_ACCOUNT = "123456789012"
 
@@ -162,13 +163,26 @@ def _read_source(args: argparse.Namespace) -> _Source:
             f"{target}: a history file holds no definition; say which one ran with --definition"
         )
     name = args.name or Path(target).name.split(".")[0] or "replay"
-    return _Source(events, None, "", name)
+    children: dict[str, list[list[dict[str, Any]]]] = {}
+    try:
+        if args.children:
+            children = read_children(args.children, events)
+        elif (missing := missing_children(events, target)) is not None:
+            raise UsageError(missing)
+    except HistoryFileError as exc:
+        raise UsageError(str(exc)) from None
+    return _Source(events, None, "", name, children=children)
 
 
 def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
     from sfntui.aws import AwsError, AwsSession, StepFunctions
     from sfntui.commands.aws_commands import connection_options
 
+    if args.children:
+        raise UsageError(
+            "--children is for a history file: from an ARN, the child executions are read "
+            "from AWS"
+        )
     parts = arn.split(":")
     if len(parts) < 8 or parts[5] not in ("execution", "express"):
         raise UsageError(f"{arn} is not an execution ARN")
