@@ -94,6 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
     app.add_argument("--aws", action="store_true", help="show AWS too, beside the local files")
+    app.add_argument(
+        "--history",
+        metavar="FILE",
+        help="open an exported execution history offline (as `sfntui history --json` writes "
+        "it), replayable with P",
+    )
+    app.add_argument(
+        "--definition",
+        metavar="FILE",
+        help="with --history: the definition that ran (default: the *.asl.json beside the file)",
+    )
+    app.add_argument(
+        "--children",
+        metavar="DIR",
+        help="with --history: a folder of its distributed Map's child execution histories",
+    )
     _add_task_answer_options(app)
     from sfntui.commands.aws_arguments import add_connection_options
 

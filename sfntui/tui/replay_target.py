@@ -70,6 +70,9 @@ async def execution_replay_target(execution: ExecutionSummary, backend: Backend)
     """The target for an execution a backend recorded: the definition it ran, its whole
     history and its distributed Maps' children's; BackendError says why it cannot be."""
     description = await backend.definition_for_execution(execution.arn)
+    if not description.definition.strip():
+        why = description.description or "the definition it ran is not known"
+        raise BackendError(f"{execution.name} cannot be replayed: {why}")
     events = await backend.get_history(execution.arn)
     children: dict[str, list[list[dict[str, Any]]]] = {}
     for event in events:

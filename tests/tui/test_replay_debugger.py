@@ -26,12 +26,10 @@ Drive = Callable[[SfntuiApp, Pilot[Any]], Awaitable[None]]
 def headless_app(monkeypatch: pytest.MonkeyPatch, drive: Drive) -> None:
     """The app's terminal loop replaced by a headless one that `drive` steps through."""
 
-    def run_app(
-        local: Any = None, *, aws: Any = None, examples_dir: Any = None, first_screen: Any = None
-    ) -> int:
+    def run_app(local: Any = None, **options: Any) -> int:
         async def run() -> None:
-            app = make_app(local, aws=aws, examples_dir=examples_dir, first_screen=first_screen)
-            async with app.run_test(size=(140, 44)) as pilot:
+            app = make_app(local, **options)
+            async with app.run_test(size=(140, 44), notifications=True) as pilot:
                 await drive(app, pilot)
 
         asyncio.run(run())

@@ -361,11 +361,19 @@ class MainScreen(Screen[None]):
 
     # -- set-up --------------------------------------------------------------------------
 
-    def __init__(self, backends: Sequence[Backend], *, input_folders: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        backends: Sequence[Backend],
+        *,
+        input_folders: Sequence[Path] = (),
+        open_at_start: tuple[Backend, ExecutionSummary] | None = None,
+    ) -> None:
         super().__init__()
         #: One sidebar group each, in this order.
         self.backends = list(backends)
         self.input_folders = list(input_folders)
+        #: An execution shown at once (`sfntui app --history FILE`), and its backend.
+        self.open_at_start = open_at_start
         #: The machine whose executions the sidebar lists (and `r` runs), and its backend.
         self.machine: StateMachineSummary | None = None
         self.machine_backend: Backend = self.backends[0]
@@ -471,7 +479,14 @@ class MainScreen(Screen[None]):
         note = message.problem or "No state machines found."
         sidebar.set_machines(message.group, message.machines, note)
         listed = {machine.arn: machine for machine in message.machines}
-        if self.machine is not None and self.machine_backend is backend:
+        if self.open_at_start is not None and self.open_at_start[0] is backend:
+            execution = self.open_at_start[1]
+            self.open_at_start = None
+            machine = listed.get(execution.machine_arn)
+            if machine is not None:
+                self.open_machine(machine, backend)
+            self.open_execution(execution, backend)
+        elif self.machine is not None and self.machine_backend is backend:
             # A reload of the open machine's group: the same machine again (its definition
             # and executions read afresh), or the group's first if it has gone.
             in_group = sidebar.machines_in(message.group)
@@ -729,7 +744,7 @@ class MainScreen(Screen[None]):
             return
         if not backend.capabilities.replay:
             self.notify(
-                visible(f"{execution.name} ran on this machine: d opens its machine in the debugger."),
+                visible(f"{execution.name} ran on this machine: d opens it in the debugger."),
                 severity="warning",
                 markup=False,
             )
