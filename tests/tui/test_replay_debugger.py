@@ -51,15 +51,20 @@ async def run_to_the_error(app: SfntuiApp, pilot: Pilot[Any]) -> DebuggerScreen:
     return screen
 
 
+async def continue_once(pilot: Pilot[Any], screen: DebuggerScreen) -> None:
+    """`c`, then wait for the next stop or the run's end."""
+    count = len(screen.snapshots)
+    await pilot.press("c")
+    await wait_until(
+        pilot, lambda: screen.ended or len(screen.snapshots) > count, "a stop or the end"
+    )
+
+
 async def continue_to_the_end(pilot: Pilot[Any], screen: DebuggerScreen) -> list[str]:
     """Continue from stop to stop until the run ends; the states it stopped at."""
     stops = [screen.snapshots[-1].stop.state]
     while True:
-        count = len(screen.snapshots)
-        await pilot.press("c")
-        await wait_until(
-            pilot, lambda: screen.ended or len(screen.snapshots) > count, "a stop or the end"
-        )
+        await continue_once(pilot, screen)
         if screen.ended:
             return stops
         stops.append(screen.snapshots[-1].stop.state)
