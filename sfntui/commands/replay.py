@@ -35,7 +35,7 @@ from sfntui.engine.tasks import NoResolverError
 from sfntui.history.events import HistoryFileError, dump_history, load_history_file
 from sfntui.replay import RecordingError, ReplayResult, read_recording, replay
 from sfntui.replay.export import ExportError, export_mocks
-from sfntui.replay.history_files import missing_children, read_children
+from sfntui.replay.history_files import MAX_CHILD_EXECUTIONS, missing_children, read_children
 
 _DEFAULT_ACCOUNT = "123456789012"
 
@@ -180,8 +180,7 @@ def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
 
     if args.children:
         raise UsageError(
-            "--children is for a history file: from an ARN, the child executions are read "
-            "from AWS"
+            "--children is for a history file: from an ARN, the child executions are read from AWS"
         )
     parts = arn.split(":")
     if len(parts) < 8 or parts[5] not in ("execution", "express"):
@@ -214,10 +213,6 @@ def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
         execution_type="EXPRESS" if parts[5] == "express" else "STANDARD",
         children=children,
     )
-
-
-#: The most child executions a replay reads, over all the execution's distributed Maps.
-MAX_CHILD_EXECUTIONS = 1_000
 
 
 async def _children(

@@ -20,8 +20,9 @@ from sfntui.history.events import details, load_history_file
 from sfntui.history.projection import Projection
 from sfntui.replay.recording import RecordingError
 
-#: The most child history files read from a folder (as many as a replay reads from AWS).
-MAX_CHILD_FILES = 1_000
+#: The most child executions a replay reads, over all its distributed Maps (from AWS or
+#: from a folder of history files).
+MAX_CHILD_EXECUTIONS = 1_000
 
 Events = Sequence[Mapping[str, Any]]
 
@@ -73,13 +74,12 @@ def read_children(folder: str | Path, events: Events) -> dict[str, list[list[dic
             )
         if not files:
             raise RecordingError(
-                f"--children {folder}: no child history (*.json) for the distributed Map "
-                f"'{state}'."
+                f"--children {folder}: no child history (*.json) for the distributed Map '{state}'."
             )
-        if len(files) > MAX_CHILD_FILES:
+        if len(files) > MAX_CHILD_EXECUTIONS:
             raise RecordingError(
                 f"--children {folder}: {len(files)} child histories for '{state}'; a replay "
-                f"reads at most {MAX_CHILD_FILES}."
+                f"reads at most {MAX_CHILD_EXECUTIONS}."
             )
         found[run] = [load_history_file(path) for path in files]
     return found
@@ -119,6 +119,7 @@ def definition_beside(history: str | Path, events: Events) -> Path:
 
 
 __all__ = [
+    "MAX_CHILD_EXECUTIONS",
     "definition_beside",
     "machine_names",
     "map_runs",

@@ -20,6 +20,7 @@ from sfntui.backends import Backend, BackendError, ExecutionSummary
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup
 from sfntui.replay import Recording, prepare_replay, read_recording
+from sfntui.replay.history_files import MAX_CHILD_EXECUTIONS, map_runs
 from sfntui.replay.session import start_at
 from sfntui.tui.screens.debugger import DebugTarget
 
@@ -74,14 +75,7 @@ async def execution_replay_target(execution: ExecutionSummary, backend: Backend)
         why = description.description or "the definition it ran is not known"
         raise BackendError(f"{execution.name} cannot be replayed: {why}")
     events = await backend.get_history(execution.arn)
-    children: dict[str, list[list[dict[str, Any]]]] = {}
-    for event in events:
-        if event.get("type") != "MapRunStarted":
-            continue
-        run = (event.get("mapRunStartedEventDetails") or {}).get("mapRunArn")
-        if run:
-            listed = await backend.list_map_run_executions(run)
-            children[run] = [await backend.get_history(child.arn) for child in listed]
+    children = await _children(backend, events)
     try:
         definition = json.loads(description.definition)
         machine, _ = await asyncio.to_thread(build_state_machine, definition)
@@ -90,3 +84,24 @@ async def execution_replay_target(execution: ExecutionSummary, backend: Backend)
         raise BackendError(f"{execution.name} cannot be replayed: {error}") from None
     options = RunOptions(name=execution.name, state_machine_name=description.name)
     return replay_target(execution.name, machine, recording, options=options)
+
+
+async def _children(backend: Backend, events: list[Any]) -> dict[str, list[list[dict[str, Any]]]]:
+    """The histories of the child executions of every Map Run the execution started."""
+    listed = {run: await backend.list_map_run_executions(run) for run in map_runs(events)}
+    total = sum(len(children) for children in listed.values())
+    if total > MAX_CHILD_EXECUTIONS:
+        raise BackendError(
+            f"The execution's distributed Maps started {total} child executions; a replay "
+            f"reads at most {MAX_CHILD_EXECUTIONS} of them."
+        )
+    limit = asyncio.Semaphore(8)
+
+    async def history(arn: str) -> list[dict[str, Any]]:
+        async with limit:
+            return list(await backend.get_history(arn))
+
+    return {
+        run: list(await asyncio.gather(*(history(child.arn) for child in children)))
+        for run, children in listed.items()
+    }

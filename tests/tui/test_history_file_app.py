@@ -117,6 +117,31 @@ def test_a_distributed_map_history_replays_with_its_children(
     assert seen["stop"] == ("Work", "Work.Failed")
 
 
+def test_a_distributed_map_history_without_its_children_says_so_on_p(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, Any] = {}
+
+    async def drive(app: SfntuiApp, pilot: Pilot[Any]) -> None:
+        await opened(app, pilot)
+        await pilot.press("P")
+        await wait_until(
+            pilot, lambda: any("cannot" in t or "not in" in t for t in toasts(pilot)), "why not"
+        )
+        seen["said"] = toasts(pilot)
+        seen["screen"] = app.screen
+
+    headless_app(monkeypatch, drive)
+    assert main(["app", "--history", str(DISTRIBUTED / "fan-out.json")]) == 0
+
+    assert not isinstance(seen["screen"], DebuggerScreen)
+    assert any(
+        "The child executions of the distributed Map 'Fan' are not in fan-out.json: open it "
+        "with --children DIR (a folder of their histories)." in said
+        for said in seen["said"]
+    ), seen["said"]
+
+
 @pytest.mark.parametrize(
     ("content", "argv", "message"),
     [
