@@ -64,6 +64,7 @@ def replay_target(
         make_execution=make_execution,
         break_on_error=True,
         note=note,
+        title="sfntui replay",
     )
 
 

@@ -125,3 +125,30 @@ def test_a_changed_definition_stops_where_the_path_leaves_the_recording(
     (end,) = seen
     assert "The run ended: ABORTED. Replay.Diverged: The local run called the Task state " in end
     assert "'Ship'" in end
+
+
+def test_the_replay_stopped_at_its_recorded_error(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    from sfntui.asl.parse import parse_state_machine
+    from sfntui.engine.interpreter import RunOptions
+    from sfntui.replay import read_recording
+    from sfntui.tui.replay_target import replay_target
+    from tests.tui.steps import steady_cursors
+    from tests.tui.test_debugger_screen import DebuggerApp
+
+    recorded = record(tmp_path, CATCH, {"order": 1}, catch_script)
+    target = replay_target(
+        "exec-1",
+        parse_state_machine(CATCH),
+        read_recording(recorded.events),
+        options=RunOptions(name="exec-1", state_machine_name="Orders"),
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, DebuggerScreen), "screen")
+        screen = pilot.app.screen
+        assert isinstance(screen, DebuggerScreen)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: bool(screen.snapshots), "the recorded error")
+        steady_cursors(pilot)
+
+    assert snap_compare(DebuggerApp(target), terminal_size=(130, 40), run_before=run_before)

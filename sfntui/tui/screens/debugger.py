@@ -70,6 +70,7 @@ class DebugTarget:
     on_close: Callable[[], Any] | None = None
     #: What the screen says before the first run (a replay says what it replays).
     note: str | None = None
+    title: str = "sfntui debug"
 
 
 @dataclass
@@ -252,7 +253,7 @@ class DebuggerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "sfntui debug"
+        self.title = self.target.title
         self.sub_title = visible_text(self.target.name)
         self.query_one("#debug-left").border_title = "Graph"
         self.query_one("#breakpoints").border_title = "Breakpoints"
