@@ -94,6 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("sources", nargs="*", metavar="PATH", help="definitions or folders")
     app.add_argument("--aws", action="store_true", help="show AWS too, beside the local files")
+    app.add_argument(
+        "--history",
+        metavar="FILE",
+        help="open an exported execution history offline (as `sfntui history --json` writes "
+        "it), replayable with P",
+    )
+    app.add_argument(
+        "--definition",
+        metavar="FILE",
+        help="with --history: the definition that ran (default: the *.asl.json beside the file)",
+    )
+    app.add_argument(
+        "--children",
+        metavar="DIR",
+        help="with --history: a folder of its distributed Map's child execution histories",
+    )
     _add_task_answer_options(app)
     from sfntui.commands.aws_arguments import add_connection_options
 
@@ -203,8 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
             "each Task answered with its recorded result (retries included, in every Map "
             "iteration and Parallel branch), Waits on the recording's clock. Prints the local "
             "result as `sfntui run` does and whether it matches the recording, or where it "
-            "first differs (exit 0 matches, 1 differs, 2 bad input). The interactive debugger "
-            "screen is not there yet: without --batch the same result is printed."
+            "first differs (exit 0 matches, 1 differs, 2 bad input). Without --batch (or --json, "
+            "--export-mocks) the app opens on the debugger screen over the replay, stopping "
+            "at the first error."
         ),
     )
     replay.add_argument(
@@ -256,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="map one Lambda function name or ARN to a Python function",
+    )
+    replay.add_argument(
+        "--children",
+        metavar="DIR",
+        help="with a history file holding a distributed Map: a folder of its child "
+        "executions' history files (a subfolder per Map state when it has several)",
     )
     replay.add_argument("--name", help="the execution's name (default: from the ARN or file)")
     replay.add_argument(

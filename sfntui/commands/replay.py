@@ -4,8 +4,8 @@ From an ARN, the definition the execution ran (DescribeStateMachineForExecution)
 history are read from AWS here, in the command layer (`sfntui.replay` never imports the AWS
 side); from an exported history file, `--definition` says what ran. The result is printed as
 `sfntui run` prints it, with the verdict: exit 0 when the run matches the recording, 1 when
-it does not, 2 on bad input. The interactive debugger screen is not there yet: without
-`--batch` the command prints the same result.
+it does not, 2 on bad input. Without `--batch` (nor `--json` or `--export-mocks`), the app
+opens on the debugger screen over the replay, break on error set.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sfntui.engine.tasks import NoResolverError
 from sfntui.history.events import HistoryFileError, dump_history, load_history_file
 from sfntui.replay import RecordingError, ReplayResult, read_recording, replay
 from sfntui.replay.export import ExportError, export_mocks
+from sfntui.replay.history_files import MAX_CHILD_EXECUTIONS, missing_children, read_children
 
 _DEFAULT_ACCOUNT = "123456789012"
 
@@ -82,6 +83,8 @@ def replay_command(args: argparse.Namespace) -> int:
             account=source.account,
             execution_type=source.execution_type,
         )
+        if not (args.batch or args.json or args.export_mocks):
+            return _open_screen(args, loaded, recording, setup, options, execution_input)
         result = asyncio.run(
             replay(
                 loaded.machine,
@@ -117,6 +120,36 @@ def replay_command(args: argparse.Namespace) -> int:
     return 0 if result.matches else 1
 
 
+def _open_screen(
+    args: argparse.Namespace,
+    loaded: Any,
+    recording: Any,
+    setup: RunSetup,
+    options: RunOptions,
+    execution_input: Any,
+) -> int:
+    """The app, opened on the debugger screen over the replay (break on error set)."""
+    from sfntui.backends.local import LocalBackend
+    from sfntui.commands.local_options import close_resolvers
+    from sfntui.tui.app import run_app
+    from sfntui.tui.replay_target import replay_target
+    from sfntui.tui.screens.debugger import DebuggerScreen
+
+    target = replay_target(
+        options.name or loaded.name,
+        loaded.machine,
+        recording,
+        setup=setup,
+        options=options,
+        execution_input=execution_input,
+    )
+    target.on_close = lambda: close_resolvers(setup)
+    sources = [Path(args.definition)] if args.definition else []
+    local = LocalBackend(sources, setup=lambda _name: setup)
+    folder = (sources[0] if sources[0].is_dir() else sources[0].parent) if sources else None
+    return run_app(local, examples_dir=folder, first_screen=lambda: DebuggerScreen(target))
+
+
 def _read_source(args: argparse.Namespace) -> _Source:
     target: str = args.execution
     if target.startswith("arn:"):
@@ -130,13 +163,25 @@ def _read_source(args: argparse.Namespace) -> _Source:
             f"{target}: a history file holds no definition; say which one ran with --definition"
         )
     name = args.name or Path(target).name.split(".")[0] or "replay"
-    return _Source(events, None, "", name)
+    children: dict[str, list[list[dict[str, Any]]]] = {}
+    try:
+        if args.children:
+            children = read_children(args.children, events)
+        elif (missing := missing_children(events, target)) is not None:
+            raise UsageError(missing)
+    except HistoryFileError as exc:
+        raise UsageError(str(exc)) from None
+    return _Source(events, None, "", name, children=children)
 
 
 def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
     from sfntui.aws import AwsError, AwsSession, StepFunctions
     from sfntui.commands.aws_commands import connection_options
 
+    if args.children:
+        raise UsageError(
+            "--children is for a history file: from an ARN, the child executions are read from AWS"
+        )
     parts = arn.split(":")
     if len(parts) < 8 or parts[5] not in ("execution", "express"):
         raise UsageError(f"{arn} is not an execution ARN")
@@ -168,10 +213,6 @@ def _from_aws(arn: str, args: argparse.Namespace) -> _Source:
         execution_type="EXPRESS" if parts[5] == "express" else "STANDARD",
         children=children,
     )
-
-
-#: The most child executions a replay reads, over all the execution's distributed Maps.
-MAX_CHILD_EXECUTIONS = 1_000
 
 
 async def _children(

@@ -523,7 +523,16 @@ class DebugSession:
         self._task = asyncio.ensure_future(self._run(self.execution))
 
     async def _run(self, execution: LocalExecution) -> None:
-        self.result = await execution.run()
+        # In a task of its own, so a run stopped from outside (`LocalExecution.stop`, as a
+        # replay that left its recording is) ends the session too, with its aborted result.
+        run = asyncio.ensure_future(execution.run())
+        try:
+            self.result = await run
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if execution.result is None or (current is not None and current.cancelling()):
+                raise
+            self.result = execution.result
         self.debugger.stops.put_nowait(None)
 
     async def next_stop(self) -> Stop | None:

@@ -12,7 +12,7 @@ caller's job (the `sfntui replay` command does it through `sfntui.aws`).
 
 from sfntui.replay.divergence import Divergence
 from sfntui.replay.recording import RecordedCall, Recording, RecordingError, read_recording
-from sfntui.replay.session import DIVERGED, ReplayResult, ReplaySetup, replay
+from sfntui.replay.session import DIVERGED, ReplayResult, ReplaySetup, prepare_replay, replay
 
 __all__ = [
     "DIVERGED",
@@ -22,6 +22,7 @@ __all__ = [
     "RecordingError",
     "ReplayResult",
     "ReplaySetup",
+    "prepare_replay",
     "read_recording",
     "replay",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from sfntui.asl import model as m
 from sfntui.asl.templates import Constant, ObjectTemplate
+from sfntui.engine.gate import Gate
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution, RunOptions
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import ResolverChain, Resource, read_resource, with_function_name
@@ -128,7 +129,7 @@ def start_at(machine: m.StateMachine, state: str) -> m.StateMachine:
     return dataclasses.replace(machine, start_at=state)
 
 
-async def replay(
+def prepare_replay(
     machine: m.StateMachine,
     recording: Recording,
     *,
@@ -136,12 +137,12 @@ async def replay(
     options: RunOptions | None = None,
     execution_input: Any = _UNSET,
     follow_clock: bool = True,
-) -> ReplayResult:
-    """Run `machine` against `recording` (from its `from_state`, if it has one) and compare.
+    debugger: Gate | None = None,
+) -> tuple[LocalExecution, RecordedResults]:
+    """The local run of a replay, not started, and the recorded results answering it.
 
-    `setup` brings the user's mocks and handlers (they answer their Tasks instead of the
-    recording); `execution_input` replaces the recorded input. NoResolverError and the
-    mock file's errors come from `prepare`, as for any local run.
+    A divergence stops the run (ABORTED with `DIVERGED` and the sentence): so the debugger
+    screen, which runs it with `debugger` at its gates, shows where the path changed.
     """
     if recording.from_state is not None:
         machine = start_at(machine, recording.from_state)
@@ -162,12 +163,38 @@ async def replay(
     if options.role_arn is None and recording.role_arn:
         options = dataclasses.replace(options, role_arn=recording.role_arn)
     start_input = recording.start_input if execution_input is _UNSET else execution_input
-    execution = prepare(machine, start_input, replay_setup, options)
+    execution = prepare(machine, start_input, replay_setup, options, debugger)
 
     def stop(divergence: Divergence) -> None:
         execution.stop(DIVERGED, divergence.message)
 
     recorded.stop = stop
+    return execution, recorded
+
+
+async def replay(
+    machine: m.StateMachine,
+    recording: Recording,
+    *,
+    setup: RunSetup | None = None,
+    options: RunOptions | None = None,
+    execution_input: Any = _UNSET,
+    follow_clock: bool = True,
+) -> ReplayResult:
+    """Run `machine` against `recording` (from its `from_state`, if it has one) and compare.
+
+    `setup` brings the user's mocks and handlers (they answer their Tasks instead of the
+    recording); `execution_input` replaces the recorded input. NoResolverError and the
+    mock file's errors come from `prepare`, as for any local run.
+    """
+    execution, recorded = prepare_replay(
+        machine,
+        recording,
+        setup=setup,
+        options=options,
+        execution_input=execution_input,
+        follow_clock=follow_clock,
+    )
     run = asyncio.ensure_future(execution.run())
     try:
         await run

@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sfntui.backends import Backend
+from sfntui.backends import Backend, ExecutionSummary
 from sfntui.backends.local import LocalBackend
 from sfntui.builtin_examples import EXAMPLES_DIR
 from sfntui.tui.commands import SfntuiCommands
@@ -58,8 +58,11 @@ class SfntuiApp(App[None]):
         aws: Backend | None = None,
         input_folders: Iterable[Path] = (),
         first_screen: Callable[[], Screen[None]] | None = None,
+        open_at_start: tuple[Backend, ExecutionSummary] | None = None,
     ) -> None:
         super().__init__()
+        #: An execution the main screen shows at once (`sfntui app --history FILE`).
+        self.open_at_start = open_at_start
         #: A screen opened over the main one at start (`sfntui debug` opens the debugger).
         self.first_screen = first_screen
         #: The local engine: always there, to run, debug and replay on this machine.
@@ -74,7 +77,9 @@ class SfntuiApp(App[None]):
         return [self.local] if self.aws is None else [self.local, self.aws]
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.backends, input_folders=self.input_folders)
+        return MainScreen(
+            self.backends, input_folders=self.input_folders, open_at_start=self.open_at_start
+        )
 
     def on_mount(self) -> None:
         if self.first_screen is not None:
@@ -146,6 +151,7 @@ def make_app(
     aws: Backend | None = None,
     examples_dir: Path | None = None,
     first_screen: Callable[[], Screen[None]] | None = None,
+    open_at_start: tuple[Backend, ExecutionSummary] | None = None,
 ) -> SfntuiApp:
     """The app over the local backend `local` (by default, the engine over the examples
     folder) and, beside it, `aws` if given.
@@ -155,7 +161,13 @@ def make_app(
     folder = examples_dir if examples_dir is not None else EXAMPLES_DIR
     if local is None:
         local = LocalBackend([folder])
-    return SfntuiApp(local, aws=aws, input_folders=[folder], first_screen=first_screen)
+    return SfntuiApp(
+        local,
+        aws=aws,
+        input_folders=[folder],
+        first_screen=first_screen,
+        open_at_start=open_at_start,
+    )
 
 
 def run_app(
@@ -164,8 +176,15 @@ def run_app(
     aws: Backend | None = None,
     examples_dir: Path | None = None,
     first_screen: Callable[[], Screen[None]] | None = None,
+    open_at_start: tuple[Backend, ExecutionSummary] | None = None,
 ) -> int:
     """Run the app in the terminal until the person quits; the exit code."""
-    app = make_app(local, aws=aws, examples_dir=examples_dir, first_screen=first_screen)
+    app = make_app(
+        local,
+        aws=aws,
+        examples_dir=examples_dir,
+        first_screen=first_screen,
+        open_at_start=open_at_start,
+    )
     app.run()
     return app.return_code or 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -185,3 +186,88 @@ def test_sfntui_replay_reads_the_child_executions_of_an_arn(
         "FAILED",
         "States.ExceedToleratedFailureThreshold",
     )
+
+
+#: A distributed Map's execution exported as files, written by hand in AWS's shape (where the
+#: shape comes from: histories/distributed/README.md): the parent's history, the definition
+#: beside it, and one history file per child execution in `children/`.
+EXPORTED = Path(__file__).parent / "histories" / "distributed"
+
+
+def _replay_files(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main(
+        [
+            "replay",
+            str(EXPORTED / "fan-out.json"),
+            "--definition",
+            str(EXPORTED / "Orders.asl.json"),
+            "--batch",
+            *extra,
+        ]
+    )
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_history_file_replays_with_its_children_from_a_folder(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _replay_files(capsys, "--children", str(EXPORTED / "children"), "--json")
+
+    report = json.loads(out)
+    assert report["matches"] is True, report["differences"]
+    assert code == 0
+    assert (report["status"], report["error"]) == (
+        "FAILED",
+        "States.ExceedToleratedFailureThreshold",
+    )
+
+
+def test_a_history_file_without_its_children_says_what_is_missing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _replay_files(capsys)
+
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"sfntui: {EXPORTED / 'fan-out.json'} has a distributed Map ('Fan') whose iterations ran "
+        "as child executions, and their histories are not in it: export each one (sfntui "
+        "history --json CHILD_ARN) into a folder and give it with --children DIR\n"
+    )
+
+
+def test_a_child_missing_from_the_folder_is_a_divergence_naming_the_iteration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = sorted((EXPORTED / "children").glob("*.json"))[0]
+    (tmp_path / first.name).write_text(first.read_text())
+
+    code, out, _ = _replay_files(capsys, "--children", str(tmp_path), "--json")
+
+    report = json.loads(out)
+    assert code == 1
+    assert report["divergence"]["message"] == (
+        "No recorded child execution of the distributed Map 'Fan' had the input of its "
+        "iteration 1 (the items changed): 'Work' in iteration 1 of Map 'Fan' has no recorded "
+        "calls."
+    )
+
+
+@pytest.mark.parametrize(
+    ("children", "message"),
+    [
+        ("nowhere", "no such folder."),
+        ("empty", "no child history (*.json) for the distributed Map 'Fan'."),
+    ],
+)
+def test_a_bad_children_folder_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], children: str, message: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+
+    code, out, err = _replay_files(capsys, "--children", str(tmp_path / children))
+
+    assert code == 2
+    assert out == ""
+    assert err == f"sfntui: --children {tmp_path / children}: {message}\n"

@@ -81,12 +81,18 @@ def test_a_divergence_exits_1_and_names_the_state(
     assert report["divergence"]["kind"] == "missing-result"
 
 
-def test_without_batch_the_result_and_the_verdict_are_printed(
+def test_batch_prints_the_result_and_the_verdict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     recorded = record(tmp_path, PARALLEL, {"order": 2}, parallel_script)
     code = main(
-        ["replay", str(recorded.history_file), "--definition", str(recorded.definition_file)]
+        [
+            "replay",
+            str(recorded.history_file),
+            "--definition",
+            str(recorded.definition_file),
+            "--batch",
+        ]
     )
     assert code == 0
     assert capsys.readouterr().out.splitlines() == [
@@ -107,6 +113,7 @@ def test_a_changed_input_that_changes_the_path_exits_1(
             str(recorded.definition_file),
             "--input",
             '{"items": [4, 5, 2]}',
+            "--batch",
         ]
     )
     out = capsys.readouterr().out

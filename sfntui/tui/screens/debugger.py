@@ -72,6 +72,9 @@ class DebugTarget:
     on_close: Callable[[], Any] | None = None
     #: Keeps each run and its stops in the run store (None: runs are not kept).
     keeping: RunKeeping | None = None
+    #: What the screen says before the first run (a replay says what it replays).
+    note: str | None = None
+    title: str = "sfntui debug"
 
 
 @dataclass
@@ -223,7 +226,9 @@ class DebuggerScreen(Screen[None]):
         self.restarted_from: str | None = None
         #: The ARN the current run is kept under in the run store (None: not kept).
         self.kept_arn: str | None = None
-        self.note = "Not started: c runs to the first breakpoint, n stops at the first state."
+        self.note = target.note or (
+            "Not started: c runs to the first breakpoint, n stops at the first state."
+        )
 
     def _factory(self, machine: StateMachine, execution_input: Any) -> Callable[[Debugger], Any]:
         make = self.target.make_execution
@@ -256,7 +261,7 @@ class DebuggerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "sfntui debug"
+        self.title = self.target.title
         self.sub_title = visible_text(self.target.name)
         self.query_one("#debug-left").border_title = "Graph"
         self.query_one("#breakpoints").border_title = "Breakpoints"

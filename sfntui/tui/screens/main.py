@@ -106,6 +106,15 @@ class MainScreen(Screen[None]):
             id="main.debug",
         ),
         Binding(
+            "P",
+            "replay",
+            "Replay",
+            show=False,
+            tooltip="Replay the open execution locally in the debugger: its Tasks answered as "
+            "recorded, stopping at its error",
+            id="main.replay",
+        ),
+        Binding(
             "C",
             "compare",
             "Compare",
@@ -352,11 +361,19 @@ class MainScreen(Screen[None]):
 
     # -- set-up --------------------------------------------------------------------------
 
-    def __init__(self, backends: Sequence[Backend], *, input_folders: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        backends: Sequence[Backend],
+        *,
+        input_folders: Sequence[Path] = (),
+        open_at_start: tuple[Backend, ExecutionSummary] | None = None,
+    ) -> None:
         super().__init__()
         #: One sidebar group each, in this order.
         self.backends = list(backends)
         self.input_folders = list(input_folders)
+        #: An execution shown at once (`sfntui app --history FILE`), and its backend.
+        self.open_at_start = open_at_start
         #: The machine whose executions the sidebar lists (and `r` runs), and its backend.
         self.machine: StateMachineSummary | None = None
         self.machine_backend: Backend = self.backends[0]
@@ -462,7 +479,14 @@ class MainScreen(Screen[None]):
         note = message.problem or "No state machines found."
         sidebar.set_machines(message.group, message.machines, note)
         listed = {machine.arn: machine for machine in message.machines}
-        if self.machine is not None and self.machine_backend is backend:
+        if self.open_at_start is not None and self.open_at_start[0] is backend:
+            execution = self.open_at_start[1]
+            self.open_at_start = None
+            machine = listed.get(execution.machine_arn)
+            if machine is not None:
+                self.open_machine(machine, backend)
+            self.open_execution(execution, backend)
+        elif self.machine is not None and self.machine_backend is backend:
             # A reload of the open machine's group: the same machine again (its definition
             # and executions read afresh), or the group's first if it has gone.
             in_group = sidebar.machines_in(message.group)
@@ -667,6 +691,12 @@ class MainScreen(Screen[None]):
             return True if self.can_run else None
         if action == "debug":
             return True if self.can_debug else None
+        if action == "replay":
+            # Hidden where executions run on this machine (d debugs them); dimmed with none open.
+            backend = self.execution_backend or self.machine_backend
+            if not backend.capabilities.replay:
+                return False
+            return True if self.workspace.execution is not None else None
         if action in ACTION_CAPABILITY:
             # Hidden when the backend cannot (read-only); dimmed with no execution open.
             if not self._may(action):
@@ -705,6 +735,30 @@ class MainScreen(Screen[None]):
         target = await debug_target(description, execution_input or "{}", local)
         from sfntui.tui.screens.debugger import DebuggerScreen
 
+        await self.app.push_screen(DebuggerScreen(target))
+
+    def action_replay(self) -> None:
+        execution, backend = self.workspace.execution, self.execution_backend
+        if execution is None or backend is None:
+            self.notify("Open an execution first.", severity="warning")
+            return
+        if not backend.capabilities.replay:
+            self.notify(
+                visible(f"{execution.name} ran on this machine: d opens it in the debugger."),
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.open_replay(execution, backend)
+
+    @work(exclusive=True, group="debug", exit_on_error=False)
+    async def open_replay(self, execution: ExecutionSummary, backend: Backend) -> None:
+        """The execution's recording, run again locally in the debugger (break on error)."""
+        from sfntui.tui.replay_target import execution_replay_target
+        from sfntui.tui.screens.debugger import DebuggerScreen
+
+        self.notify(visible(f"Reading {execution.name}'s history to replay it…"), markup=False)
+        target = await execution_replay_target(execution, backend)
         await self.app.push_screen(DebuggerScreen(target))
 
     def _may(self, action: str) -> bool:
