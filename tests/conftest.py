@@ -3,7 +3,9 @@ under XDG_DATA_HOME), and the conformance pass rate by area is printed at the en
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +16,16 @@ def own_data_folder(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("XDG_DATA_HOME", str(folder))
     return folder
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time: make that the same everywhere (for snapshots)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001

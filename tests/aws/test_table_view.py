@@ -7,7 +7,6 @@ The history is the fault-injecting endpoint's, written by hand so that its times
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,15 +65,6 @@ CHARGE_TWICE = [
     event(13, 4.1, "ExecutionFailed", executionFailedEventDetails={
         "error": "Order.Rejected", "cause": "card declined twice"}),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture

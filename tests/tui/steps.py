@@ -92,10 +92,18 @@ def toasts(pilot: Pilot[Any]) -> list[str]:
 
 
 def steady_cursors(pilot: Pilot[Any]) -> None:
-    """No blinking: a screenshot must not depend on when it is taken."""
+    """No blinking: a screenshot must not depend on when it is taken.
+
+    A TextArea caches its drawn lines under a key that leaves the cursor out once blinking
+    is off, so a line drawn in the blink's dark half would stay cursorless: the cache is
+    emptied after the switch (one run in ten showed the run dialog without its cursor).
+    """
     for widget in pilot.app.screen.query("Input, TextArea"):
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
+        if isinstance(widget, TextArea):
+            widget.notify_style_update()
+            widget.refresh()
 
 
 async def choose_machine(pilot: Pilot[Any], name: str) -> None:

@@ -7,11 +7,8 @@ SVGs before committing them.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from tests.tui.steps import (
@@ -23,16 +20,6 @@ from tests.tui.steps import (
     steady_cursors,
     type_filter,
 )
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: make that the same everywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_a_finished_run_with_a_state_chosen(snap_compare, utc) -> None:  # noqa: ANN001

@@ -5,25 +5,12 @@ and look at the SVGs before committing them."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from tests.tui.steps import examples_app, run_order, select_state, steady_cursors
 from tests.tui.test_history_loading import open_paged, paged_app
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: make that the same everywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_inspector_folded_a_level_deep(snap_compare, utc) -> None:  # noqa: ANN001

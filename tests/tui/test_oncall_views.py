@@ -4,13 +4,10 @@ definition with a finding marked at its line."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from sfntui.backends.local import LocalBackend
@@ -36,15 +33,6 @@ class OverviewBackend(LocalBackend):
 
 def overview_app() -> SfntuiApp:
     return make_app(OverviewBackend(), examples_dir=MACHINES)
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def yes(_action: object) -> bool:

@@ -4,12 +4,9 @@ look at the SVGs before committing them."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Label
@@ -37,15 +34,6 @@ class KeptExamples(LocalBackend):
     def __init__(self) -> None:
         setups = MachineSetups(virtual_clock=True, clock_start=DEFAULT_START)
         super().__init__([EXAMPLES], setup=setups)
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_run_dialog_with_test_cases(snap_compare, utc) -> None:  # noqa: ANN001
