@@ -39,7 +39,7 @@ from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, 
 from sfntui.engine.tasks import NoResolverError
 from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
-from sfntui.tui.kept_debug_runs import RunKeeping
+from sfntui.tui.kept_debug_runs import KeptDebugRun, RunKeeping, kept_stop
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.screens.task_result_dialog import TaskResultDialog
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
@@ -72,6 +72,8 @@ class DebugTarget:
     on_close: Callable[[], Any] | None = None
     #: Keeps each run and its stops in the run store (None: runs are not kept).
     keeping: RunKeeping | None = None
+    #: A kept run to show again (its stops to walk through; no run is live until one starts).
+    kept: KeptDebugRun | None = None
 
 
 @dataclass
@@ -263,6 +265,8 @@ class DebuggerScreen(Screen[None]):
         self._redraw_graph()
         self._show()
         self.graph.focus()
+        if self.target.kept is not None:
+            self._reopen(self.target.kept)
 
     @property
     def graph(self) -> GraphView:
@@ -380,7 +384,7 @@ class DebuggerScreen(Screen[None]):
         self.viewing = len(self.snapshots) - 1
         self.note = ""
         if self.kept_arn is not None and self.target.keeping is not None:
-            self.target.keeping.keep_stop(self.kept_arn, stop.as_json())
+            self.target.keeping.keep_stop(self.kept_arn, kept_stop(stop, self._events_seen))
         self._show()
         if stop.reason == "needs_task_result":
             self.answer_task(stop)
@@ -411,6 +415,29 @@ class DebuggerScreen(Screen[None]):
         if message.result is not None and message.result.error:
             self.note += f" {message.result.error}: {message.result.cause or ''}"
         self.viewing = len(self.snapshots) - 1
+        self._show()
+
+    def _reopen(self, kept: KeptDebugRun) -> None:
+        """A kept run's stops as they were, graph and events included: `[` and `]` walk
+        them and `F` restarts from one, as after a live run's end."""
+        log, seen = self.query_one(EventLog), 0
+        for stop, count in [*kept.stops, (None, len(kept.events))]:
+            fresh = kept.events[seen:count]
+            seen = max(seen, count)
+            for run in self.projection.add(fresh):
+                self._note_status(run.name)
+            log.add_events(fresh, self.projection)
+            if stop is not None:
+                snapshot = StopSnapshot(
+                    stop, self._status_now(stop.state), count, self._attempts(stop.state)
+                )
+                self.snapshots.append(snapshot)
+        self.started = self.ended = True
+        self.viewing = len(self.snapshots) - 1
+        self.note = (
+            f"{kept.name} ({kept.status}), reopened from the run store: [ and ] walk its"
+            " stops, F restarts from the one shown, c runs it again."
+        )
         self._show()
 
     def _keep_run(self) -> None:
