@@ -261,6 +261,12 @@ class Debugger:
         self._mode, self._anchor = "step_out", self._current_location()
         self._release()
 
+    def go_on(self) -> None:
+        """Resume the way the run was going before this stop (one it did not choose: a Task
+        asking for its result): stepping stops at the next step, a run let go runs on."""
+        controls = {"step": self.step, "step_into": self.step_into, "step_out": self.step_out}
+        controls.get(self._mode, self.continue_)()
+
     def follow(self, location: Location) -> None:
         """With concurrent iterations, the one to step into; the others wait."""
         self._follow = follow = tuple(location)

@@ -392,7 +392,8 @@ class DebuggerScreen(Screen[None]):
     @work(exclusive=True, group="debug-task", exit_on_error=False)
     async def answer_task(self, stop: Stop) -> None:
         """The task result dialog for a Task nothing answers: what is given is the Task's
-        result (or its error) and the run goes on; cancelled, the run stays paused there."""
+        result (or its error) and the run goes on as it was going (stepping or running);
+        cancelled, the run stays paused there."""
         answer = await self.app.push_screen_wait(TaskResultDialog.for_stop(stop))
         shown = self.shown
         if not self.at_live_stop or shown is None or shown.stop is not stop:
@@ -404,7 +405,7 @@ class DebuggerScreen(Screen[None]):
             )
             return
         answer.give_to(self.debugger)
-        self._resume(self.debugger.continue_)
+        self._resume(self.debugger.go_on)  # stepping, the next step stops it
 
     async def on_debugger_screen_run_ended(self, message: RunEnded) -> None:
         self._take_events()
