@@ -360,9 +360,9 @@ class LocalBackend:
                 stored.machine_name not in names
                 and _machine_arn(stored.machine_name) not in machines
             ):
-                entry = _kept_machine(stored)
-                if entry is not None:
-                    machines[entry.arn] = entry
+                kept_entry = _kept_machine(stored)
+                if kept_entry is not None:
+                    machines[kept_entry.arn] = kept_entry
         return machines
 
     def machine_named(self, name: str) -> StateMachine | None:
