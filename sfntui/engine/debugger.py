@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,6 +177,35 @@ class Stop:
         if self.task is not None:
             report["task"] = self.task
         return report
+
+    def as_kept(self, event_count: int) -> dict[str, Any]:
+        """As a run store keeps it: `as_json` and what showing it again needs (the state's
+        type, the context object, how many events the run had written by then)."""
+        report = self.as_json()
+        report.update(state_type=self.state_type, context=self.context, event_count=event_count)
+        return report
+
+    @classmethod
+    def from_kept(cls, report: Mapping[str, Any]) -> Stop:
+        """The stop an `as_kept` (or `as_json`: what it lacks comes back empty) report is of."""
+        location = tuple(
+            (str(place["kind"]), str(place["state"]), int(place["index"]))
+            for place in report.get("location", ())
+        )
+        return cls(
+            state=str(report["state"]),
+            state_type=str(report.get("state_type", "")),
+            moment=report["moment"],
+            reason=str(report["reason"]),
+            location=location,
+            inspection=dict(report.get("inspection") or {}),
+            variables=dict(report.get("variables") or {}),
+            context=dict(report.get("context") or {}),
+            watches=dict(report.get("watches") or {}),
+            error=report.get("error"),
+            cause=report.get("cause"),
+            task=report.get("task"),
+        )
 
 
 class Debugger:

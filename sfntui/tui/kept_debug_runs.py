@@ -4,8 +4,7 @@ answered its Tasks, history, every stop), so a new app on the same data folder l
 opens it again. The local backend does the keeping (`keep_run`, `keep_stop`); this is the
 screen's handle on it, made where the run's set-up is known.
 
-A stop is kept as `Stop.as_json()` plus what the screen needs to show it again (the state's
-type, the context object, how many events the run had written by then), so a kept run can be
+A stop is kept as `Stop.as_kept()`: with what showing it again needs, so a kept run can be
 reopened in the debugger screen with its stops to walk back and forth (`kept_debug_run`).
 """
 
@@ -31,7 +30,7 @@ _DEBUG_RUN_NAME = re.compile(r"debug(-\d+)?")
 class RunKeeping:
     #: Lists and keeps a run about to start; the ARN it is kept under comes back.
     keep_run: Callable[[LocalExecution], str]
-    #: Keeps one stop (`kept_stop(...)`) with the run of that ARN.
+    #: Keeps one stop (`Stop.as_kept(...)`) with the run of that ARN.
     keep_stop: Callable[[str, Mapping[str, Any]], None]
 
 
@@ -77,36 +76,6 @@ def keeping_in(
     return RunKeeping(keep, keep_stop)
 
 
-def kept_stop(stop: Stop, event_count: int) -> dict[str, Any]:
-    """A stop as the run store keeps it: enough to show it again as it was."""
-    body = stop.as_json()
-    body.update(state_type=stop.state_type, context=stop.context, event_count=event_count)
-    return body
-
-
-def stop_from_kept(body: Mapping[str, Any]) -> Stop:
-    """The stop a `kept_stop` body was made from (a stop kept by `sfntui debug`, with less
-    in it, comes back with what it has)."""
-    location = tuple(
-        (str(place["kind"]), str(place["state"]), int(place["index"]))
-        for place in body.get("location", ())
-    )
-    return Stop(
-        state=str(body["state"]),
-        state_type=str(body.get("state_type", "")),
-        moment=body["moment"],
-        reason=str(body["reason"]),
-        location=location,
-        inspection=dict(body.get("inspection") or {}),
-        variables=dict(body.get("variables") or {}),
-        context=dict(body.get("context") or {}),
-        watches=dict(body.get("watches") or {}),
-        error=body.get("error"),
-        cause=body.get("cause"),
-        task=body.get("task"),
-    )
-
-
 def kept_debug_run(local: Any, arn: str) -> KeptDebugRun | None:
     """The run of that ARN as `local`'s run store keeps it, if it is a debug run (it has
     stops, or the debugger screen's name); None otherwise."""
@@ -122,6 +91,6 @@ def kept_debug_run(local: Any, arn: str) -> KeptDebugRun | None:
     for body in bodies:
         count = body.get("event_count")
         count = count if isinstance(count, int) and 0 <= count <= len(events) else len(events)
-        stops.append((stop_from_kept(body), count))
+        stops.append((Stop.from_kept(body), count))
     status = "ABORTED" if run.status == "RUNNING" else run.status
     return KeptDebugRun(arn, run.name, status, stops, events)

@@ -94,9 +94,12 @@ async def test_a_debug_run_from_the_command_line_is_kept_with_its_stops() -> Non
     [kept] = await backend.list_executions(machine.arn)
     assert kept.name.startswith("debug-") and kept.status == "SUCCEEDED"
     assert backend.store is not None
-    assert [stop["state"] for stop in backend.store.stops(kept.arn)] == ["Ship"]
+    [stop] = backend.store.stops(kept.arn)
+    assert (stop["state"], stop["state_type"]) == ("Ship", "Pass")
     history = await backend.get_history(kept.arn)
     assert history[-1]["type"] == "ExecutionSucceeded"
+    # The events written by then, so the debugger screen shows the run as it was at the stop.
+    assert history[stop["event_count"] - 1]["type"] == "PassStateEntered"
 
 
 async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() -> None:

@@ -39,7 +39,7 @@ from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, 
 from sfntui.engine.tasks import NoResolverError
 from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
-from sfntui.tui.kept_debug_runs import KeptDebugRun, RunKeeping, kept_stop
+from sfntui.tui.kept_debug_runs import KeptDebugRun, RunKeeping
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.screens.task_result_dialog import TaskResultDialog
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
@@ -384,7 +384,7 @@ class DebuggerScreen(Screen[None]):
         self.viewing = len(self.snapshots) - 1
         self.note = ""
         if self.kept_arn is not None and self.target.keeping is not None:
-            self.target.keeping.keep_stop(self.kept_arn, kept_stop(stop, self._events_seen))
+            self.target.keeping.keep_stop(self.kept_arn, stop.as_kept(self._events_seen))
         self._show()
         if stop.reason == "needs_task_result":
             self.answer_task(stop)
