@@ -15,10 +15,12 @@ import json
 from typing import Any
 
 from sfntui.asl.definition import InvalidDefinitionError, build_state_machine
+from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.backends import Backend, BackendError, StateMachineDescription
+from sfntui.engine.debugger import Expression
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup, prepare
-from sfntui.tui.kept_debug_runs import keeping_in, kept_debug_run
+from sfntui.tui.kept_debug_runs import KeptDebugRun, keeping_in, kept_debug_run
 from sfntui.tui.screens.debugger import DebugTarget
 
 
@@ -55,8 +57,8 @@ async def debug_target(
 
 
 async def kept_debug_target(arn: str, local: Backend) -> DebugTarget | None:
-    """The kept debug run of that ARN to reopen (its stops, its breakpoints set again, its
-    machine and input for a new run); None when `arn` is no kept debug run."""
+    """The kept debug run of that ARN to reopen (its stops, its breakpoints and watches set
+    again, its machine and input for a new run); None when `arn` is no kept debug run."""
     kept = kept_debug_run(local, arn)
     if kept is None:
         return None
@@ -64,9 +66,22 @@ async def kept_debug_target(arn: str, local: Backend) -> DebugTarget | None:
     input_text = (await local.describe_execution(arn)).input or "{}"
     target = await debug_target(description, input_text, local)
     target.kept = kept
+    target.watches = [text for text in _kept_watches(kept) if _compiles(text)]
     target.breakpoints = list(
         dict.fromkeys(
             (stop.state, stop.moment, None) for stop, _ in kept.stops if stop.reason == "breakpoint"
         )
     )
     return target
+
+
+def _kept_watches(kept: KeptDebugRun) -> list[str]:
+    return list(dict.fromkeys(text for stop, _ in kept.stops for text in stop.watches))
+
+
+def _compiles(text: str) -> bool:
+    try:
+        Expression(text)
+    except ExpressionSyntaxError:
+        return False
+    return True

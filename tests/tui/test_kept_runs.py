@@ -212,11 +212,13 @@ async def test_a_kept_debug_run_is_reopened_in_the_debugger_walked_and_restarted
         await wait_until(pilot, lambda: main.can_debug, "the definition")
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(first.screen, DebuggerScreen), "the debugger")
+        await pilot.press("w", *"$.order.id", "enter")  # a watch, kept with each stop
         await select_on_graph(pilot, "ChargeCard")
         await pilot.press("b")
         await select_on_graph(pilot, "ShipItems")
         await pilot.press("b", "c")
         screen = await wait_for_stop(pilot, 1)
+        assert screen.snapshots[0].stop.watches == {"$.order.id": "A-1001"}
         first_input = screen.snapshots[0].stop.inspection["input"]
         await pilot.press("c")
         await wait_for_stop(pilot, 2)
@@ -264,6 +266,7 @@ async def test_a_kept_debug_run_is_reopened_in_the_debugger_walked_and_restarted
         await pilot.pause()
         scope = str(screen.query_one("#scope-text", Static).render())
         assert '"Name": "ChargeCard"' in scope
+        assert '$.order.id = "A-1001"' in scope  # the watch, set again
         await pilot.press("right_square_bracket", "left_square_bracket")
         assert screen.viewing == 0
 
