@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +51,9 @@ from sfntui.runs.store import RunStore, RunStoreError, StoredRun
 _DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
 LOCAL_REGION = "local"
 LOCAL_ACCOUNT = "123456789012"
+#: Beside the name of a machine listed only because the run store keeps runs of it (an AWS
+#: machine debugged locally, a definition file gone since).
+KEPT_ONLY = "(from kept runs)"
 
 
 @dataclass
@@ -60,6 +64,7 @@ class _LocalMachine:
     created: datetime
     machine: StateMachine | None = None
     problem: str | None = None  # why it cannot run (an invalid definition)
+    origin: str = ""  # shown after its name: KEPT_ONLY when known only from kept runs
 
 
 @dataclass
@@ -333,8 +338,9 @@ class LocalBackend:
 
     # -- state machines -----------------------------------------------------------------------
 
-    def _read_sources(self) -> dict[str, _LocalMachine]:
-        """Every machine in the sources as the files are now (run off the event loop)."""
+    def _read_sources(self, kept: Sequence[StoredRun] = ()) -> dict[str, _LocalMachine]:
+        """Every machine in the sources as the files are now, then those only `kept` runs
+        know of, with the definition of their newest (run off the event loop)."""
         machines: dict[str, _LocalMachine] = {}
         for source in self.sources:
             for loaded in _definitions_in(source):
@@ -348,6 +354,15 @@ class LocalBackend:
                 except InvalidDefinitionError as error:
                     entry.problem = _first_error(error)
                 machines[arn] = entry
+        names = {entry.name for entry in machines.values()}
+        for stored in kept:
+            if (
+                stored.machine_name not in names
+                and _machine_arn(stored.machine_name) not in machines
+            ):
+                kept_entry = _kept_machine(stored)
+                if kept_entry is not None:
+                    machines[kept_entry.arn] = kept_entry
         return machines
 
     def machine_named(self, name: str) -> StateMachine | None:
@@ -359,11 +374,20 @@ class LocalBackend:
 
     def read_sources_now(self) -> None:
         """Read the definitions once, here and now (the command line, before a run)."""
-        self._machines = self._read_sources()
+        self._machines = self._read_sources(self._kept_machines())
 
     async def _reload(self) -> dict[str, _LocalMachine]:
-        self._machines = await asyncio.to_thread(self._read_sources)
+        kept = self._kept_machines()  # the store's connection is this thread's
+        self._machines = await asyncio.to_thread(self._read_sources, kept)
         return self._machines
+
+    def _kept_machines(self) -> list[StoredRun]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.machines()
+        except sqlite3.Error:
+            return []  # a store that cannot be read lists no machine, it does not fail the list
 
     async def _machine(self, arn: str) -> _LocalMachine:
         machines = self._machines if self._machines is not None else await self._reload()
@@ -374,7 +398,9 @@ class LocalBackend:
 
     async def list_state_machines(self) -> list[StateMachineSummary]:
         return [
-            StateMachineSummary(arn=m.arn, name=m.name, type="STANDARD", created=m.created)
+            StateMachineSummary(
+                arn=m.arn, name=m.name, type="STANDARD", created=m.created, origin=m.origin
+            )
             for m in (await self._reload()).values()
         ]
 
@@ -684,6 +710,24 @@ def _child_from_file(file: Path, name: str) -> ChildMachine | None:
     except InvalidDefinitionError:
         return None
     return ChildMachine(name, machine, loaded[0].definition, loaded[0].file)
+
+
+def _kept_machine(stored: StoredRun) -> _LocalMachine | None:
+    """A machine known only from its kept runs, on the definition its newest one ran."""
+    try:
+        definition = json.loads(stored.definition)
+    except ValueError:
+        return None
+    name = stored.machine_name
+    source = LoadedDefinition(
+        name=name, definition=definition, file=stored.definition_file, positions={}
+    )
+    entry = _LocalMachine(name, _machine_arn(name), source, stored.started, origin=KEPT_ONLY)
+    try:
+        entry.machine, _ = build_state_machine(definition, source)
+    except InvalidDefinitionError as error:
+        entry.problem = _first_error(error)
+    return entry
 
 
 def _stored_status(stored: StoredRun) -> str:

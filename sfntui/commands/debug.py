@@ -48,7 +48,7 @@ async def _batch(
         while (stop := await session.next_stop()) is not None:
             report = stop.as_json()
             if recording is not None:
-                recording.add_stop(report)
+                recording.add_stop(stop.as_kept(len(session.execution.history.events)))
             print(visible_json(report), flush=True)
             session.debugger.continue_()
     finally:

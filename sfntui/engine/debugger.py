@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +178,35 @@ class Stop:
             report["task"] = self.task
         return report
 
+    def as_kept(self, event_count: int) -> dict[str, Any]:
+        """As a run store keeps it: `as_json` and what showing it again needs (the state's
+        type, the context object, how many events the run had written by then)."""
+        report = self.as_json()
+        report.update(state_type=self.state_type, context=self.context, event_count=event_count)
+        return report
+
+    @classmethod
+    def from_kept(cls, report: Mapping[str, Any]) -> Stop:
+        """The stop an `as_kept` (or `as_json`: what it lacks comes back empty) report is of."""
+        location = tuple(
+            (str(place["kind"]), str(place["state"]), int(place["index"]))
+            for place in report.get("location", ())
+        )
+        return cls(
+            state=str(report["state"]),
+            state_type=str(report.get("state_type", "")),
+            moment=report["moment"],
+            reason=str(report["reason"]),
+            location=location,
+            inspection=dict(report.get("inspection") or {}),
+            variables=dict(report.get("variables") or {}),
+            context=dict(report.get("context") or {}),
+            watches=dict(report.get("watches") or {}),
+            error=report.get("error"),
+            cause=report.get("cause"),
+            task=report.get("task"),
+        )
+
 
 class Debugger:
     def __init__(self) -> None:
@@ -260,6 +289,12 @@ class Debugger:
         """Until the current branch or iteration is done: the next transition of its parent."""
         self._mode, self._anchor = "step_out", self._current_location()
         self._release()
+
+    def go_on(self) -> None:
+        """Resume the way the run was going before this stop (one it did not choose: a Task
+        asking for its result): stepping stops at the next step, a run let go runs on."""
+        controls = {"step": self.step, "step_into": self.step_into, "step_out": self.step_out}
+        controls.get(self._mode, self.continue_)()
 
     def follow(self, location: Location) -> None:
         """With concurrent iterations, the one to step into; the others wait."""

@@ -45,6 +45,9 @@ class StateMachineSummary:
     kind: str = "STATE_MACHINE"
     #: For a version or an alias: the state machine it belongs to.
     parent_arn: str | None = None
+    #: Shown after the name when the machine is not where its backend usually finds them
+    #: (a local machine known only from its kept runs).
+    origin: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod

@@ -208,6 +208,15 @@ class RunStore:
         rows = self._db.execute(query + " ORDER BY started DESC, rowid DESC", params)
         return [_stored(row) for row in rows.fetchall()]
 
+    def machines(self) -> list[StoredRun]:
+        """The newest top-level run of each machine (its definition as last run), by name."""
+        rows = self._db.execute(
+            "SELECT * FROM runs AS r WHERE parent_arn IS NULL AND rowid = ("
+            " SELECT rowid FROM runs WHERE machine_name = r.machine_name AND parent_arn IS NULL"
+            " ORDER BY started DESC, rowid DESC LIMIT 1) ORDER BY machine_name"
+        )
+        return [_stored(row) for row in rows.fetchall()]
+
     def run(self, arn: str) -> StoredRun | None:
         row = self._db.execute("SELECT * FROM runs WHERE arn = ?", (arn,)).fetchone()
         return None if row is None else _stored(row)

@@ -334,6 +334,24 @@ async def test_step_into_a_branch_and_step_out_again() -> None:
     assert session.result.output == [{"rows": [[1, 2], [3]]}, [[1, 2], [3]]]
 
 
+async def test_a_stop_kept_as_json_comes_back_as_it_was() -> None:
+    import json
+
+    session = session_for(PARALLEL_OF_MAPS, {"rows": [[1, 2], [3]]})
+    session.debugger.add_breakpoint("Each", "enter", branch=1)
+    session.start()
+    stop = await session.next_stop()
+    assert stop is not None and stop.path == "Fan[1]"
+    kept = json.loads(json.dumps(stop.as_kept(9)))  # as the run store holds it
+    assert kept["event_count"] == 9
+    again = Stop.from_kept(kept)
+    assert again.location == stop.location and again.state_type == "Map"
+    assert (again.inspection, again.context) == (stop.inspection, stop.context)
+    assert Stop.from_kept(stop.as_json()).context == {}  # a stop kept with less
+    session.debugger.continue_()
+    await stops_until_end(session)
+
+
 async def test_a_breakpoint_in_one_nested_map_iteration_only() -> None:
     session = session_for(PARALLEL_OF_MAPS, {"rows": [[1, 2], [3, 4]]})
     session.debugger.add_breakpoint("Cell", "exit", iteration=1)

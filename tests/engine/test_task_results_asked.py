@@ -87,3 +87,27 @@ async def test_continued_with_no_answer_the_task_fails_saying_why() -> None:
     assert result is not None and result.status == "FAILED"
     assert result.error == "States.TaskFailed"
     assert "no result was given" in (result.cause or "")
+
+
+async def test_go_on_after_an_answer_keeps_stepping_when_the_run_was_stepped() -> None:
+    debug = session()
+    debug.debugger.pause()
+    debug.start()
+    first = await asyncio.wait_for(debug.next_stop(), 5)
+    assert first is not None and (first.state, first.moment) == ("Price", "enter")
+    debug.debugger.step()
+    asked = await asyncio.wait_for(debug.next_stop(), 5)
+    assert asked is not None and asked.reason == "needs_task_result"
+    debug.debugger.give_task_result({"Payload": {"total": 12}})
+    debug.debugger.go_on()
+    after = await asyncio.wait_for(debug.next_stop(), 5)
+    assert after is not None and after.reason == "step"  # not run to the end
+    assert (after.state, after.moment) == ("Price", "result")
+    debug.debugger.go_on()  # stepping still
+    following = await asyncio.wait_for(debug.next_stop(), 5)
+    assert following is not None and following.reason == "step"
+    debug.debugger.continue_()
+    while await asyncio.wait_for(debug.next_stop(), 5) is not None:
+        debug.debugger.continue_()
+    result = await debug.wait()
+    assert result is not None and result.output == {"sku": "mug", "price": {"total": 12}}

@@ -94,9 +94,12 @@ async def test_a_debug_run_from_the_command_line_is_kept_with_its_stops() -> Non
     [kept] = await backend.list_executions(machine.arn)
     assert kept.name.startswith("debug-") and kept.status == "SUCCEEDED"
     assert backend.store is not None
-    assert [stop["state"] for stop in backend.store.stops(kept.arn)] == ["Ship"]
+    [stop] = backend.store.stops(kept.arn)
+    assert (stop["state"], stop["state_type"]) == ("Ship", "Pass")
     history = await backend.get_history(kept.arn)
     assert history[-1]["type"] == "ExecutionSucceeded"
+    # The events written by then, so the debugger screen shows the run as it was at the stop.
+    assert history[stop["event_count"] - 1]["type"] == "PassStateEntered"
 
 
 async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() -> None:
@@ -114,9 +117,7 @@ async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() 
     kept: list[str] = []
 
     def make(debugger: object) -> object:
-        execution = prepare(
-            machine, {"orderId": "A-1"}, setup, RunOptions(name="debug"), debugger
-        )
+        execution = prepare(machine, {"orderId": "A-1"}, setup, RunOptions(name="debug"), debugger)
         kept.append(backend.keep_run(execution, machine_name="OrderFlow", setup=setup))
         return execution
 
@@ -139,3 +140,49 @@ async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() 
     assert {e.status for e in listed} == {"SUCCEEDED"}
     assert again.store is not None
     assert [s["state"] for s in again.store.stops(kept[1])] == ["Ship"]
+
+
+def _begin(
+    store: RunStore, arn: str, machine: str, state: str, started: datetime, **more: str
+) -> None:
+    store.begin_run(
+        arn=arn,
+        name=arn.rpartition(":")[2],
+        machine_name=machine,
+        definition={"StartAt": state, "States": {state: {"Type": "Succeed"}}},
+        definition_file=None,
+        execution_input={},
+        setup={},
+        started=started,
+        **more,
+    )
+
+
+async def test_machines_known_only_from_kept_runs_are_listed_on_their_newest_definition(
+    tmp_path: Path,
+) -> None:
+    from sfntui.backends.local import KEPT_ONLY
+
+    store = RunStore(tmp_path / "runs.sqlite3")
+    later = datetime(2024, 1, 2, tzinfo=UTC)
+    _begin(store, "arn:x:remote:old", "remote", "Old", STARTED)
+    _begin(store, "arn:x:remote:new", "remote", "New", later)
+    _begin(store, "arn:x:child:1", "child", "C", later, parent_arn="arn:x:remote:new")
+    _begin(store, "arn:x:order:1", "order", "O", later)  # a machine the files have
+    assert [(r.machine_name, r.name) for r in store.machines()] == [
+        ("order", "1"),
+        ("remote", "new"),
+    ]
+
+    backend = LocalBackend([EXAMPLES], store=store)
+    listed = {m.name: m for m in await backend.list_state_machines()}
+    assert listed["remote"].origin == KEPT_ONLY and listed["order"].origin == ""
+    assert "child" not in listed  # reached through the run that started it
+    description = await backend.describe_state_machine(listed["remote"].arn)
+    assert json.loads(description.definition)["StartAt"] == "New"
+    kept = await backend.list_executions(listed["remote"].arn)
+    assert [e.name for e in kept] == ["new", "old"]
+    started = await backend.start_execution(listed["remote"].arn, confirm=always)
+    [batch async for batch in backend.follow(started.arn)]
+    assert (await backend.describe_execution(started.arn)).status == "SUCCEEDED"
+    await backend.aclose()

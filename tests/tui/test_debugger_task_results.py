@@ -96,3 +96,26 @@ async def test_cancelled_the_run_stays_paused_and_an_error_given_later_fails_the
             "Error": "Price.Unknown",
             "Cause": "no price for mugs",
         }
+
+
+async def test_after_the_answer_a_stepped_run_stops_at_the_next_step() -> None:
+    app = DebuggerApp(unanswered_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        await pilot.press("n")  # stops at the first state
+        await wait_until(pilot, lambda: len(screen.snapshots) == 1 and screen.paused, "stop 1")
+        await pilot.press("n")  # a step: into the Task nothing answers
+        dialog = await the_dialog(pilot)
+        dialog.query_one("#task-result", TextArea).load_text('{"total": 12}')
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(screen.snapshots) == 3 and screen.paused, "stop 3")
+        assert not screen.ended
+        stop = screen.snapshots[-1].stop
+        assert (stop.state, stop.moment, stop.reason) == ("Price", "result", "step")
+        assert stop.inspection["result"] == {"total": 12}
+        assert "Price (Task) at result, by step" in banner(screen)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the run")
+        assert screen.result is not None
+        assert screen.result.output == {"sku": "mug", "price": {"total": 12}}

@@ -190,3 +190,101 @@ async def test_a_run_of_the_debugger_screen_is_kept_and_reopened_after_a_restart
         assert [(s["state"], s["moment"], s["reason"]) for s in stops] == [
             ("ShipItems", "enter", "breakpoint")
         ]
+
+
+async def test_a_kept_debug_run_is_reopened_in_the_debugger_walked_and_restarted() -> None:
+    from textual.widgets import Static, TabbedContent
+
+    from sfntui.tui.widgets.data_flow import DataFlowPanel
+    from tests.tui.steps import examples_app as fixed_clock_app
+    from tests.tui.test_debugger_screen import (
+        banner,
+        edit_json,
+        screen_of,
+        select_on_graph,
+        wait_for_stop,
+    )
+
+    first = fixed_clock_app()
+    async with first.run_test(size=(140, 45)) as pilot:
+        await choose_machine(pilot, "order")
+        main = main_screen(pilot)
+        await wait_until(pilot, lambda: main.can_debug, "the definition")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(first.screen, DebuggerScreen), "the debugger")
+        await pilot.press("w", *"$.order.id", "enter")  # a watch, kept with each stop
+        await select_on_graph(pilot, "ChargeCard")
+        await pilot.press("b")
+        await select_on_graph(pilot, "ShipItems")
+        await pilot.press("b", "c")
+        screen = await wait_for_stop(pilot, 1)
+        assert screen.snapshots[0].stop.watches == {"$.order.id": "A-1001"}
+        first_input = screen.snapshots[0].stop.inspection["input"]
+        await pilot.press("c")
+        await wait_for_stop(pilot, 2)
+        shipping_input = screen.snapshots[1].stop.inspection["input"]
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen_of(pilot).ended, "the end of the run")
+        assert screen.result is not None and screen.result.status == "SUCCEEDED"
+        kept_arn = screen.kept_arn
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: first.screen is main, "the main screen again")
+
+    second = fixed_clock_app()  # a new app on the same data folder: a restart
+    async with second.run_test(size=(140, 45)) as pilot:
+        await choose_machine(pilot, "order")
+        await wait_until(pilot, lambda: statuses(pilot) == ["SUCCEEDED"], "the kept run")
+        [kept] = sidebar(pilot).executions_of(main_screen(pilot).machine.arn)  # type: ignore[union-attr]
+        assert kept.arn == kept_arn
+        main = main_screen(pilot)
+        main.open_execution(kept)
+        await wait_for_workers(pilot, "execution")
+        await pilot.press("d")  # on a kept debug run: reopened, not a fresh run
+        await wait_until(pilot, lambda: isinstance(second.screen, DebuggerScreen), "the debugger")
+        screen = screen_of(pilot)
+        assert screen.target.kept is not None and screen.target.kept.arn == kept_arn
+        assert not screen.running and len(screen.snapshots) == 2
+        assert "stop 2 of 2" in banner(screen) and "reopened from the run store" in banner(screen)
+        assert "ShipItems (Map) at enter, by breakpoint" in banner(screen)
+        flow = screen.query_one(DataFlowPanel)
+        assert shipping_input["charge"]["chargeId"] == "ch_A-1001"
+        assert '"chargeId": "ch_A-1001"' in flow.rendered_text()
+        # The breakpoints the stops were made by are set again and marked on the graph.
+        assert screen.graph.status.breakpoints == {"ChargeCard", "ShipItems"}
+
+        # Back to the first stop: the graph, the data and the context object as they were.
+        await pilot.press("left_square_bracket")
+        assert screen.viewing == 0
+        assert "ChargeCard (Pass) at enter, by breakpoint" in banner(screen)
+        assert "stop 1 of 2 (the past: ] goes forward)" in banner(screen)
+        assert screen.graph.status.current == "ChargeCard"
+        assert screen.graph.status.states.get("ValidateOrder") == "SUCCEEDED"
+        assert "ShipItems" not in screen.graph.status.states
+        assert flow.step_names() == ["input"]
+        assert '"A-1001"' in flow.rendered_text() and "chargeId" not in flow.rendered_text()
+        screen.query_one("#debug-tabs", TabbedContent).active = "tab-scope"
+        await pilot.pause()
+        scope = str(screen.query_one("#scope-text", Static).render())
+        assert '"Name": "ChargeCard"' in scope
+        assert '$.order.id = "A-1001"' in scope  # the watch, set again
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        assert screen.viewing == 0
+
+        # Restart a live run from that stop's state, with its input edited.
+        await pilot.press("F")
+        edited = json.loads(json.dumps(first_input))
+        edited["order"]["id"] = "B-7"
+        await edit_json(pilot, json.dumps(edited))
+        screen = await wait_for_stop(pilot, 1)
+        again = screen.snapshots[-1].stop
+        assert (again.state, again.reason) == ("ChargeCard", "breakpoint")
+        assert again.inspection["input"]["order"]["id"] == "B-7"
+        assert "Restarted from ChargeCard" in banner(screen)
+        assert screen.kept_arn is not None and screen.kept_arn != kept_arn
+        await pilot.press("c")
+        screen = await wait_for_stop(pilot, 2)
+        assert screen.snapshots[-1].stop.state == "ShipItems"
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.ended, "the end of the restarted run")
+        assert screen.result is not None and screen.result.status == "SUCCEEDED"
+        assert "ValidateOrder" not in {run.name for run in screen.projection.runs}

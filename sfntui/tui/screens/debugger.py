@@ -39,7 +39,7 @@ from sfntui.engine.debugger import MOMENTS, Debugger, DebugSession, Expression, 
 from sfntui.engine.tasks import NoResolverError
 from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
-from sfntui.tui.kept_debug_runs import RunKeeping
+from sfntui.tui.kept_debug_runs import KeptDebugRun, RunKeeping
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.screens.task_result_dialog import TaskResultDialog
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
@@ -75,6 +75,8 @@ class DebugTarget:
     #: What the screen says before the first run (a replay says what it replays).
     note: str | None = None
     title: str = "sfntui debug"
+    #: A kept run to show again (its stops to walk through; no run is live until one starts).
+    kept: KeptDebugRun | None = None
 
 
 @dataclass
@@ -268,6 +270,8 @@ class DebuggerScreen(Screen[None]):
         self._redraw_graph()
         self._show()
         self.graph.focus()
+        if self.target.kept is not None:
+            self._reopen(self.target.kept)
 
     @property
     def graph(self) -> GraphView:
@@ -385,7 +389,7 @@ class DebuggerScreen(Screen[None]):
         self.viewing = len(self.snapshots) - 1
         self.note = ""
         if self.kept_arn is not None and self.target.keeping is not None:
-            self.target.keeping.keep_stop(self.kept_arn, stop.as_json())
+            self.target.keeping.keep_stop(self.kept_arn, stop.as_kept(self._events_seen))
         self._show()
         if stop.reason == "needs_task_result":
             self.answer_task(stop)
@@ -393,7 +397,8 @@ class DebuggerScreen(Screen[None]):
     @work(exclusive=True, group="debug-task", exit_on_error=False)
     async def answer_task(self, stop: Stop) -> None:
         """The task result dialog for a Task nothing answers: what is given is the Task's
-        result (or its error) and the run goes on; cancelled, the run stays paused there."""
+        result (or its error) and the run goes on as it was going (stepping or running);
+        cancelled, the run stays paused there."""
         answer = await self.app.push_screen_wait(TaskResultDialog.for_stop(stop))
         shown = self.shown
         if not self.at_live_stop or shown is None or shown.stop is not stop:
@@ -405,7 +410,7 @@ class DebuggerScreen(Screen[None]):
             )
             return
         answer.give_to(self.debugger)
-        self._resume(self.debugger.continue_)
+        self._resume(self.debugger.go_on)  # stepping, the next step stops it
 
     async def on_debugger_screen_run_ended(self, message: RunEnded) -> None:
         self._take_events()
@@ -416,6 +421,29 @@ class DebuggerScreen(Screen[None]):
         if message.result is not None and message.result.error:
             self.note += f" {message.result.error}: {message.result.cause or ''}"
         self.viewing = len(self.snapshots) - 1
+        self._show()
+
+    def _reopen(self, kept: KeptDebugRun) -> None:
+        """A kept run's stops as they were, graph and events included: `[` and `]` walk
+        them and `F` restarts from one, as after a live run's end."""
+        log, seen = self.query_one(EventLog), 0
+        for stop, count in [*kept.stops, (None, len(kept.events))]:
+            fresh = kept.events[seen:count]
+            seen = max(seen, count)
+            for run in self.projection.add(fresh):
+                self._note_status(run.name)
+            log.add_events(fresh, self.projection)
+            if stop is not None:
+                snapshot = StopSnapshot(
+                    stop, self._status_now(stop.state), count, self._attempts(stop.state)
+                )
+                self.snapshots.append(snapshot)
+        self.started = self.ended = True
+        self.viewing = len(self.snapshots) - 1
+        self.note = (
+            f"{kept.name} ({kept.status}), reopened from the run store: [ and ] walk its"
+            " stops, F restarts from the one shown, c runs it again."
+        )
         self._show()
 
     def _keep_run(self) -> None:

@@ -102,7 +102,8 @@ class MainScreen(Screen[None]):
             "d",
             "debug",
             "Debug",
-            tooltip="Open the machine in the debugger (an AWS one with the open execution's input)",
+            tooltip="Open the machine in the debugger (an AWS one with the open execution's input,"
+            " a kept debug run with its stops)",
             id="main.debug",
         ),
         Binding(
@@ -719,8 +720,16 @@ class MainScreen(Screen[None]):
     async def open_debugger(
         self, description: StateMachineDescription | None, backend: Backend
     ) -> None:
-        from sfntui.tui.debug_targets import debug_target
+        from sfntui.tui.debug_targets import debug_target, kept_debug_target
+        from sfntui.tui.screens.debugger import DebuggerScreen
 
+        local = self.backends[0]
+        open_run = self.workspace.execution
+        if backend is local and open_run is not None:  # a kept debug run: reopened
+            kept = await kept_debug_target(open_run.arn, local)
+            if kept is not None:
+                await self.app.push_screen(DebuggerScreen(kept))
+                return
         execution = None if backend.capabilities.debug else self.workspace.execution
         if execution is not None:  # an AWS execution: its definition, its input
             description = await backend.definition_for_execution(execution.arn)
@@ -731,10 +740,7 @@ class MainScreen(Screen[None]):
             )
         if description is None:
             return
-        local = self.backends[0]
         target = await debug_target(description, execution_input or "{}", local)
-        from sfntui.tui.screens.debugger import DebuggerScreen
-
         await self.app.push_screen(DebuggerScreen(target))
 
     def action_replay(self) -> None:

@@ -75,6 +75,8 @@ def machine_label(
     label = Text(visible(machine.name), style=name_style)
     if machine.type == "EXPRESS":
         label.append(" express", style=tag_style)
+    if machine.origin:
+        label.append(f" {visible(machine.origin)}", style=tag_style)
     return label
 
 
