@@ -30,7 +30,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.asl.model import StateMachine
@@ -43,6 +43,7 @@ from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
 from sfntui.tui.widgets.data_flow import DataFlowPanel, json_lines, ordered_steps, visible_text
 from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.footer import QuickFooter
 from sfntui.tui.widgets.graph import GraphView
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 ExecutionFactory = Callable[[StateMachine, Any, Debugger], "LocalExecution"]
 #: The moments `B` cycles through, per state type (a result exists only for these types).
 RESULT_TYPES = ("Task", "Parallel", "Map")
+#: Seconds a resumed run goes on before the footer offers the running keys (see `_resume`).
+FOOTER_DELAY = 0.3
 
 
 @dataclass
@@ -245,7 +248,7 @@ class DebuggerScreen(Screen[None]):
                             yield Static(id="scope-text")
                     with TabPane("Events", id="tab-events"):
                         yield EventLog(id="debug-events")
-        yield Footer()
+        yield QuickFooter()
 
     def on_mount(self) -> None:
         self.title = "sfntui debug"
@@ -568,7 +571,9 @@ class DebuggerScreen(Screen[None]):
 
     def _resume(self, control: Callable[[], None]) -> None:
         """Let the run go on: the stop stays shown until the next one (no redraw but the
-        banner and the footer, so a step costs the screen one draw)."""
+        banner, so a step costs the screen one draw). The footer (rebuilt whole when what
+        it offers changes) shows the running keys only if the run is still going a moment
+        later: a step reaching the next stop first leaves it as it was."""
         going_back = self.viewing != len(self.snapshots) - 1
         self._go_live()
         self.note = "Running…"
@@ -577,7 +582,7 @@ class DebuggerScreen(Screen[None]):
             self._show()
         else:
             self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
-            self._refresh_footer()
+            self.set_timer(FOOTER_DELAY, self._refresh_footer)
 
     def action_continue(self) -> None:
         if not self.running:

@@ -29,6 +29,7 @@ from textual.strip import Strip
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.engine.debugger import Expression
 from sfntui.engine.inspection import STEPS_JSONATA, STEPS_JSONPATH
+from sfntui.tui.widgets.virtual_size import set_virtual_size
 
 #: Lines of one step's JSON shown before it is cut (a filter narrows it further).
 MAX_LINES = 60
@@ -214,7 +215,7 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self.lines = lines
         self._strips.clear()
         width = max((len(text) for text, _ in lines), default=0)
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
     def notify_style_update(self) -> None:
