@@ -69,18 +69,20 @@ class Canvas:
             for x in range(max(0, x0), min(x1, self.width)):
                 row[x] = " "
 
-    def reshape(self, width: int, keep: int, height: int) -> None:
-        """Keep the first `keep` rows (cut or padded to `width`), then blank rows to `height`.
-        What is drawn right of `width` in the kept rows is lost."""
-        self.cells = [(row + [" "] * width)[:width] for row in self.cells[:keep]]
-        self.spans = [
-            [(a, min(b, width), style, owner) for a, b, style, owner in spans if a < width]
-            for spans in self.spans[:keep]
-        ]
-        self.cells += [[" "] * width for _ in range(height - len(self.cells))]
+    def resize(self, width: int, height: int) -> None:
+        """Blank rows added or dropped at the bottom; every row padded to a wider `width`
+        (a grid never narrows here: the rows kept stay as they are)."""
+        if width > self.width:
+            pad = [" "] * (width - self.width)
+            for row in self.cells:
+                row.extend(pad)
+            self.width = width
+        del self.cells[height:]
+        del self.spans[height:]
+        self.cells += [[" "] * self.width for _ in range(height - len(self.cells))]
         self.spans += [[] for _ in range(height - len(self.spans))]
-        self._irregular = {y for y in self._irregular if y < keep}
-        self.width, self.height = width, height
+        self._irregular = {y for y in self._irregular if y < height}
+        self.height = height
 
     def line(self, y: int) -> str:
         return "".join(self.cells[y])

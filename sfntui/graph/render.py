@@ -95,11 +95,12 @@ class Drawing:
     def rich(self) -> Text:
         return self.canvas.rich()
 
-    def restyle(self, status: GraphStatus) -> set[int] | None:
+    def restyle(self, status: GraphStatus) -> set[int]:
         """Show `status` instead, in place: only the boxes whose marks (status, current stop,
         breakpoint, finding, Map counts) differ are drawn again, and the legend if it
-        changed; the layout and the other boxes stay. Returns the rows that changed, or None
-        when the drawing's width did (every row)."""
+        changed; the layout and the other boxes stay. Returns the rows that changed. The
+        drawing never narrows: a shorter legend leaves blank columns at the right, so the
+        rows not drawn again stay as they are (a wider one pads them with blanks)."""
         old, self.status = self.status, status
         canvas = self.canvas
         rows: set[int] = set()
@@ -117,16 +118,12 @@ class Drawing:
         lines = _legend_lines(self.layout, status, self.statuses_shown, self)
         if lines == self.legend_lines:
             return rows
-        self.legend_lines = lines
-        width, height = canvas.width, canvas.height
-        graph_rows = self.layout.height
-        canvas.reshape(
-            _canvas_width(self.layout, lines), graph_rows, graph_rows + _legend_height(lines)
-        )
-        self.legend_rows = _legend_height(lines)
+        self.legend_lines, self.legend_rows = lines, _legend_height(lines)
+        graph_rows, height = self.layout.height, canvas.height
+        width = max(canvas.width, _canvas_width(self.layout, lines))
+        canvas.resize(width, graph_rows)  # the old legend goes
+        canvas.resize(width, graph_rows + self.legend_rows)
         _draw_legend(canvas, graph_rows + 1, lines)
-        if canvas.width != width:
-            return None
         return rows | set(range(graph_rows, max(height, canvas.height)))
 
 

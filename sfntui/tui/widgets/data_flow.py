@@ -80,8 +80,12 @@ def _few_values(value: Any, budget: int) -> bool:
         if budget < 0:
             return False
         if isinstance(item, dict):
+            if len(item) > budget:
+                return False
             pending.extend(item.values())
         elif isinstance(item, list):
+            if len(item) > budget:
+                return False
             pending.extend(item)
     return True
 
@@ -160,6 +164,7 @@ class DataFlowPanel(ScrollView, can_focus=True):
         #: The text, one (text, component class or "") pair a line.
         self.lines: list[tuple[str, str]] = []
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        #: Per component class ("" the widget's own), read once per style change.
         self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
@@ -227,7 +232,9 @@ class DataFlowPanel(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
         if row >= len(self.lines):
             return Strip.blank(width, base)
         strip = self._strips.get((row, width))

@@ -23,6 +23,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -106,6 +107,9 @@ class GraphView(ScrollView, can_focus=True):
         self._rows: LRUCache[int, Strip] = LRUCache(1024)
         #: The rows of the cursor's box, rendered with it (dropped when it moves).
         self._cursor_rows: dict[int, Strip] = {}
+        #: The widget's own style (its background), read once per style change: every
+        #: row rendered needs it, and Textual works it out from all the ancestors each time.
+        self._base: Style | None = None
         #: The state the view last scrolled to follow the run (see `update_status`).
         self._followed: str | None = None
         self.threaded = len(machine.walk()) > THREADED_STATES
@@ -200,18 +204,10 @@ class GraphView(ScrollView, can_focus=True):
 
     def _restyle(self, drawing: Drawing, status: GraphStatus) -> None:
         rows = drawing.restyle(status)
-        # The scrollable width does not narrow while the layout stays: the legend's
-        # "running" comes and goes at each step, and with it a scrollbar and a new layout
-        # of the whole screen.
-        width = max(drawing.width, self.virtual_size.width)
-        set_virtual_size(self, Size(width, drawing.height))
-        if rows is None:  # the legend changed the drawing's width: every row
-            self._forget_rows()
-            self.refresh()
-            return
         for y in rows:
             self._rows.discard(y)
             self._cursor_rows.pop(y, None)
+        set_virtual_size(self, Size(drawing.width, drawing.height))
         top = int(self.scroll_y)
         shown = [y for y in rows if top <= y < top + self.size.height]
         if shown:
@@ -234,7 +230,7 @@ class GraphView(ScrollView, can_focus=True):
             cursor = self.get_component_rich_style("graph-view--cursor", partial=True)
             text.stylize(cursor, box.x, box.right)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        base = self.rich_style  # the widget's background under every cell of the drawing
+        base = self.base_style  # the widget's background under every cell of the drawing
         strip = Strip(Segment.apply_style(segments, style=base), self.drawing.width)
         if on_cursor:
             self._cursor_rows[y] = strip
@@ -242,8 +238,15 @@ class GraphView(ScrollView, can_focus=True):
             self._rows.set(y, strip)
         return strip
 
+    @property
+    def base_style(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base = None
         self._forget_rows()  # a theme or stylesheet change: the background is read again
 
     def render_line(self, y: int) -> Strip:
@@ -251,9 +254,9 @@ class GraphView(ScrollView, can_focus=True):
         row = scroll_y + y
         width = self.size.width
         if self._drawing is None or row >= self.drawing.canvas.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         strip = self._row(row, self.selected)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def watch_selected(self, old: str | None, new: str | None) -> None:
         self._cursor_rows.clear()
