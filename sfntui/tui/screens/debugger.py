@@ -53,8 +53,8 @@ if TYPE_CHECKING:
 ExecutionFactory = Callable[[StateMachine, Any, Debugger], "LocalExecution"]
 #: The moments `B` cycles through, per state type (a result exists only for these types).
 RESULT_TYPES = ("Task", "Parallel", "Map")
-#: Seconds a resumed run goes on before the footer offers the running keys (see `_resume`).
-FOOTER_DELAY = 0.3
+#: Seconds a resumed run goes on before the screen says it runs (see `_resume`).
+RUNNING_DELAY = 0.3
 
 
 @dataclass
@@ -514,7 +514,8 @@ class DebuggerScreen(Screen[None]):
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
-        """Redraw the footer's keys only when what they offer changed (it rebuilds them all)."""
+        """Redraw the footer's keys only when what they offer changed: dimmed or lit in place
+        now, so in the frame of the stop (rebuilt only if other keys show)."""
         offered = tuple(
             self.check_action(action, parameters)
             for action, parameters in (
@@ -527,6 +528,7 @@ class DebuggerScreen(Screen[None]):
         )
         if offered != self._offered:
             self._offered = offered
+            self.query_one(QuickFooter).restate_keys()
             self.refresh_bindings()
 
     def _update_scope(self) -> None:
@@ -570,10 +572,9 @@ class DebuggerScreen(Screen[None]):
             self.viewing = len(self.snapshots) - 1
 
     def _resume(self, control: Callable[[], None]) -> None:
-        """Let the run go on: the stop stays shown until the next one (no redraw but the
-        banner, so a step costs the screen one draw). The footer (rebuilt whole when what
-        it offers changes) shows the running keys only if the run is still going a moment
-        later: a step reaching the next stop first leaves it as it was."""
+        """Let the run go on: the stop stays shown until the next one. The banner and the
+        footer say the run is going only if it still is a moment later: a step reaching its
+        next stop first is drawn once, at that stop (a second frame costs a step ~20 ms)."""
         going_back = self.viewing != len(self.snapshots) - 1
         self._go_live()
         self.note = "Running…"
@@ -581,8 +582,12 @@ class DebuggerScreen(Screen[None]):
         if going_back:
             self._show()
         else:
+            self.set_timer(RUNNING_DELAY, self._show_running)
+
+    def _show_running(self) -> None:
+        if self.running and not self.paused:
             self.query_one("#stop-banner", Static).update(self._banner(), layout=False)
-            self.set_timer(FOOTER_DELAY, self._refresh_footer)
+            self._refresh_footer()
 
     def action_continue(self) -> None:
         if not self.running:

@@ -17,11 +17,13 @@ from textual.widgets._footer import FooterKey
 class QuickFooter(Footer):
     def bindings_changed(self, screen: Screen) -> None:
         ready = self._bindings_ready and self.is_attached and screen is self.screen
-        if not (ready and self._restate_keys()):
+        if not (ready and self.restate_keys()):
             super().bindings_changed(screen)
 
-    def _restate_keys(self) -> bool:
-        """Switch each key's disabled mark; False when the keys shown are not the same."""
+    def restate_keys(self) -> bool:
+        """Switch each key's disabled mark; False when the keys shown are not the same.
+        Called by a screen at once, it lands in the frame being drawn (the bindings signal
+        comes after that frame is painted)."""
         # Per action, as `Footer.compose` shows it: its first binding's key, and enabled.
         wanted: dict[str, tuple[str, bool]] = {}
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
