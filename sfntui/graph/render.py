@@ -104,6 +104,8 @@ class Drawing:
         old, self.status = self.status, status
         canvas = self.canvas
         rows: set[int] = set()
+        if status is old:
+            return rows
         for box in self.layout.boxes:
             if box.kind not in ("state", "frame") or _marks(old, box) == _marks(status, box):
                 continue

@@ -408,7 +408,7 @@ class DebuggerScreen(Screen[None]):
         elif shown is not None:
             current = shown.stop.state if (self.paused or not live) else None
             key = (marks, current)
-            kept = shown.views.get(key)  # kept: the graph's drawing of it is kept too
+            kept = shown.views.get(key)  # the same status again: the graph restyles nothing
             if kept is None:
                 graph = shown.graph
                 kept = GraphStatus(graph.states, graph.map_iterations, current, marks)
