@@ -41,7 +41,13 @@ from sfntui.graph import GraphStatus
 from sfntui.history.projection import Projection
 from sfntui.tui.screens.json_editor import JsonEditor
 from sfntui.tui.widgets.breakpoints_panel import BreakpointsPanel
-from sfntui.tui.widgets.data_flow import DataFlowPanel, json_lines, ordered_steps, visible_text
+from sfntui.tui.widgets.data_flow import (
+    DataFlowPanel,
+    FilterInput,
+    json_lines,
+    ordered_steps,
+    visible_text,
+)
 from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.footer import QuickFooter
 from sfntui.tui.widgets.graph import GraphView
@@ -236,7 +242,9 @@ class DebuggerScreen(Screen[None]):
                 yield BreakpointsPanel(self.session.debugger, id="breakpoints")
             with Vertical(id="debug-right"):
                 yield Static(id="stop-banner")
-                yield Input(placeholder="/ JSONPath filter on every step", id="flow-filter")
+                yield FilterInput(
+                    "data-flow", placeholder="/ JSONPath filter on every step", id="flow-filter"
+                )
                 with TabbedContent(id="debug-tabs"):
                     with TabPane("Data flow", id="tab-flow"):
                         yield DataFlowPanel(id="data-flow")

@@ -25,6 +25,7 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Input
 
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.engine.debugger import Expression
@@ -160,6 +161,7 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self.variables: Mapping[str, Any] = {}
         self.filter: Expression | None = None
         self.filter_error: str | None = None
+        self._filter_text = ""
         self.note = "Run the machine: at a stop, the data at each step shows here."
         #: The text, one (text, component class or "") pair a line.
         self.lines: list[tuple[str, str]] = []
@@ -184,7 +186,11 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self._fill()
 
     def set_filter(self, text: str) -> str | None:
-        """Narrow every step by `text`; the reason it does not compile (the steps then stay)."""
+        """Narrow every step by `text`; the reason it does not compile (the steps then stay).
+        The same text again changes nothing."""
+        if text == self._filter_text:
+            return self.filter_error
+        self._filter_text = text
         expression, error = compile_filter(text)
         self.filter_error = error
         if error is None:
@@ -247,3 +253,18 @@ class DataFlowPanel(ScrollView, can_focus=True):
             strip = Strip([Segment(text, style)], cell_len(text))
             self._strips.set((row, width), strip)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+class FilterInput(Input):
+    """The filter field of a `DataFlowPanel` (by its id): each change narrows the panel at
+    once, so the character typed and the steps it narrows are painted in one frame (the
+    `Changed` message reaches the screen a frame after the field has painted itself)."""
+
+    def __init__(self, panel: str, *, placeholder: str = "", id: str | None = None) -> None:  # noqa: A002
+        super().__init__(placeholder=placeholder, id=id)
+        self.panel = panel
+
+    def watch_value(self, value: str) -> None:
+        if self.is_mounted:
+            error = self.screen.query_one(f"#{self.panel}", DataFlowPanel).set_filter(value)
+            self.set_class(error is not None, "-invalid")
