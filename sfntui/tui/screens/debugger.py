@@ -60,7 +60,7 @@ ExecutionFactory = Callable[[StateMachine, Any, Debugger], "LocalExecution"]
 #: The moments `B` cycles through, per state type (a result exists only for these types).
 RESULT_TYPES = ("Task", "Parallel", "Map")
 #: Seconds a resumed run goes on before the screen says it runs (see `_resume`).
-RUNNING_DELAY = 0.3
+RUNNING_DELAY = 0.05
 
 
 @dataclass
