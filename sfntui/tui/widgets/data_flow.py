@@ -23,6 +23,7 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
@@ -258,7 +259,16 @@ class DataFlowPanel(ScrollView, can_focus=True):
 class FilterInput(Input):
     """The filter field of a `DataFlowPanel` (by its id): each change narrows the panel at
     once, so the character typed and the steps it narrows are painted in one frame (the
-    `Changed` message reaches the screen a frame after the field has painted itself)."""
+    `Changed` message reaches the screen a frame after the field has painted itself).
+
+    A field's scrollable width follows its text; for Textual's `Input` each character then
+    lays the whole screen out (and paints the scrollbars a frame later). This field's own
+    size never follows its text, so only its scroll range is brought up to date."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self._scroll_update(size)
 
     def __init__(self, panel: str, *, placeholder: str = "", id: str | None = None) -> None:  # noqa: A002
         super().__init__(placeholder=placeholder, id=id)
