@@ -163,6 +163,7 @@ async def measure() -> dict[str, Any]:
             step = await timed_key(app, paints, "n", lambda n=count: len(screen.snapshots) > n)
             keys.setdefault("n (step)", []).append(step)
         screen.graph.focus()
+        await asyncio.sleep(SETTLE)  # the focus moved: its repaint is no key's
         for name, key in (
             ("z (no binding: the peer)", "z"),
             ("[ (back)", "left_square_bracket"),
@@ -174,6 +175,7 @@ async def measure() -> dict[str, Any]:
         ):
             keys[name] = [await timed_key(app, paints, key) for _ in range(REPEATS)]
         await pilot.press("slash")
+        await asyncio.sleep(SETTLE)
         keys["/ filter, one character"] = [await timed_key(app, paints, char) for char in "$.step1"]
         results["keys"] = {name: median(measures) for name, measures in keys.items()}
         await pilot.press("escape")  # out of the filter, to the graph
