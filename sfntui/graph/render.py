@@ -1,7 +1,10 @@
 """A laid-out graph drawn as text: plain, ANSI-coloured, or Rich `Text`.
 
 `render_text` and `render_rich` take a parsed machine and do everything (layout, status,
-drawing); `draw` is the step the TUI widget uses: a `Drawing` it can read line by line.
+drawing); `draw` is the step the TUI widget uses: a `Drawing` it can read line by line, and
+`Drawing.restyle` brings to a new status (a debugger stop, a live run's progress) by drawing
+again only the boxes whose marks changed, so a graph of hundreds of states costs a step what
+its few changed boxes cost.
 Each box shows its status by colour and by a symbol before its name, and a legend under the
 graph names the symbols, so the drawing reads the same without colour.
 """
@@ -62,6 +65,14 @@ class Drawing:
     #: The rows under the graph that hold the legend.
     legend_rows: int = 0
     statuses_shown: tuple[str, ...] = field(default_factory=tuple)
+    #: What it shows, and how it was drawn (what `restyle` needs to draw a box again).
+    status: GraphStatus = field(default_factory=GraphStatus)
+    glyphs: Glyphs = UNICODE
+    legend: bool = True
+    wrap: int | None = None
+    #: The cells of box borders that edges leave from.
+    ports: frozenset[tuple[int, int]] = frozenset()
+    legend_lines: list[list[tuple[str, str | None]]] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -83,6 +94,39 @@ class Drawing:
 
     def rich(self) -> Text:
         return self.canvas.rich()
+
+    def restyle(self, status: GraphStatus) -> set[int]:
+        """Show `status` instead, in place: only the boxes whose marks (status, current stop,
+        breakpoint, finding, Map counts) differ are drawn again, and the legend if it
+        changed; the layout and the other boxes stay. Returns the rows that changed. The
+        drawing never narrows: a shorter legend leaves blank columns at the right, so the
+        rows not drawn again stay as they are (a wider one pads them with blanks)."""
+        old, self.status = self.status, status
+        canvas = self.canvas
+        rows: set[int] = set()
+        if status is old:
+            return rows
+        for box in self.layout.boxes:
+            if box.kind not in ("state", "frame") or _marks(old, box) == _marks(status, box):
+                continue
+            canvas.erase(box.key, range(box.y, box.bottom))
+            for y in (box.y + 1, box.y + 2):  # the title and subtitle rows
+                canvas.blank(box.x + 1, box.right - 1, y)
+            canvas.owner = box.key
+            _draw_state(canvas, box, status, self.glyphs, self.ports)
+            canvas.owner = None
+            rows.update(range(box.y, box.bottom))
+        self.statuses_shown = _statuses_drawn(self.layout, status)
+        lines = _legend_lines(self.layout, status, self.statuses_shown, self)
+        if lines == self.legend_lines:
+            return rows
+        self.legend_lines, self.legend_rows = lines, _legend_height(lines)
+        graph_rows, height = self.layout.height, canvas.height
+        width = max(canvas.width, _canvas_width(self.layout, lines))
+        canvas.resize(width, graph_rows)  # the old legend goes
+        canvas.resize(width, graph_rows + self.legend_rows)
+        _draw_legend(canvas, graph_rows + 1, lines)
+        return rows | set(range(graph_rows, max(height, canvas.height)))
 
 
 def render_text(
@@ -218,28 +262,64 @@ def draw(
     glyphs = ASCII if ascii else UNICODE
     status = status or GraphStatus()
     shown = _statuses_drawn(laid_out, status)
-    legend_items = _legend_items(laid_out, status, shown, glyphs) if legend else []
-    legend_lines = _wrap(legend_items, width or max(72, laid_out.width))
-    legend_width = max((sum(cell_len(t) for t, _ in line) for line in legend_lines), default=0)
-    canvas_width = max(laid_out.width, legend_width)
-    canvas = Canvas(canvas_width, laid_out.height + (len(legend_lines) + 1 if legend_lines else 0))
+    drawing = Drawing(laid_out, Canvas(0, 0), 0, shown, status, glyphs, legend, width)
+    lines = _legend_lines(laid_out, status, shown, drawing)
+    canvas = Canvas(_canvas_width(laid_out, lines), laid_out.height + _legend_height(lines))
     ports = _draw_edges(canvas, laid_out, glyphs)
     for box in laid_out.boxes:
+        canvas.owner = box.key  # so `Drawing.restyle` can draw this box again alone
         if box.kind in ("start", "end"):
             _draw_marker(canvas, box, glyphs)
         else:
             _draw_state(canvas, box, status, glyphs, ports)
+    canvas.owner = None
     for edge in laid_out.edges:
         if edge.label_at is not None:
             x, y = edge.label_at
             text = _fit(edge.label, edge.label_width, glyphs.ellipsis)
             canvas.put(x, y, text, "italic dim" if edge.dashed else "italic")
-    top = laid_out.height + 1
-    for row, line in enumerate(legend_lines):
+    _draw_legend(canvas, laid_out.height + 1, lines)
+    drawing.canvas, drawing.ports = canvas, frozenset(ports)
+    drawing.legend_lines, drawing.legend_rows = lines, _legend_height(lines)
+    return drawing
+
+
+def _marks(status: GraphStatus, box: Box) -> tuple[object, ...]:
+    """Everything of `status` that a state's box shows."""
+    key = box.key
+    counts = status.iterations_of(key) if box.state_type == "Map" and status.shows_run else None
+    return (
+        status.of(key),
+        status.current == key,
+        key in status.breakpoints,
+        key in status.findings,
+        dict(counts) if counts is not None else None,
+    )
+
+
+def _legend_lines(
+    laid_out: GraphLayout, status: GraphStatus, shown: tuple[str, ...], drawing: Drawing
+) -> list[list[tuple[str, str | None]]]:
+    if not drawing.legend:
+        return []
+    items = _legend_items(laid_out, status, shown, drawing.glyphs)
+    return _wrap(items, drawing.wrap or max(72, laid_out.width))
+
+
+def _legend_height(lines: list[list[tuple[str, str | None]]]) -> int:
+    return len(lines) + 1 if lines else 0  # a blank row between the graph and the legend
+
+
+def _canvas_width(laid_out: GraphLayout, lines: list[list[tuple[str, str | None]]]) -> int:
+    legend_width = max((sum(cell_len(t) for t, _ in line) for line in lines), default=0)
+    return max(laid_out.width, legend_width)
+
+
+def _draw_legend(canvas: Canvas, top: int, lines: list[list[tuple[str, str | None]]]) -> None:
+    for row, line in enumerate(lines):
         x = 0
         for text, style in line:
             x += canvas.put(x, top + row, text, style)
-    return Drawing(laid_out, canvas, len(legend_lines) + 1 if legend_lines else 0, shown)
 
 
 # --- edges ---
@@ -329,7 +409,7 @@ def _draw_state(
     box: Box,
     status: GraphStatus,
     glyphs: Glyphs,
-    ports: set[tuple[int, int]],
+    ports: Collection[tuple[int, int]],
 ) -> None:
     state_status = status.of(box.key)
     is_current = status.current == box.key

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.style import Style
 from textual.app import App, ComposeResult
 
 from sfntui.asl.definition import load_state_machine
@@ -30,6 +31,12 @@ class GraphApp(App[None]):
 
 def screen_text(view: GraphView) -> str:
     return "\n".join(strip_text(view.render_line(y)) for y in range(view.size.height))
+
+
+def screen_cells(view: GraphView) -> list[list[tuple[str, Style | None]]]:
+    """Each cell on screen: its character and its style."""
+    rows = view.render_line
+    return [[(c, s.style) for s in rows(y) for c in s.text] for y in range(view.size.height)]
 
 
 async def test_the_view_shows_the_top_of_the_graph() -> None:
@@ -99,6 +106,29 @@ async def test_status_colours_come_with_symbols() -> None:
         text = screen_text(app.query_one(GraphView))
         assert "✓ ValidateOrder" in text
         assert "✗ ChargeCard" in text or "✕ ChargeCard" in text
+
+
+async def test_new_run_data_restyles_the_view_as_if_drawn_with_it() -> None:
+    first = GraphStatus(states={"ValidateOrder": "SUCCEEDED"}, breakpoints=frozenset({"Notify"}))
+    then = GraphStatus(
+        states={"ValidateOrder": "SUCCEEDED", "ChargeCard": "FAILED", "RejectOrder": "CAUGHT"},
+        breakpoints=frozenset({"ChargeCard"}),
+    )
+    app = GraphApp(first)
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = app.query_one(GraphView)
+        await pilot.pause()
+        drawing = view.drawing
+        view.update_status(then)
+        await pilot.pause()
+        assert view.drawing is drawing  # restyled in place: not laid out or drawn again
+        restyled = screen_cells(view)
+    fresh = GraphApp(then)
+    async with fresh.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        view = fresh.query_one(GraphView)
+        assert restyled == screen_cells(view)
+        assert "✗ ChargeCard" in screen_text(view) or "✕ ChargeCard" in screen_text(view)
 
 
 def test_the_graph_view_snapshot(snap_compare) -> None:  # noqa: ANN001 - the plugin's fixture

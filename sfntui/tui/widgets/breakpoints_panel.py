@@ -80,6 +80,7 @@ class BreakpointsPanel(Vertical):
         self.debugger = debugger
         #: State -> (Map or Parallel, its name), for the states inside one.
         self.enclosing = enclosing_states(machine)
+        self._error_shown = ""
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="breakpoint-list")
@@ -107,14 +108,25 @@ class BreakpointsPanel(Vertical):
         return self.debugger.breakpoints.get(int(option_id)) if option_id else None
 
     def refresh_list(self) -> None:
+        """List the breakpoints again. The same breakpoints only have their labels replaced
+        where they changed: the list is not rebuilt, so the screen is not laid out again
+        (a new height is what lays it out)."""
         option_list = self.option_list
         keep = option_list.highlighted
-        option_list.clear_options()
         points = list(self.debugger.breakpoints.values())
-        if not points:
-            option_list.add_option(Option("No breakpoints: b on a state sets one.", disabled=True))
+        listed = [option_list.get_option_at_index(i) for i in range(option_list.option_count)]
+        if points and [option.id for option in listed] == [str(p.id) for p in points]:
+            for index, (option, point) in enumerate(zip(listed, points, strict=True)):
+                label = breakpoint_label(point)
+                if str(option.prompt) != label:
+                    option_list.replace_option_prompt_at_index(index, label)
             return
-        option_list.add_options(Option(breakpoint_label(p), id=str(p.id)) for p in points)
+        if not points:
+            option_list.set_options(
+                [Option("No breakpoints: b on a state sets one.", disabled=True)]
+            )
+            return
+        option_list.set_options(Option(breakpoint_label(p), id=str(p.id)) for p in points)
         option_list.highlighted = min(keep or 0, len(points) - 1)
 
     def select_breakpoint(self, breakpoint_id: int) -> None:
@@ -143,7 +155,7 @@ class BreakpointsPanel(Vertical):
         field = self.query_one("#breakpoint-condition", Input)
         with field.prevent(Input.Changed):
             field.value = point.condition.text if point and point.condition else ""
-        self.query_one("#breakpoint-condition-error", Static).update("")
+        self._show_error(None)
         self._show_where(point)
 
     def _show_where(self, point: Breakpoint | None) -> None:
@@ -175,10 +187,15 @@ class BreakpointsPanel(Vertical):
         if event.input.id != "breakpoint-condition":
             return
         event.stop()
-        error = self.condition_error(event.value)
-        self.query_one("#breakpoint-condition-error", Static).update(
-            visible_text(error) if error else ""
-        )
+        self._show_error(self.condition_error(event.value))
+
+    def _show_error(self, error: str | None) -> None:
+        """The condition's error under its field (its text is set only when it changes: an
+        update lays the screen out again)."""
+        text = visible_text(error) if error else ""
+        if text != self._error_shown:
+            self._error_shown = text
+            self.query_one("#breakpoint-condition-error", Static).update(text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "breakpoint-where":

@@ -23,12 +23,15 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Input
 
 from sfntui.asl.errors import ExpressionSyntaxError
 from sfntui.engine.debugger import Expression
 from sfntui.engine.inspection import STEPS_JSONATA, STEPS_JSONPATH
+from sfntui.tui.widgets.virtual_size import set_virtual_size
 
 #: Lines of one step's JSON shown before it is cut (a filter narrows it further).
 MAX_LINES = 60
@@ -79,8 +82,12 @@ def _few_values(value: Any, budget: int) -> bool:
         if budget < 0:
             return False
         if isinstance(item, dict):
+            if len(item) > budget:
+                return False
             pending.extend(item.values())
         elif isinstance(item, list):
+            if len(item) > budget:
+                return False
             pending.extend(item)
     return True
 
@@ -155,10 +162,12 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self.variables: Mapping[str, Any] = {}
         self.filter: Expression | None = None
         self.filter_error: str | None = None
+        self._filter_text = ""
         self.note = "Run the machine: at a stop, the data at each step shows here."
         #: The text, one (text, component class or "") pair a line.
         self.lines: list[tuple[str, str]] = []
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        #: Per component class ("" the widget's own), read once per style change.
         self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
@@ -178,7 +187,11 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self._fill()
 
     def set_filter(self, text: str) -> str | None:
-        """Narrow every step by `text`; the reason it does not compile (the steps then stay)."""
+        """Narrow every step by `text`; the reason it does not compile (the steps then stay).
+        The same text again changes nothing."""
+        if text == self._filter_text:
+            return self.filter_error
+        self._filter_text = text
         expression, error = compile_filter(text)
         self.filter_error = error
         if error is None:
@@ -214,7 +227,7 @@ class DataFlowPanel(ScrollView, can_focus=True):
         self.lines = lines
         self._strips.clear()
         width = max((len(text) for text, _ in lines), default=0)
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
     def notify_style_update(self) -> None:
@@ -226,7 +239,9 @@ class DataFlowPanel(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
         if row >= len(self.lines):
             return Strip.blank(width, base)
         strip = self._strips.get((row, width))
@@ -239,3 +254,27 @@ class DataFlowPanel(ScrollView, can_focus=True):
             strip = Strip([Segment(text, style)], cell_len(text))
             self._strips.set((row, width), strip)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+class FilterInput(Input):
+    """The filter field of a `DataFlowPanel` (by its id): each change narrows the panel at
+    once, so the character typed and the steps it narrows are painted in one frame (the
+    `Changed` message reaches the screen a frame after the field has painted itself).
+
+    A field's scrollable width follows its text; for Textual's `Input` each character then
+    lays the whole screen out (and paints the scrollbars a frame later). This field's own
+    size never follows its text, so only its scroll range is brought up to date."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self._scroll_update(size)
+
+    def __init__(self, panel: str, *, placeholder: str = "", id: str | None = None) -> None:  # noqa: A002
+        super().__init__(placeholder=placeholder, id=id)
+        self.panel = panel
+
+    def watch_value(self, value: str) -> None:
+        if self.is_mounted:
+            error = self.screen.query_one(f"#{self.panel}", DataFlowPanel).set_filter(value)
+            self.set_class(error is not None, "-invalid")

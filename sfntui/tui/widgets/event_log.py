@@ -33,6 +33,7 @@ from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 from sfntui.tui.screens.prompt import PromptScreen
+from sfntui.tui.widgets.virtual_size import set_virtual_size
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
 
@@ -206,14 +207,9 @@ class EventLog(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._strips.clear()
-        size = Size(self.size.width, len(self.rows) + 1)
-        if self.show_vertical_scrollbar and size.height > self.size.height:
-            # Longer, and the scrollbar already there: no new layout of the whole screen
-            # (the rows of a history arriving page by page would each lay it out again).
-            self.set_reactive(EventLog.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
+        # No new layout of the whole screen (the rows of a history arriving page by page
+        # would each lay it out again).
+        set_virtual_size(self, Size(self.size.width, len(self.rows) + 1))
         self.refresh()
 
     def show_event(self, event_id: int) -> None:

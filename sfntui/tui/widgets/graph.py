@@ -1,9 +1,12 @@
 """The graph of a state machine as a Textual widget: only the rows on screen are rendered.
 
 A Line-API `ScrollView` over `sfntui.graph`'s drawing: `render_line(y)` turns one canvas row
-into a `Strip`, kept in an LRU cache of this view's own (cleared on every redraw and style
-change), so a graph of hundreds of states scrolls as fast as a small one. The cursor's look
-is the `graph-view--cursor` component class.
+into a `Strip`, kept in an LRU cache of this view's own, so a graph of hundreds of states
+scrolls as fast as a small one. New run data (`update_status`: a debugger stop, a live run)
+restyles the drawing in place: only the boxes whose marks changed are drawn again, and only
+their rows are rendered again; the layout is redone only when a frame is collapsed or opened
+or ASCII is toggled. The cursor's look is the `graph-view--cursor` component class; moving
+it renders again only the rows of the box it leaves and of the box it reaches.
 Arrow keys and the mouse wheel pan; Tab and Shift+Tab move the cursor from state to state;
 a click selects the state under the pointer; Enter or Space collapses a Parallel or Map
 frame to one box, or opens it again. Selecting a state posts `GraphView.StateSelected`.
@@ -20,6 +23,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -32,6 +36,7 @@ from textual.strip import Strip
 from sfntui.asl.model import StateMachine
 from sfntui.graph import Box, Drawing, GraphStatus, draw, lay_out
 from sfntui.graph.status import RUNNING
+from sfntui.tui.widgets.virtual_size import set_virtual_size
 
 #: More states than this and the layout runs in a thread (see the module's docstring).
 THREADED_STATES = 200
@@ -96,11 +101,15 @@ class GraphView(ScrollView, can_focus=True):
         self.ascii = ascii
         self.collapsed: set[str] = set()
         self._drawing: Drawing | None = None
-        #: Rendered canvas rows: (y, selected state) -> Strip; this view's own.
-        self._rows: LRUCache[tuple[int, str | None], Strip] = LRUCache(1024)
-        #: Recent drawings by status object, kept with it (ids are reused once it is gone).
-        self._drawings: LRUCache[int, tuple[GraphStatus, tuple[frozenset[str], bool], Drawing]]
-        self._drawings = LRUCache(16)
+        #: What the drawing was laid out for: (collapsed frames, ASCII).
+        self._drawn_for: tuple[frozenset[str], bool] | None = None
+        #: Rendered canvas rows without the cursor, by row; this view's own.
+        self._rows: LRUCache[int, Strip] = LRUCache(1024)
+        #: The rows of the cursor's box, rendered with it (dropped when it moves).
+        self._cursor_rows: dict[int, Strip] = {}
+        #: The widget's own style (its background), read once per style change: every
+        #: row rendered needs it, and Textual works it out from all the ancestors each time.
+        self._base: Style | None = None
         #: The state the view last scrolled to follow the run (see `update_status`).
         self._followed: str | None = None
         self.threaded = len(machine.walk()) > THREADED_STATES
@@ -134,15 +143,12 @@ class GraphView(ScrollView, can_focus=True):
     def box_of(self, state: str) -> Box | None:
         if self._drawing is None:
             return None
-        return next((b for b in self.drawing.layout.boxes if b.key == state), None)
+        return self.drawing.layout.find(state)
 
     def _redraw(self) -> None:
+        """Lay out and draw again: first, and when a frame is collapsed or opened or ASCII is
+        toggled (new run data only restyles: see `update_status`)."""
         collapsed = frozenset(self.collapsed)
-        key = id(self.status)
-        kept = self._drawings.get(key)
-        if kept is not None and kept[0] is self.status and kept[1] == (collapsed, self.ascii):
-            self._show(kept[2])  # the same status object again (a debugger stop revisited)
-            return
         if self.threaded:
             self.run_worker(
                 self._draw_in_thread(collapsed, self.status, self.ascii),
@@ -151,31 +157,42 @@ class GraphView(ScrollView, can_focus=True):
                 exit_on_error=False,
             )
             return
-        self._keep(collapsed, self.status, _drawn(self.machine, collapsed, self.status, self.ascii))
+        drawing = _drawn(self.machine, collapsed, self.status, self.ascii)
+        self._keep((collapsed, self.ascii), drawing)
 
     async def _draw_in_thread(
         self, collapsed: frozenset[str], status: GraphStatus, plain: bool
     ) -> None:
         drawing = await asyncio.to_thread(_drawn, self.machine, collapsed, status, plain)
-        self._keep(collapsed, status, drawing)
+        self._keep((collapsed, plain), drawing)
 
-    def _keep(self, collapsed: frozenset[str], status: GraphStatus, drawing: Drawing) -> None:
-        self._drawings.set(id(status), (status, (collapsed, self.ascii), drawing))
+    def _keep(self, drawn_for: tuple[frozenset[str], bool], drawing: Drawing) -> None:
+        if drawing.status is not self.status:
+            drawing.restyle(self.status)  # the run went on while it was laid out
+        self._drawn_for = drawn_for
         self._show(drawing)
 
     def _show(self, drawing: Drawing) -> None:
         self._drawing = drawing
-        self._rows.clear()
-        self.virtual_size = Size(self._drawing.width, self._drawing.canvas.height)
+        self._forget_rows()
+        set_virtual_size(self, Size(drawing.width, drawing.height))
         self.refresh()
 
+    def _forget_rows(self) -> None:
+        self._rows.clear()
+        self._cursor_rows.clear()
+
     def update_status(self, status: GraphStatus) -> None:
-        """New run data (a live tail, a debugger stop): colours change, the layout does not.
+        """New run data (a live tail, a debugger stop): the boxes whose marks changed are
+        drawn again, and only their rows rendered again; the layout stays.
 
         The view follows the run: when the debugger's current state, or else the newest
         running state, changes, it is scrolled into view (once: the person may pan away)."""
         self.status = status
-        self._redraw()
+        drawing = self._drawing
+        # Not drawn yet, or laid out again in a thread: that drawing takes the status up.
+        if drawing is not None and self._drawn_for == (frozenset(self.collapsed), self.ascii):
+            self._restyle(drawing, status)
         target = followed_state(status)
         if target is not None and target != self._followed:
             box = self.box_of(target)
@@ -185,6 +202,17 @@ class GraphView(ScrollView, can_focus=True):
                 )
         self._followed = target
 
+    def _restyle(self, drawing: Drawing, status: GraphStatus) -> None:
+        rows = drawing.restyle(status)
+        for y in rows:
+            self._rows.discard(y)
+            self._cursor_rows.pop(y, None)
+        set_virtual_size(self, Size(drawing.width, drawing.height))
+        top = int(self.scroll_y)
+        shown = [y for y in rows if top <= y < top + self.size.height]
+        if shown:
+            self.refresh_lines(min(shown), max(shown) - min(shown) + 1)
+
     def set_collapsed(self, frames: Collection[str]) -> None:
         self.collapsed = set(frames)
         self._redraw()
@@ -192,35 +220,50 @@ class GraphView(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------
 
     def _row(self, y: int, selected: str | None) -> Strip:
-        cached = self._rows.get((y, selected))
+        box = self.box_of(selected) if selected else None
+        on_cursor = box is not None and box.y <= y < box.bottom
+        cached = self._cursor_rows.get(y) if on_cursor else self._rows.get(y)
         if cached is not None:
             return cached
         text = self.drawing.canvas.rich_line(y)
-        box = self.box_of(selected) if selected else None
-        if box is not None and box.y <= y < box.bottom:
+        if box is not None and on_cursor:
             cursor = self.get_component_rich_style("graph-view--cursor", partial=True)
             text.stylize(cursor, box.x, box.right)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        base = self.rich_style  # the widget's background under every cell of the drawing
+        base = self.base_style  # the widget's background under every cell of the drawing
         strip = Strip(Segment.apply_style(segments, style=base), self.drawing.width)
-        self._rows.set((y, selected), strip)
+        if on_cursor:
+            self._cursor_rows[y] = strip
+        else:
+            self._rows.set(y, strip)
         return strip
+
+    @property
+    def base_style(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._rows.clear()  # a theme or stylesheet change: the background is read again
+        self._base = None
+        self._forget_rows()  # a theme or stylesheet change: the background is read again
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
         if self._drawing is None or row >= self.drawing.canvas.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         strip = self._row(row, self.selected)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def watch_selected(self, old: str | None, new: str | None) -> None:
-        self.refresh()
+        self._cursor_rows.clear()
+        for name in (old, new):  # only the rows of the box left and of the box reached
+            marked = self.box_of(name) if name else None
+            if marked is not None:
+                self.refresh_lines(marked.y, marked.height)
         box = self.box_of(new) if new else None
         if box is not None:
             self.scroll_to_region(Region(box.x, box.y, box.width, box.height), animate=False)
