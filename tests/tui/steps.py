@@ -138,6 +138,14 @@ def _visible_nodes(tree: Sidebar) -> list[Any]:
     return nodes
 
 
+def machine_shown(pilot: Pilot[Any]) -> bool:
+    """A machine shown whole: its graph, the inspector emptied after it, and last the pane's
+    title (a test that puts data in the inspector earlier has it emptied under its feet)."""
+    view = execution_view(pilot)
+    title = view.query_one("#graph-pane").border_title
+    return view.graph is not None and str(title) == view.machine_name
+
+
 def graph_of(pilot: Pilot[Any]) -> str | None:
     view = execution_view(pilot)
     return view.machine_name if view.graph is not None else None

@@ -19,6 +19,7 @@ from tests.tui.steps import (
     execution_view,
     graph,
     graph_of,
+    machine_shown,
     main_screen,
     open_run_dialog,
     order_input,
@@ -37,7 +38,7 @@ async def test_the_examples_are_listed_and_the_first_is_drawn() -> None:
     app = examples_app()
     async with app.run_test(size=SIZE) as pilot:
         tree = sidebar(pilot)
-        await wait_until(pilot, lambda: execution_view(pilot).graph is not None, "a graph")
+        await wait_until(pilot, lambda: machine_shown(pilot), "a machine shown")
         assert [m.name for m in tree.machines] == ["order", "OrderFlow"]
         assert "ValidateOrder" in graph(pilot).drawing.plain()
         assert "has not run" not in execution_view(pilot).inspector.body_text

@@ -9,7 +9,7 @@ from sfntui.backends.local import LocalBackend
 from sfntui.engine.clock import DEFAULT_START
 from sfntui.engine.runner import RunSetup
 from sfntui.tui.app import make_app
-from tests.tui.steps import execution_view, graph, wait_until
+from tests.tui.steps import graph, machine_shown, wait_until
 
 DEFINITION = {
     "StartAt": "Fetch Status",
@@ -28,7 +28,7 @@ async def test_a_definition_with_findings_is_drawn_and_marked(tmp_path: Path) ->
     )
     app = make_app(backend, examples_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_until(pilot, lambda: execution_view(pilot).graph is not None, "a graph")
+        await wait_until(pilot, lambda: machine_shown(pilot), "a machine shown")
         drawing = graph(pilot).drawing.plain()
         lines = drawing.splitlines()
         assert "Fetch Status" in drawing and "Report" in drawing

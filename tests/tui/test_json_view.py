@@ -16,7 +16,7 @@ from sfntui.history.projection import Projection
 from sfntui.tui.json_lines import JsonLines, Section, json_string, path_text
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.json_view import JsonView
-from tests.tui.steps import examples_app, execution_view, toasts, wait_until
+from tests.tui.steps import examples_app, execution_view, machine_shown, toasts, wait_until
 
 ORDER = {
     "order": {
@@ -76,7 +76,7 @@ async def test_a_256_kib_payload_is_shown_whole_and_read_to_its_last_line() -> N
     app = examples_app()
     async with app.run_test(size=(100, 30)) as pilot:
         view = execution_view(pilot)
-        await wait_until(pilot, lambda: view.graph is not None, "a graph")
+        await wait_until(pilot, lambda: machine_shown(pilot), "a machine shown")
         inspector = view.inspector
         inspector.show(Projection([start]))
         body = inspector.body
