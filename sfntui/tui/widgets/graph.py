@@ -216,7 +216,11 @@ class GraphView(ScrollView, can_focus=True):
         width = self.size.width
         if self._drawing is None or row >= self.drawing.canvas.height:
             return Strip.blank(width, self.rich_style)
-        strip = self._row(row, self.selected)
+        # Only the rows through the selected box differ with the selection: the others are
+        # cached once for every selection, so moving it re-renders those rows alone.
+        box = self.box_of(self.selected) if self.selected else None
+        inside = box is not None and box.y <= row < box.bottom
+        strip = self._row(row, self.selected if inside else None)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def watch_selected(self, old: str | None, new: str | None) -> None:

@@ -194,7 +194,8 @@ class Inspector(Vertical):
     def on_json_view_cursor_moved(self, message: JsonView.CursorMoved) -> None:
         message.stop()
         self.query_one("#inspector-path", Static).update(
-            Content.styled(message.path, "dim") if message.path else ""
+            Content.styled(message.path, "dim") if message.path else "",
+            layout=False,  # one line high, always (app.tcss): no layout of the screen
         )
 
     def action_leave_filter(self) -> None:
@@ -208,9 +209,14 @@ class Inspector(Vertical):
         if not self.is_mounted:
             return
         heading, sections = self._contents()
-        if heading != self._heading:  # (an update lays the screen out again)
+        if heading != self._heading:
             self._heading = heading
-            self.query_one("#inspector-heading", Static).update(heading)
+            shown = self.query_one("#inspector-heading", Static)
+            # The screen is laid out again only when the heading takes more or fewer lines:
+            # a layout repaints every pane, a heading of the same height only itself.
+            width, height = shown.content_size
+            same = width > 0 and heading.get_height(shown.styles, width) == height
+            shown.update(heading, layout=not same)
         note = self._empty_note() if sections is None else ""
         shown = (sections, self.path, note)
         if shown == self._shown:
