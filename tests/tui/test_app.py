@@ -15,6 +15,7 @@ from sfntui.tui.screens.help import HelpScreen
 from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.execution_summary import ExecutionSummaryHeader
 from tests.tui.steps import (
     ORDER_INPUT,
     choose_machine,
@@ -129,6 +130,24 @@ async def test_an_event_in_the_log_shows_its_run_and_brackets_step_through_runs(
         heading = str(inspector.query_one("#inspector-heading", Static).render())
         assert "run 3/3" in heading
         assert '"label": "box-2"' in inspector.body_text
+
+
+async def test_an_open_execution_has_its_summary_above_the_graph_and_a_machine_none() -> None:
+    app = examples_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "order")
+        view = execution_view(pilot)
+        header = view.query_one("#execution-header", ExecutionSummaryHeader)
+        assert not header.display  # a machine alone: nothing to summarise
+        await run_order(pilot)
+        [execution] = sidebar(pilot).executions_of(main_screen(pilot).machine.arn)  # type: ignore[union-attr]
+        assert header.display
+        said = header.plain
+        assert f"Execution {execution.arn}" in said
+        assert "✓ SUCCEEDED" in said and "(5.000 s)" in said and "redrives 0" in said
+        await pilot.press("m", "up", "enter")  # back to the machine alone
+        await wait_until(pilot, lambda: view.execution is None, "the machine shown")
+        assert not header.display
 
 
 async def test_keys_sent_at_once_move_the_cursor_each_and_the_inspector_once() -> None:
