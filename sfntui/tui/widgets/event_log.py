@@ -6,8 +6,9 @@ milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LR
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
 Choosing a row (Enter, a click) posts `EventLog.EventChosen` with the event's id at once;
 moving the cursor posts it once the cursor has rested `FOLLOW_DELAY` on a row, so a run of
-keys moves only the cursor, and the inspector and graph follow where it stops. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
-and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+keys moves only the cursor, and the inspector and graph follow where it stops. `/` searches
+the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next and previous
+match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
 colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
