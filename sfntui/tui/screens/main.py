@@ -1011,7 +1011,8 @@ class MainScreen(Screen[None]):
         if not backend.capabilities.task_tokens:
             self.notify("This backend cannot answer task tokens (read-only?).", severity="warning")
             return
-        self.app.push_screen(TaskPanel(backend, token, run.name, view.execution.name))
+        execution = view.execution
+        self.app.push_screen(TaskPanel(backend, token, run.name, execution.name, execution.arn))
 
     def action_lambda_logs(self) -> None:
         view = self.workspace
