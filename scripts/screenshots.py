@@ -1,8 +1,11 @@
 """Regenerate screenshots/*.svg from the real app and widgets, on the built-in examples.
 
-    .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py            # all of them
+    .venv/bin/python scripts/screenshots.py on-call    # the AWS screens alone
 
-Runs use the local engine on a virtual clock, so the Wait in `order` costs nothing.
+Runs use the local engine on a virtual clock, so the Wait in `order` costs nothing. The AWS
+screens (Map Runs, a Lambda Task's log, a Task waiting for a callback) come from the tests'
+fault-injecting endpoint with its fixed data (tests/aws/test_oncall_snapshots.py).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -194,11 +199,61 @@ async def two_runs_compared() -> None:
         app.save_screenshot("app-compare-runs.svg", str(SHOTS))
 
 
+async def on_call_screens() -> None:
+    """Map Runs (M), a Lambda Task's log (L) and the task panel (T), from the fixed endpoint."""
+    sys.path.insert(0, str(ROOT))  # the tests' endpoint and steps
+    from sfntui.tui.screens.lambda_logs import LambdaLogsScreen
+    from sfntui.tui.screens.map_runs import MapRunsScreen
+    from sfntui.tui.screens.task_panel import TaskPanel
+    from tests.aws.fault_endpoint import FaultyStepFunctions
+    from tests.aws.test_oncall_snapshots import SIZE, Account, app_on, open_on
+
+    os.environ["TZ"] = "UTC"  # the endpoint's times, as the snapshots show them
+    time.tzset()
+    # The endpoint on 127.0.0.1 takes any keys: the tests' dummy ones, no profile, no files.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    empty = tempfile.mkdtemp(prefix="sfntui-shots-aws-")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE=f"{empty}/config",
+        AWS_SHARED_CREDENTIALS_FILE=f"{empty}/credentials",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    with FaultyStepFunctions() as endpoint:
+        account = Account(endpoint)
+        shots = (
+            ("aws-map-runs.svg", account.fanout, None, 5, "M", MapRunsScreen),
+            ("aws-lambda-log.svg", account.charge, "Charge", 6, "L", LambdaLogsScreen),
+            ("aws-task-token.svg", account.approval, "Approve", 4, "T", TaskPanel),
+        )
+        for name, arn, state, events, key, kind in shots:
+            with tempfile.TemporaryDirectory() as folder:
+                app = app_on(account, Path(folder))
+                async with app.run_test(size=SIZE) as pilot:
+                    await open_on(pilot, arn, state, events)
+                    await pilot.press(key)
+                    await settle(pilot, lambda app=app, kind=kind: isinstance(app.screen, kind))
+                    screen = app.screen
+                    await settle(
+                        pilot,
+                        lambda screen=screen: getattr(screen, "child_executions", 1) is not None
+                        and getattr(screen, "lines", 1) is not None,
+                    )
+                    steady_cursors(app)
+                    await pilot.pause(0.1)
+                    app.save_screenshot(name, str(SHOTS))
+
+
 async def main() -> None:
     os.chdir(ROOT)
     # Runs are kept in a run store: a throwaway one, not the user's.
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="sfntui-shots-")
     SHOTS.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["on-call"]:
+        await on_call_screens()
+        return
     await graph_of_a_run()
     await shoot("app-after-a-run.svg", (140, 40), after_a_run)
     await shoot("app-jsonpath-filter.svg", (100, 32), narrowed_by_a_jsonpath)
@@ -209,6 +264,7 @@ async def main() -> None:
     await shoot("debugger-at-a-stop.svg", (140, 40), the_debugger_at_a_stop)
     await shoot("debugger-jsonpath-filter.svg", (100, 32), the_debugger_filtered)
     await two_runs_compared()
+    await on_call_screens()
 
 
 if __name__ == "__main__":

@@ -96,3 +96,40 @@ async def test_older_executions_are_listed_a_page_more_when_the_cursor_reaches_t
             assert first_page == 100 and more_leaf.startswith("more…")
             assert not str(node.children[-1].label).startswith("more")  # nothing older
             assert "run-000" in names(tree.executions_of(machine))
+
+
+async def test_polls_read_the_newest_page_alone_once_older_pages_are_listed(
+    tmp_path: Path,
+) -> None:
+    with FaultyStepFunctions() as faulty:
+        machine = faulty.add_machine("busy")
+        for index in range(250):
+            faulty.add_execution(machine, f"run-{index:03}", history(3))
+        options = ConnectionOptions(endpoint_url=faulty.url, region=REGION)
+        aws = AwsBackend(options, interval=PollInterval(0.05, 0.1))
+        async with make_app(LocalBackend([tmp_path]), aws=aws).run_test(size=(100, 30)) as pilot:
+            tree = sidebar(pilot)
+            await wait_until(pilot, lambda: tree.machine_node(machine) is not None, "listed")
+            tree.select_node(tree.machine_node(machine))
+            node = tree.machine_node(machine)
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 100, "a page")
+            tree.move_cursor(node.children[-1])  # "more…": the second page
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 200, "two pages")
+            requests = faulty.endpoint.requests
+            since = len(requests)
+
+            def polls() -> list[dict[str, object]]:
+                return [r.body for r in requests[since:] if r.action == "ListExecutions"]
+
+            await wait_until(pilot, lambda: len(polls()) >= 5, "five more polls")
+            # Each poll asks for the newest page and nothing past it: the older page is not
+            # read again every time (250 executions, 200 listed: 2 pages a poll before).
+            assert all("nextToken" not in body for body in polls())
+            assert len(tree.executions_of(machine)) == 200
+            # A new execution shows at the top, the older ones stay listed under it.
+            faulty.add_execution(machine, "run-new", history(3))
+            await wait_until(
+                pilot, lambda: "run-new" in names(tree.executions_of(machine)), "the new one"
+            )
+            listed = names(tree.executions_of(machine))
+            assert "run-050" in listed and len(listed) == 201

@@ -8,12 +8,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.widgets import Static
+
+from sfntui.aws import ConnectionOptions, PollInterval
+from sfntui.backends.aws import AwsBackend
 from sfntui.backends.local import LocalBackend
 from sfntui.tui.app import make_app
 from sfntui.tui.screens.overview import OverviewScreen
 from tests.tui.steps import execution_view, main_screen, wait_until
 
-from .conftest import PASS_DEFINITION, Moto, unique
+from .conftest import PASS_DEFINITION, REGION, Moto, unique
+from .fault_endpoint import FaultyStepFunctions, history
 from .test_app_beside_local import aws_backend
 
 FAILING = {
@@ -99,3 +105,71 @@ async def test_the_window_keys_narrow_the_overview(moto: Moto, tmp_path: Path) -
         assert failed in listed()
         await pilot.press("1")
         assert failed not in listed()
+
+
+def faulty_backend(endpoint: FaultyStepFunctions) -> AwsBackend:
+    options = ConnectionOptions(endpoint_url=endpoint.url, region=REGION, read_only=True)
+    return AwsBackend(options, interval=PollInterval(0.05))
+
+
+async def test_the_overview_reads_a_busy_machine_past_its_first_thousand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SFNTUI_AWS_RETRY_DELAY", "0.01")
+    endpoint = FaultyStepFunctions()
+    machine = endpoint.add_machine("busy")
+    for index in range(1200):  # all started at the endpoint's fixed time, all failed
+        endpoint.add_execution(machine, f"run-{index:04}", history(4, ending="ExecutionFailed"))
+    started = endpoint.executions[next(iter(endpoint.executions))].events[0]["timestamp"]
+    at = datetime.fromtimestamp(started, UTC) + timedelta(minutes=10)
+    with endpoint:
+        backend = faulty_backend(endpoint)
+        app = make_app(LocalBackend([tmp_path]), aws=backend)
+        async with app.run_test(size=(120, 40)) as pilot:
+            overview = OverviewScreen([backend], now=lambda: at)
+            await app.push_screen(overview)
+            await wait_until(pilot, lambda: overview.summary is not None, "the listing")
+            assert overview.summary is not None
+            assert len(overview.summary.problems) == 1200
+            assert overview.summary.per_machine["busy"] == 1200
+
+
+async def test_the_overview_rides_out_an_outage_and_says_it_is_reconnecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SFNTUI_AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("SFNTUI_AWS_RETRY_DELAY", "0.01")
+    endpoint = FaultyStepFunctions()
+    machine = endpoint.add_machine("payments")
+    failed = endpoint.add_execution(machine, "pay-1", history(4, ending="ExecutionFailed"))
+    started = endpoint.executions[failed].events[0]["timestamp"]
+    at = datetime.fromtimestamp(started, UTC) + timedelta(minutes=10)
+    with endpoint:
+        backend = faulty_backend(endpoint)
+        app = make_app(LocalBackend([tmp_path]), aws=backend)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: main_screen(pilot).machine is not None, "the app")
+            # The endpoint goes down: the first listing and the first try again fail.
+            endpoint.script["ListStateMachines"] = ["unavailable", "unavailable"]
+            overview = OverviewScreen([backend], now=lambda: at, retry_first=0.3)
+            await app.push_screen(overview)
+            line = overview.query_one("#overview-trouble", Static)
+            await wait_until(pilot, lambda: overview.trouble is not None, "the outage told")
+            said = str(line.render())
+            assert line.display and said.startswith("⚠ reconnecting in ")
+            assert "last update never" in said
+            assert overview.summary is None or not overview.summary.problems
+            # It answers again: the failure is listed, the line gone, without a key pressed.
+            await wait_until(
+                pilot,
+                lambda: overview.summary is not None and len(overview.summary.problems) == 1,
+                "the listing once the endpoint answers",
+            )
+            assert not line.display and overview.trouble is None
+            assert endpoint.faults("ListStateMachines") == ["unavailable", "unavailable"]
+            # Down again: what was listed stays, and the line counts from the last update.
+            endpoint.always["ListStateMachines"] = "unavailable"
+            await pilot.press("R")
+            await wait_until(pilot, lambda: overview.trouble is not None, "the second outage")
+            assert "s ago" in str(line.render())
+            assert overview.summary is not None and len(overview.summary.problems) == 1

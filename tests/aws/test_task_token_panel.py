@@ -16,7 +16,8 @@ from sfntui.aws import ConnectionOptions, PollInterval
 from sfntui.backends.aws import AwsBackend
 from sfntui.backends.local import LocalBackend
 from sfntui.tui.app import make_app
-from sfntui.tui.screens.task_panel import ConfirmAnswer, TaskPanel
+from sfntui.tui.screens.confirm_dialog import ConfirmDialog
+from sfntui.tui.screens.task_panel import TaskPanel
 from tests.tui.steps import execution_view, main_screen, wait_until
 
 from .conftest import REGION, Moto, unique
@@ -125,10 +126,18 @@ async def test_a_callback_token_answered_with_success_from_the_app(
             assert isinstance(panel, TaskPanel)
             assert panel.token == TOKEN
             panel.query_one("#task-output", TextArea).text = '{"approved": true}'
+            await pilot.click("#send-heartbeat")  # asked first: Escape sends nothing
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "asked")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is panel, "back to the panel")
+            assert not fake.actions("SendTaskHeartbeat") and panel.sent == []
             await pilot.click("#send-success")
-            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmAnswer), "confirm")
-            assert "Approve" in app.screen.question  # type: ignore[attr-defined]
-            await pilot.press("y")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmDialog)  # the app's one confirmation dialog
+            assert "the task Approve of the execution" in dialog.question
+            assert execution in dialog.question  # named by its ARN
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: panel.sent == ["success"], "the answer sent")
             sent = fake.actions("SendTaskSuccess")
             assert len(sent) == 1

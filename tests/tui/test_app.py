@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from textual import events
 from textual.command import CommandList, CommandPalette
+from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
 from sfntui.backends.local import LocalBackend
@@ -12,6 +14,8 @@ from sfntui.tui.app import EXAMPLES_DIR, make_app
 from sfntui.tui.screens.help import HelpScreen
 from sfntui.tui.screens.main import MainScreen
 from sfntui.tui.screens.run_dialog import RunDialog
+from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.execution_summary import ExecutionSummaryHeader
 from tests.tui.steps import (
     ORDER_INPUT,
     choose_machine,
@@ -117,9 +121,9 @@ async def test_an_event_in_the_log_shows_its_run_and_brackets_step_through_runs(
         )
         await pilot.press("e")
         await pilot.press("home", *["down"] * first_pack)
-        await pilot.pause()
         inspector = execution_view(pilot).inspector
-        assert inspector.state == "PackItem"
+        # Where the cursor rests, the inspector follows.
+        await wait_until(pilot, lambda: inspector.state == "PackItem", "the inspector")
         heading = str(inspector.query_one("#inspector-heading", Static).render())
         assert "ShipItems[0] › PackItem" in heading and "run 1/3" in heading
         assert graph(pilot).selected == "PackItem"
@@ -127,6 +131,55 @@ async def test_an_event_in_the_log_shows_its_run_and_brackets_step_through_runs(
         heading = str(inspector.query_one("#inspector-heading", Static).render())
         assert "run 3/3" in heading
         assert '"label": "box-2"' in inspector.body_text
+
+
+async def test_an_open_execution_has_its_summary_above_the_graph_and_a_machine_none() -> None:
+    app = examples_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_machine(pilot, "order")
+        view = execution_view(pilot)
+        header = view.query_one("#execution-header", ExecutionSummaryHeader)
+        assert not header.display  # a machine alone: nothing to summarise
+        await run_order(pilot)
+        [execution] = sidebar(pilot).executions_of(main_screen(pilot).machine.arn)  # type: ignore[union-attr]
+        assert header.display
+        said = header.plain
+        assert f"Execution {execution.arn}" in said
+        assert "✓ SUCCEEDED" in said and "(5.000 s)" in said and "redrives 0" in said
+        await pilot.press("m", "up", "enter")  # back to the machine alone
+        await wait_until(pilot, lambda: view.execution is None, "the machine shown")
+        assert not header.display
+
+
+async def test_keys_sent_at_once_move_the_cursor_each_and_the_inspector_once() -> None:
+    told: dict[int, int] = {}  # each EventChosen once (the hook sees it at each widget)
+
+    def hook(message: Message) -> None:
+        if isinstance(message, EventLog.EventChosen):
+            told.setdefault(id(message), message.event_id)
+
+    app = examples_app()
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await run_order(pilot)
+        log = execution_view(pilot).event_log
+        await pilot.press("e", "home")
+        start = log.cursor
+        await wait_until(pilot, lambda: list(told.values())[-1:] == [1], "the first row told")
+        told.clear()
+        driver = app._driver
+        assert driver is not None
+        for _ in range(5):  # as a terminal sends a held key: all queued before any is handled
+            driver.send_message(events.Key("down", None))
+        wanted = log.event_ids[start + 5]
+        await wait_until(pilot, lambda: list(told.values())[-1:] == [wanted], "the inspector")
+        chosen = list(told.values())
+        assert log.cursor == start + 5  # no key dropped
+        # The inspector and the graph are redrawn where the cursor rests, not at each row
+        # passed (on a 25,000-event history each redraw took longer than a key repeat).
+        assert len(chosen) <= 2, chosen
+        inspector = execution_view(pilot).inspector
+        run = inspector.projection.run_for_event(wanted) if inspector.projection else None
+        assert run is not None and inspector.run is run
 
 
 async def test_bad_json_in_the_run_dialog_is_reported_and_kept() -> None:

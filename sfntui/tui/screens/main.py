@@ -63,7 +63,8 @@ from sfntui.tui.widgets.sidebar import Sidebar
 _ENDED = (WorkerState.ERROR, WorkerState.CANCELLED, WorkerState.SUCCESS)
 
 #: How many executions the sidebar lists at first, and how many more each time it reaches
-#: the end of them (ListExecutions pages of 100, read with their nextToken).
+#: the end of them (ListExecutions pages of 100, read with their nextToken). Only the newest
+#: page is polled; older pages are read once, when the person scrolls to them.
 EXECUTIONS_PAGE = 100
 
 #: The app's actions on an open execution, and the capability each needs of its backend.
@@ -325,6 +326,14 @@ class MainScreen(Screen[None]):
         more: bool = False
 
     @dataclass
+    class OlderListed(Message):
+        """A machine's executions down to an older page, read once (the sidebar scrolled)."""
+
+        machine_arn: str
+        executions: list[ExecutionSummary]
+        more: bool
+
+    @dataclass
     class ExecutionLoaded(Message):
         execution: ExecutionSummary
         machine_name: str
@@ -391,6 +400,9 @@ class MainScreen(Screen[None]):
         #: each time the cursor reaches the end), and the limit at which more was last asked.
         self._execution_limits: dict[str, int] = {}
         self._asked_limit: dict[str, int] = {}
+        #: Per machine ARN, its newest page as last polled, and the older pages read once.
+        self._newest: dict[str, list[ExecutionSummary]] = {}
+        self._older: dict[str, tuple[list[ExecutionSummary], bool]] = {}
         #: The backend of the open execution (what stop, redrive and again ask).
         self.execution_backend: Backend | None = None
         #: The execution that could not be loaded (F5 tries it again), with its backend.
@@ -535,17 +547,20 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="executions", exit_on_error=False)
     async def watch_executions(self, machine: StateMachineSummary, backend: Backend) -> None:
-        limit = self._execution_limits.setdefault(machine.arn, EXECUTIONS_PAGE)
+        """Poll the newest page of the machine's executions (older pages: `read_older`)."""
+        self._execution_limits.setdefault(machine.arn, EXECUTIONS_PAGE)
         listing = backend.watch_executions(
-            machine.arn, limit=limit, on_trouble=self._reporter(machine.arn, "executions")
+            machine.arn,
+            limit=EXECUTIONS_PAGE,
+            on_trouble=self._reporter(machine.arn, "executions"),
         )
         async for executions in listing:
             self.post_message(
-                self.ExecutionsListed(machine.arn, executions, len(executions) >= limit)
+                self.ExecutionsListed(machine.arn, executions, len(executions) >= EXECUTIONS_PAGE)
             )
 
     def on_sidebar_more_wanted(self, message: Sidebar.MoreWanted) -> None:
-        """The next page of the open machine's executions: list (and watch) that many more."""
+        """The next page of the open machine's executions: read down to it, once."""
         if self.machine is None or self.machine.arn != message.machine_arn:
             return
         limit = self._execution_limits.get(message.machine_arn, EXECUTIONS_PAGE)
@@ -553,7 +568,27 @@ class MainScreen(Screen[None]):
             return  # already asked for this page
         self._asked_limit[message.machine_arn] = limit
         self._execution_limits[message.machine_arn] = limit + EXECUTIONS_PAGE
-        self.watch_executions(self.machine, self.machine_backend)
+        self.read_older(self.machine.arn, self.machine_backend, limit + EXECUTIONS_PAGE)
+
+    @work(exclusive=True, group="older-executions", exit_on_error=False)
+    async def read_older(self, machine_arn: str, backend: Backend, limit: int) -> None:
+        executions = await backend.list_executions(machine_arn, limit=limit)
+        self.post_message(self.OlderListed(machine_arn, executions, len(executions) >= limit))
+
+    def on_main_screen_older_listed(self, message: OlderListed) -> None:
+        self._older[message.machine_arn] = (message.executions, message.more)
+        self._show_executions(message.machine_arn)
+
+    def _show_executions(self, machine_arn: str) -> None:
+        """The newest page as polled, then the older ones read as the sidebar scrolled."""
+        newest = self._newest.get(machine_arn, [])
+        polled = {execution.arn for execution in newest}
+        more = len(newest) >= EXECUTIONS_PAGE
+        shown = list(newest)
+        if machine_arn in self._older:
+            older, more = self._older[machine_arn]
+            shown += [execution for execution in older if execution.arn not in polled]
+        self.sidebar.set_executions(machine_arn, shown, more=more)
 
     def _reporter(self, arn: str, what: str) -> TroubleReport:
         def report(trouble: str | None) -> None:
@@ -572,7 +607,8 @@ class MainScreen(Screen[None]):
             )
 
     def on_main_screen_executions_listed(self, message: ExecutionsListed) -> None:
-        self.sidebar.set_executions(message.machine_arn, message.executions, more=message.more)
+        self._newest[message.machine_arn] = message.executions
+        self._show_executions(message.machine_arn)
         for execution in message.executions:
             self.workspace.update_execution(execution)
         if self._reveal_arn is not None and self.sidebar.execution_node(self._reveal_arn):
@@ -1071,7 +1107,8 @@ class MainScreen(Screen[None]):
         if not backend.capabilities.task_tokens:
             self.notify("This backend cannot answer task tokens (read-only?).", severity="warning")
             return
-        self.app.push_screen(TaskPanel(backend, token, run.name, view.execution.name))
+        execution = view.execution
+        self.app.push_screen(TaskPanel(backend, token, run.name, execution.name, execution.arn))
 
     def action_lambda_logs(self) -> None:
         view = self.workspace

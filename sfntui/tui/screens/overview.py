@@ -8,11 +8,18 @@ main screen, which opens that execution on its failing state with its error show
 
 What is counted is a pure function (`summarise`) of the listed executions and the window, so
 it is tested without a screen.
+
+Each machine's executions are read page by page back to the longest window (7 d), not just its
+newest page, up to `EXECUTIONS_PER_MACHINE`. When a backend cannot be reached, the screen keeps
+what it listed before, says "reconnecting in 4 s, last update 12 s ago: ..." as the execution
+view does, and tries again with capped, jittered back-off until it answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,8 +47,13 @@ WINDOWS: tuple[tuple[str, str, timedelta], ...] = (
     ("3", "24h", timedelta(hours=24)),
     ("4", "7d", timedelta(days=7)),
 )
-#: How many of each machine's newest executions are read (a window's worth on a busy one).
-EXECUTIONS_PER_MACHINE = 1000
+#: The most executions read of one machine (its newest): back to the longest window, or this.
+EXECUTIONS_PER_MACHINE = 10_000
+#: Executions asked for at first; twice as many again while the oldest read is in the window.
+FIRST_READ = 1000
+#: Seconds before the first try again after a failed listing, and the most between tries.
+RETRY_FIRST = 2.0
+RETRY_MOST = 30.0
 #: Columns of the chart.
 CHART_BUCKETS = 48
 _BARS = " ▁▂▃▄▅▆▇█"
@@ -140,11 +152,16 @@ class OverviewScreen(Screen[None]):
 
     @dataclass
     class Listing(Message):
-        listed: list[Listed]
+        #: Per backend (by its index), what it listed, or None when it could not be reached.
+        found: list[list[Listed] | None]
         problems: list[str]
 
     def __init__(
-        self, backends: Sequence[Backend], *, now: Callable[[], datetime] = _utc_now
+        self,
+        backends: Sequence[Backend],
+        *,
+        now: Callable[[], datetime] = _utc_now,
+        retry_first: float = RETRY_FIRST,
     ) -> None:
         super().__init__()
         self.backends = list(backends)
@@ -152,9 +169,19 @@ class OverviewScreen(Screen[None]):
         self.window = 0
         self.listed: list[Listed] | None = None
         self.summary: Summary | None = None
+        #: Per backend, what it listed last time it answered (kept while it does not).
+        self._found: list[list[Listed]] = [[] for _ in self.backends]
+        #: When a listing last came back whole (time.monotonic), and the failed tries since.
+        self._updated_at: float | None = None
+        self._failed_tries = 0
+        self._retry_first = retry_first
+        self._retry_at = 0.0
+        #: Why the last listing failed, while it is tried again.
+        self.trouble: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="overview-trouble")
         yield Static("Listing the executions of every state machine…", id="overview-chart")
         yield Static("", id="overview-machines")
         yield DataTable(id="overview-problems", cursor_type="row", zebra_stripes=True)
@@ -168,37 +195,98 @@ class OverviewScreen(Screen[None]):
         self.query_one("#overview-machines").border_title = "Problems per state machine"
         table.border_title = "Failed, timed out, aborted"
         table.focus()
+        self.query_one("#overview-trouble").display = False
+        self.set_interval(1.0, self._tick)
         self.list_everything()
+
+    def _tick(self) -> None:
+        if self.trouble is not None:
+            self.show_trouble()  # the seconds count on
 
     @work(exclusive=True, group="overview", exit_on_error=False)
     async def list_everything(self) -> None:
         results = await asyncio.gather(*(self._list_backend(b) for b in self.backends))
-        listed = [item for found, _problem in results for item in found]
-        problems = [problem for _found, problem in results if problem]
-        self.post_message(self.Listing(listed, problems))
+        found = [listed for listed, _problem in results]
+        problems = [problem for _listed, problem in results if problem]
+        self.post_message(self.Listing(found, problems))
 
-    async def _list_backend(self, backend: Backend) -> tuple[list[Listed], str | None]:
+    async def _list_backend(self, backend: Backend) -> tuple[list[Listed] | None, str | None]:
+        oldest = self.now() - max(length for _key, _label, length in WINDOWS)
         try:
             machines = await backend.list_state_machines()
             per_machine = await asyncio.gather(
-                *(
-                    backend.list_executions(machine.arn, limit=EXECUTIONS_PER_MACHINE)
-                    for machine in machines
-                )
+                *(self._list_machine(backend, machine.arn, oldest) for machine in machines)
             )
         except BackendError as error:
-            return [], f"{backend.label}: {error.message}"
+            return None, f"{backend.label}: {error.message}"
         return [
             Listed(execution, machine.name, backend)
             for machine, executions in zip(machines, per_machine, strict=True)
             for execution in executions
         ], None
 
+    @staticmethod
+    async def _list_machine(
+        backend: Backend, machine_arn: str, oldest: datetime
+    ) -> list[ExecutionSummary]:
+        """A machine's executions, newest first, back to `oldest` (or as many as allowed):
+        twice as many each read while the oldest one read still started after `oldest`."""
+        limit = FIRST_READ
+        while True:
+            executions = await backend.list_executions(machine_arn, limit=limit)
+            last = executions[-1].started if executions else None
+            if (
+                len(executions) < limit
+                or limit >= EXECUTIONS_PER_MACHINE
+                or last is None
+                or last < oldest
+            ):
+                return executions
+            limit = min(limit * 2, EXECUTIONS_PER_MACHINE)
+
     def on_overview_screen_listing(self, message: Listing) -> None:
-        self.listed = message.listed
-        for problem in message.problems:
-            self.notify(problem, severity="error", timeout=8, markup=False)
+        for index, listed in enumerate(message.found):
+            if listed is not None:
+                self._found[index] = listed  # (a backend that failed keeps what it had)
+        answered = any(listed is not None for listed in message.found)
+        if answered or self.listed is not None:
+            self.listed = [item for listed in self._found for item in listed]
+        if message.problems:
+            if self._failed_tries == 0:  # said once; the line above says the rest
+                for problem in message.problems:
+                    self.notify(problem, severity="error", timeout=8, markup=False)
+            self._failed_tries += 1
+            delay = min(RETRY_MOST, self._retry_first * 2 ** (self._failed_tries - 1))
+            delay *= random.uniform(0.8, 1.2)  # jittered: many screens do not retry at once
+            self._retry_at = time.monotonic() + delay
+            self.trouble = "; ".join(message.problems)
+            self.set_timer(delay, self.list_everything)
+        else:
+            self._failed_tries = 0
+            self._updated_at = time.monotonic()
+            self.trouble = None
+        self.show_trouble()
+        if self.listed is None:
+            chart = self.query_one("#overview-chart", Static)
+            chart.update("Could not list the executions yet (see above); trying again.")
         self.show()
+
+    def show_trouble(self) -> None:
+        """ "⚠ reconnecting in 4 s, last update 12 s ago: ..." while listings fail; else nothing."""
+        line = self.query_one("#overview-trouble", Static)
+        line.display = self.trouble is not None
+        if self.trouble is None:
+            return
+        now = time.monotonic()
+        retry_in = max(0.0, self._retry_at - now)
+        text = Text("⚠ ", style="bold yellow")
+        text.append(f"reconnecting in {retry_in:.0f} s, last update ", style="bold yellow")
+        if self._updated_at is None:
+            text.append("never", style="bold yellow")
+        else:
+            text.append(f"{now - self._updated_at:.0f} s ago", style="bold yellow")
+        text.append(f": {self.trouble}")
+        line.update(text)
 
     def show(self) -> None:
         if self.listed is None:

@@ -1,6 +1,6 @@
 """Answering a Task that waits for a callback: its token, and success (a JSON output), failure
-(an error and a cause) or a heartbeat sent from the app, each after a confirmation that names
-the state and the execution.
+(an error and a cause) or a heartbeat sent from the app, each after the app's confirmation
+dialog (`ConfirmDialog`, as stop and redrive ask) naming the state and the execution.
 
 Reached with `T` on the selected state of an execution whose backend has `task_tokens`, when
 that state's latest run is a `.waitForTaskToken` Task still waiting.
@@ -20,27 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from sfntui.backends import Action, Backend, BackendError
+from sfntui.tui.screens.confirm_dialog import ConfirmDialog
 
-
-class ConfirmAnswer(ModalScreen[bool]):
-    """Yes or no to sending an answer; `y` or Enter is yes, `n` or Escape is no."""
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm_answer.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_answer.no"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-answer"):
-            yield Static(Text(self.question))
-            yield Static(Text("y: yes   n: no", style="dim"))
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+#: What each answer does, as the confirmation says it.
+ANSWERS = {
+    "success": ("Send success", "with the output typed"),
+    "failure": ("Send failure", "with the error and cause typed"),
+    "heartbeat": ("Send heartbeat", "(it keeps waiting)"),
+}
 
 
 class TaskPanel(ModalScreen[None]):
@@ -49,13 +36,19 @@ class TaskPanel(ModalScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Close", id="task_panel.close")]
 
     def __init__(
-        self, backend: Backend, token: str, state_name: str, execution_name: str
+        self,
+        backend: Backend,
+        token: str,
+        state_name: str,
+        execution_name: str,
+        execution_arn: str = "",
     ) -> None:
         super().__init__()
         self.backend = backend
         self.token = token
         self.state_name = state_name
         self.execution_name = execution_name
+        self.execution_arn = execution_arn
         #: What was sent, once sent: "success", "failure" or "heartbeat".
         self.sent: list[str] = []
 
@@ -93,8 +86,13 @@ class TaskPanel(ModalScreen[None]):
 
     @work(exclusive=True, group="task-answer", exit_on_error=False)
     async def send(self, kind: str, output: Any) -> None:
-        question = f"Send {kind} to {self.state_name} of {self.execution_name}?"
-        if not await self.app.push_screen_wait(ConfirmAnswer(question)):
+        button, how = ANSWERS[kind]
+        execution = self.execution_name
+        if self.execution_arn:
+            execution += f" ({self.execution_arn})"
+        question = f"{button} {how} to the task {self.state_name} of the execution {execution}?"
+        dialog = ConfirmDialog(f"Answer {self.state_name}", question, button)
+        if await self.app.push_screen_wait(dialog) is None:
             return
 
         def confirmed(_action: Action) -> bool:

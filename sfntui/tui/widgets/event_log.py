@@ -4,9 +4,11 @@ A Line-API `ScrollView` (as toolong's log view): a row is kept as four short str
 rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
 milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
-Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
-id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
-and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+Choosing a row (Enter, a click) posts `EventLog.EventChosen` with the event's id at once;
+moving the cursor posts it once the cursor has rested `FOLLOW_DELAY` on a row, so a run of
+keys moves only the cursor, and the inspector and graph follow where it stops. `/` searches
+the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next and previous
+match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
 colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
@@ -28,12 +30,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.virtual_size import set_virtual_size
+
+#: Seconds the cursor rests on a row before the rest of the screen is told (see the module).
+FOLLOW_DELAY = 0.08
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
 
@@ -148,6 +154,8 @@ class EventLog(ScrollView, can_focus=True):
         self.search_term = ""
         #: Rendered rows: (row, selected, width) -> Strip; this log's own.
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
+        #: Posts EventChosen for the row the cursor rests on (restarted by each move).
+        self._follow_timer: Timer | None = None
 
     # -- content -----------------------------------------------------------------------
 
@@ -290,7 +298,14 @@ class EventLog(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         if self.has_focus and 0 <= new < len(self.event_ids):
-            self.post_message(self.EventChosen(self, self.event_ids[new]))
+            if self._follow_timer is not None:
+                self._follow_timer.stop()
+            self._follow_timer = self.set_timer(FOLLOW_DELAY, self._cursor_rested)
+
+    def _cursor_rested(self) -> None:
+        self._follow_timer = None
+        if 0 <= self.cursor < len(self.event_ids):
+            self.post_message(self.EventChosen(self, self.event_ids[self.cursor]))
 
     def action_move(self, delta: int) -> None:
         if self.rows:
@@ -306,6 +321,9 @@ class EventLog(ScrollView, can_focus=True):
             self._following = self.cursor == len(self.rows) - 1
 
     def action_choose(self) -> None:
+        if self._follow_timer is not None:  # told now: not again when the timer fires
+            self._follow_timer.stop()
+            self._follow_timer = None
         if 0 <= self.cursor < len(self.event_ids):
             self.post_message(self.EventChosen(self, self.event_ids[self.cursor]))
 

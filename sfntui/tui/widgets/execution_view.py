@@ -29,6 +29,7 @@ from sfntui.history.events import ExecutionStatus
 from sfntui.history.projection import Projection
 from sfntui.tui.status_marks import status_label
 from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.execution_summary import ExecutionSummaryHeader
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
 
@@ -70,6 +71,8 @@ class ExecutionView(Container):
         self.trouble: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Across the top while an execution is open (the class `-summary` makes room for it).
+        yield ExecutionSummaryHeader(compact=True, id="execution-header")
         with Container(id="graph-pane"):
             yield Static("Loading the state machines…", id="graph-note")
         with Container(id="inspector-pane"):
@@ -287,6 +290,7 @@ class ExecutionView(Container):
     # -- titles --------------------------------------------------------------------------
 
     def _set_titles(self) -> None:
+        self._show_summary()
         pane = self.query_one("#graph-pane")
         if self.execution is None:
             pane.border_title = Text(visible(self.machine_name) if self.machine_name else "Graph")
@@ -300,6 +304,16 @@ class ExecutionView(Container):
         if self.trouble is not None:
             subtitle = Text.assemble(subtitle, " · ", (visible(self.trouble), "bold yellow"))
         pane.border_subtitle = subtitle
+
+    def _show_summary(self) -> None:
+        """The summary header of the open execution (ARN, status, times, redrives, parent)."""
+        header = self.query_one("#execution-header", ExecutionSummaryHeader)
+        shown = self.execution is not None and self.projection is not None
+        if self.execution is not None and self.projection is not None:
+            header.show(self.execution, self.projection)
+        if header.display != shown:
+            header.display = shown
+            self.set_class(shown, "-summary")
 
     def set_loading(self, loading: bool) -> None:
         """Show (or hide) the progress of a history being read, with the count so far."""

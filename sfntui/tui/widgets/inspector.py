@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import Input, Static
 
 from sfntui.asl.errors import ExpressionSyntaxError
@@ -194,7 +195,8 @@ class Inspector(Vertical):
     def on_json_view_cursor_moved(self, message: JsonView.CursorMoved) -> None:
         message.stop()
         self.query_one("#inspector-path", Static).update(
-            Content.styled(message.path, "dim") if message.path else ""
+            Content.styled(message.path, "dim") if message.path else "",
+            layout=False,  # one line high, always (app.tcss): no layout of the screen
         )
 
     def action_leave_filter(self) -> None:
@@ -208,9 +210,15 @@ class Inspector(Vertical):
         if not self.is_mounted:
             return
         heading, sections = self._contents()
-        if heading != self._heading:  # (an update lays the screen out again)
+        if heading != self._heading:
             self._heading = heading
-            self.query_one("#inspector-heading", Static).update(heading)
+            line = self.query_one("#inspector-heading", Static)
+            # The screen is laid out again only when the heading takes more or fewer lines:
+            # a layout repaints every pane, a heading of the same height only itself.
+            width, height = line.content_size
+            rules = cast(RulesMap, line.styles)  # (read as a mapping, as Textual's docs say)
+            same = width > 0 and heading.get_height(rules, width) == height
+            line.update(heading, layout=not same)
         note = self._empty_note() if sections is None else ""
         shown = (sections, self.path, note)
         if shown == self._shown:
