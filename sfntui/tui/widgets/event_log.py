@@ -6,7 +6,8 @@ milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LR
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
 Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
 id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
-and previous match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+and previous match, and the matches on screen are marked (`line_search`, as in the JSON
+view); the app-wide `/` (the JSONPath filter) works from the other panes. Its
 colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
@@ -26,13 +27,12 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
-from sfntui.tui.screens.prompt import PromptScreen
+from sfntui.tui.widgets.line_search import SearchableView, match_spans, search_bindings
 
 _FAILURE_ENDINGS = ("Failed", "TimedOut", "Aborted", "ScheduleFailed", "StartFailed")
 
@@ -71,7 +71,7 @@ class Row(NamedTuple):
     state: str
 
 
-class EventLog(ScrollView, can_focus=True):
+class EventLog(SearchableView, can_focus=True):
     COMPONENT_CLASSES = {
         "event-log--header",
         "event-log--cursor",
@@ -79,6 +79,7 @@ class EventLog(ScrollView, can_focus=True):
         "event-log--failure",
         "event-log--success",
         "event-log--execution",
+        "event-log--match",
     }
     DEFAULT_CSS = """
     EventLog {
@@ -91,6 +92,7 @@ class EventLog(ScrollView, can_focus=True):
     EventLog > .event-log--failure { color: ansi_red; text-style: bold; }
     EventLog > .event-log--success { color: ansi_green; text-style: bold; }
     EventLog > .event-log--execution { text-style: bold; }
+    EventLog > .event-log--match { background: $warning 40%; }
     """
 
     BINDINGS = [
@@ -108,16 +110,10 @@ class EventLog(ScrollView, can_focus=True):
             tooltip="Show the run the event belongs to in the inspector (moving there does too)",
             id="event_log.inspect",
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            show=False,
-            tooltip="Search the events (in the log and the JSON; elsewhere / filters)",
+        *search_bindings(
+            "Search the events (in the log and the JSON; elsewhere / filters)",
             id="event_log.search",
         ),
-        Binding("n", "search_next(1)", "Next match", show=False, tooltip="Next match"),
-        Binding("N", "search_next(-1)", "Previous match", show=False, tooltip="Previous match"),
     ]
 
     cursor: reactive[int] = reactive(-1)
@@ -143,8 +139,6 @@ class EventLog(ScrollView, can_focus=True):
         # Whether the view keeps the newest row in sight: until a row is shown on purpose
         # (a state chosen elsewhere, the cursor moved up), and again after End.
         self._following = True
-        #: What `/` last looked for.
-        self.search_term = ""
         #: Rendered rows: (row, selected, width) -> Strip; this log's own.
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
@@ -254,13 +248,28 @@ class EventLog(ScrollView, can_focus=True):
             cells = self.rows[row]
             marked = event_type_kind(cells.type)
             kind = Text(visible(cells.type), style=self._style(marked) if marked else "")
-            text = self._line((cells.id, cells.time, kind, visible(cells.state)), width)
+            state = visible(cells.state)
+            text = self._line((cells.id, cells.time, kind, state), width)
             if selected:
                 text.stylize(self._style("cursor"))
+            if self.search_term:
+                self._mark_matches(text, cells.id, kind.plain, state)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
         strip = Strip(segments, width).apply_style(self.rich_style)
         self._strips.set(key, strip)
         return strip
+
+    def _mark_matches(self, text: Text, number: str, kind: str, state: str) -> None:
+        """Mark where the row holds the search term, in the cells `/` searches."""
+        term = self.search_term.casefold()
+        style = self._style("match")
+        if number == term:
+            text.stylize(style, self._id_width - len(number), self._id_width)
+        kind_at = self._id_width + 1 + self._time_width + 2
+        state_at = kind_at + self._type_width + 2
+        for at, cell in ((kind_at, kind), (state_at, state)):  # (the kind cut to its column)
+            for start, end in match_spans(cell, term):
+                text.stylize(style, at + start, at + end)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -323,13 +332,12 @@ class EventLog(ScrollView, can_focus=True):
 
     # -- search ------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        def start(answer: str | None) -> None:
-            if answer:
-                self.search_term = answer
-                self.action_search_next(1, from_here=True)
+    search_title = "Search events"
+    not_found = "No event matches"
 
-        self.app.push_screen(PromptScreen("Search events", self.search_term, "Find"), start)
+    def search_changed(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def find_row(self, term: str, start: int, direction: int) -> int | None:
         """The next row after `start` whose id, type or state holds `term` (any case)."""
@@ -344,16 +352,13 @@ class EventLog(ScrollView, can_focus=True):
                 return row
         return None
 
-    def action_search_next(self, direction: int, from_here: bool = False) -> None:
-        if not self.search_term:
-            self.notify("Nothing to look for yet: / starts a search.")
-            return
+    def go_to_match(self, term: str, direction: int, from_here: bool) -> bool:
         if not self.rows:
-            return
+            return False
         start = max(self.cursor, 0) - (direction if from_here else 0)
-        found = self.find_row(self.search_term, start, direction)
+        found = self.find_row(term, start, direction)
         if found is None:
-            self.notify(f"No event matches: {self.search_term}", markup=False)
-            return
+            return False
         self._following = found == len(self.rows) - 1
         self.cursor = found
+        return True
