@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from sfntui.tui.screens.prompt import PromptScreen
 from tests.tui.steps import examples_app, run_order, select_state, steady_cursors, wait_until
 from tests.tui.test_history_loading import open_paged, paged_app
+from tests.tui.test_json_view import JsonApp
 
 
 @pytest.fixture
@@ -61,3 +62,15 @@ def test_a_search_in_the_event_log_marks_its_matches(snap_compare, utc) -> None:
         steady_cursors(pilot)
 
     assert snap_compare(examples_app(), terminal_size=(170, 32), run_before=run_before)
+
+
+def test_a_long_string_in_pieces_as_wide_as_the_view(snap_compare) -> None:  # noqa: ANN001
+    log = "".join(f"line {i:05d} of the log\n" for i in range(400)) + "THE-END"
+    app = JsonApp({"log": log, "after": 1})
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("end")
+        await pilot.pause()
+        steady_cursors(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 16), run_before=run_before)

@@ -33,7 +33,7 @@ from sfntui.tui.json_lines import JsonLines, Section, document_text, summary
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.line_search import SearchableView, marked_segments, search_bindings
 
-_MARKS = {"open": "punct", "close": "punct", "empty": "punct"}
+_MARKS = {"open": "punct", "close": "punct", "empty": "punct", "more": "string"}
 
 
 def clipboard_caveat() -> str:
@@ -228,6 +228,9 @@ class JsonView(SearchableView, can_focus=True):
 
     def show_sections(self, sections: Sequence[Section], filter: JsonPath | None = None) -> None:  # noqa: A002
         """Several titled parts (the inspector's Input, Output, ...); folds start afresh."""
+        width = self._wrap_width()
+        if width > 0:  # (before the first layout, as wide as before; `on_resize` cuts again)
+            self.lines.wrap_width = width
         self.lines.load(sections, filter)
         self.cursor = 0
         self.scroll_to(0, 0, animate=False)
@@ -286,12 +289,7 @@ class JsonView(SearchableView, can_focus=True):
             if lines.nodes[node.end].comma:
                 pieces.append((",", "punct"))
             return pieces
-        text = node.text
-        if len(text) > 4000:
-            pieces.append((text[:4000], node.kind))
-            pieces.append((f"… {len(text) - 4000:,} more characters (c copies it)", "summary"))
-        else:
-            pieces.append((text, _MARKS.get(node.kind, node.kind)))
+        pieces.append((node.text, _MARKS.get(node.kind, node.kind)))
         if node.comma:
             pieces.append((",", "punct"))
         return pieces
@@ -333,6 +331,18 @@ class JsonView(SearchableView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+
+    def _wrap_width(self) -> int:
+        """How wide a long string's pieces are: the view, less its scrollbar."""
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        index = self.cursor_index
+        width = self._wrap_width()
+        if width > 0 and index is not None:
+            moved = self.lines.rewrap(width, index)
+            if moved is not None:
+                self._refold(moved)
 
     def on_focus(self) -> None:
         self._strips.clear()  # the cursor's colour changes with the focus
