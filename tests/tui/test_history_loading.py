@@ -15,7 +15,7 @@ from sfntui.backends.protocol import Event, TroubleReport
 from sfntui.tui.app import SfntuiApp, make_app
 from sfntui.tui.screens.prompt import PromptScreen
 from sfntui.tui.widgets.event_log import EventLog
-from sfntui.tui.widgets.execution_view import LoadCount
+from sfntui.tui.widgets.load_progress import LoadCount
 from tests.tui.steps import (
     EXAMPLES,
     ExamplesBackend,
@@ -83,7 +83,7 @@ def marked_in_row(log: EventLog, row: int) -> str:
 
 
 def progress_text(pilot: Pilot[Any]) -> str:
-    return str(execution_view(pilot).query_one("#events-count", LoadCount).render())
+    return str(execution_view(pilot).query_one("#events-progress LoadCount", LoadCount).render())
 
 
 async def test_a_history_is_drawn_page_by_page_with_its_progress_and_keys_answer() -> None:
