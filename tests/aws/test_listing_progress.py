@@ -5,10 +5,14 @@ when the listing is in. The endpoint holds the last page back until the test let
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from sfntui.aws import ConnectionOptions
@@ -28,7 +32,7 @@ MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:fanout"
 PARENT = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:fanout:run-1"
 MAP_RUN = f"arn:aws:states:{REGION}:{ACCOUNT}:mapRun:fanout/Items:1111"
 CHILDREN = 250
-NOW = datetime.now(UTC).timestamp()
+NOW = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
 
 
 def execution(index: int) -> dict[str, Any]:
@@ -80,11 +84,23 @@ def held_pages(release: threading.Event) -> dict[str, Any]:
         machine = {"stateMachineArn": MACHINE, "name": "fanout", "type": "STANDARD"}
         return 200, {"stateMachines": [machine | {"creationDate": NOW}]}
 
+    def describe_state_machine(body: dict[str, Any]) -> Reply:
+        definition = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'
+        return 200, {
+            "stateMachineArn": MACHINE,
+            "name": "fanout",
+            "type": "STANDARD",
+            "definition": definition,
+            "roleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+            "creationDate": NOW,
+        }
+
     return {
         "ListExecutions": list_executions,
         "ListMapRuns": list_map_runs,
         "DescribeMapRun": describe_map_run,
         "ListStateMachines": list_state_machines,
+        "DescribeStateMachine": describe_state_machine,
     }
 
 
@@ -135,3 +151,34 @@ async def test_the_overview_counts_executions_as_their_pages_arrive(tmp_path: Pa
         finally:
             release.set()
             await backend.aclose()
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time: make that the same everywhere."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_map_run_listing_its_children_snapshot(
+    snap_compare: Any, tmp_path: Path, utc: None
+) -> None:
+    release = threading.Event()
+    with FakeEndpoint(held_pages(release)) as fake:
+        backend = AwsBackend(ConnectionOptions(endpoint_url=fake.url, region=REGION))
+        app = make_app(LocalBackend([tmp_path]), aws=backend)
+        app.animation_level = "none"  # the bar stands still for the picture
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            screen = MapRunsScreen(backend, PARENT, "run-1")
+            await app.push_screen(screen)
+            shown = ("Listing child executions… 200 so far",)
+            await wait_until(pilot, lambda: progress_of(screen) == (True, *shown), "200")
+
+        try:
+            assert snap_compare(app, terminal_size=(120, 24), run_before=run_before)
+        finally:
+            release.set()

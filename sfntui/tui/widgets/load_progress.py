@@ -19,7 +19,7 @@ class LoadCount(Widget):
     """What is loading and how many have come so far (redrawn without a new layout)."""
 
     DEFAULT_CSS = """
-    LoadCount { width: 32; padding: 0 2 0 0; color: $text-muted; }
+    LoadCount { width: 42; padding: 0 2 0 0; color: $text-muted; }
     """
 
     count: reactive[int] = reactive(0, layout=False)
