@@ -1,9 +1,10 @@
 """The history of one execution, one row per event: id, time since the start, type, state.
 
-A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
-rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
-milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
-this log's own (cleared when rows, size or styles change). The header row stays at the top.
+A Line-API `ScrollView` (as toolong's log view): a row is made (four short strings) when it
+is first drawn or searched, and rendered to a `Strip` only when it is on screen, so a
+25,000-event history is added in milliseconds and scrolls as fast as a short one. Rendered
+rows are kept in an LRU cache of this log's own (cleared when rows, size or styles change).
+The header row stays at the top.
 Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
 id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
 and previous match, and the matches on screen are marked (`line_search`, as in the JSON
@@ -14,10 +15,10 @@ colours and emphasis come from the component classes below, styled in `DEFAULT_C
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from rich.style import Style
 from rich.text import Text
@@ -69,6 +70,55 @@ class Row(NamedTuple):
     time: str
     type: str
     state: str
+
+
+def _event_id(event: Mapping[str, Any]) -> int:
+    return int(event["id"])
+
+
+class EventRows(Sequence[Row]):
+    """The log's rows, each made from its event the first time it is asked for (drawn,
+    searched): 25,000 events are added without formatting 25,000 rows nobody may look at."""
+
+    def __init__(self) -> None:
+        self._events: list[Mapping[str, Any]] = []
+        self._made: list[Row | None] = []
+        self._projection = Projection()
+        self._start: datetime | None = None
+
+    def add(self, events: Sequence[Mapping[str, Any]], projection: Projection) -> None:
+        """Events in id order, after those already here, applied to `projection`."""
+        if self._start is None and events:
+            self._start = event_time(events[0])
+        self._events.extend(events)
+        self._made.extend([None] * len(events))
+        self._projection = projection
+
+    def time_label(self, when: datetime) -> str:
+        """`when` as the time column shows it: seconds since the first event."""
+        start = self._start or when
+        return elapsed_label((when - start).total_seconds())
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self._made[index]
+        if row is None:
+            event = self._events[index]
+            row = self._made[index] = Row(
+                str(event["id"]),
+                self.time_label(event_time(event)),
+                str(event.get("type", "")),
+                state_label(event, self._projection),
+            )
+        return row
 
 
 class EventLog(SearchableView, can_focus=True):
@@ -129,9 +179,8 @@ class EventLog(SearchableView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self.rows: list[Row] = []
+        self.rows = EventRows()
         self.event_ids: list[int] = []
-        self._start: datetime | None = None
         # Column widths grow with what they hold, as a table's would.
         self._id_width = 3
         self._time_width = 6
@@ -152,9 +201,8 @@ class EventLog(SearchableView, can_focus=True):
         return self.rows[index]
 
     def reset(self) -> None:
-        self.rows = []
+        self.rows = EventRows()
         self.event_ids = []
-        self._start = None
         self._id_width, self._time_width, self._type_width = 3, 6, 4
         self.cursor = -1
         self._following = True
@@ -162,32 +210,19 @@ class EventLog(SearchableView, can_focus=True):
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
         """Append events (already applied to `projection`); the view follows the newest
-        unless the person is in the log."""
+        unless the person is in the log. (Their rows are made when first drawn or searched.)"""
         last_id = self.event_ids[-1] if self.event_ids else 0
-        added = False
-        for event in sorted(events, key=lambda e: e["id"]):
-            if event["id"] <= last_id:
-                continue  # already shown (a batch can overlap the one before)
-            last_id = event["id"]
-            when = event_time(event)
-            if self._start is None:
-                self._start = when
-            self.rows.append(
-                Row(
-                    str(event["id"]),
-                    elapsed_label((when - self._start).total_seconds()),
-                    str(event.get("type", "")),
-                    state_label(event, projection),
-                )
-            )
-            self.event_ids.append(event["id"])
-            added = True
-            row = self.rows[-1]
-            self._time_width = max(self._time_width, len(row.time))
-            self._type_width = max(self._type_width, len(row.type))
-        if not added:
-            return
-        self._id_width = max(3, len(self.rows[-1].id))
+        fresh = [event for event in sorted(events, key=_event_id) if event["id"] > last_id]
+        if not fresh:
+            return  # already shown (a batch can overlap the one before)
+        rows = self.rows
+        rows.add(fresh, projection)
+        self.event_ids.extend(event["id"] for event in fresh)
+        latest = max(event_time(event) for event in fresh)
+        self._time_width = max(self._time_width, len(rows.time_label(latest)))
+        kinds = max(len(str(event.get("type", ""))) for event in fresh)
+        self._type_width = max(self._type_width, kinds)
+        self._id_width = max(3, len(str(self.event_ids[-1])))
         self._changed()
         if self._following and not self.has_focus:
             # After the next refresh, when the layout knows the new height: scrolling at
