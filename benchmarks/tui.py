@@ -75,9 +75,11 @@ class RecordedBackend(LocalBackend):
             return await super().definition_for_execution(arn)
         return StateMachineDescription(arn, "big", json.dumps(DEFINITION))
 
-    async def follow(self, arn: str) -> AsyncIterator[list[dict[str, Any]]]:
+    async def follow(
+        self, arn: str, *, on_trouble: Any = None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         if arn != EXECUTION:
-            async for batch in super().follow(arn):
+            async for batch in super().follow(arn, on_trouble=on_trouble):
                 yield batch
             return
         yield self.events
