@@ -143,9 +143,12 @@ class AwsSession:
             return
         from aiobotocore.session import AioSession
 
+        from sfntui.aws.history_parser import response_parsers
+
         try:
             session = AioSession(profile=self.options.profile)
             session.set_config_variable("user_agent_extra", "sfntui")
+            session.register_component("response_parser_factory", response_parsers())
             self._region = self._resolve_region(session)
         except AwsError:
             raise

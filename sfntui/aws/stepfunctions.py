@@ -35,6 +35,7 @@ from sfntui.aws.tail import (
 )
 from sfntui.aws.whole_history import endless_pages, read_whole_history
 from sfntui.history.events import EXECUTION_END_STATUS, ExecutionStatus, details
+from sfntui.history.listing_progress import page_read
 from sfntui.history.records import (
     EXECUTION_STATUSES,
     ExecutionDescription,
@@ -90,6 +91,7 @@ class StepFunctions:
                 page = []
             pages += 1
             items.extend(page)
+            page_read(len(page))
             empty_pages = 0 if page else empty_pages + 1
             next_token = response.get("nextToken")
             if not next_token or (limit is not None and len(items) >= limit):

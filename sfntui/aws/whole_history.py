@@ -13,7 +13,7 @@ whole one. A page chain that does not end (the same token again, or more pages t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sfntui.aws.backoff import pause
@@ -76,16 +76,21 @@ def continuation_problem(events: Sequence[Event], page: Sequence[Event]) -> str 
     return None
 
 
-async def read_whole_history(
+async def history_pages(
     session: AwsSession, execution_arn: str, *, page_size: int = 1000
-) -> list[Event]:
-    """Every event of a Standard execution's history, ids 1..N, or an `AwsError` saying why not."""
+) -> AsyncIterator[tuple[list[Event], bool]]:
+    """(a page of a Standard execution's history, oldest first; whether more pages follow),
+    page by page, each checked to carry on from the one before (ids 1..N).
+
+    A wrong page is asked for again with the same token; one that stays wrong is an
+    `IncompleteHistoryError`, a chain that does not end an `AwsError`.
+    """
     events: list[Event] = []
     token: str | None = None
     seen_tokens: set[str] = set()
     pages = tries = 0
     limit = max_pages(page_size)
-    restarted = False
+    attempts = max(1, session.options.max_attempts)
     while True:
         params: dict[str, Any] = {"executionArn": execution_arn, "maxResults": page_size}
         if token:
@@ -106,12 +111,7 @@ async def read_whole_history(
             problem = continuation_problem(events, page)
         if problem:
             tries += 1
-            if tries >= max(1, session.options.max_attempts) and pages and not restarted:
-                # the page before may be the short one: read the chain again from the start
-                events, token, pages, tries, restarted = [], None, 0, 0, True
-                seen_tokens.clear()
-                continue
-            if tries >= max(1, session.options.max_attempts):
+            if tries >= attempts:
                 raise IncompleteHistoryError(
                     f"The history of {execution_arn} could not be read whole: on page "
                     f"{pages + 1}, {problem}, on each of {tries} tries; try again in a minute."
@@ -122,8 +122,9 @@ async def read_whole_history(
         events.extend(page)
         pages += 1
         next_token = response.get("nextToken")
+        yield page, bool(next_token)
         if not next_token:
-            return events
+            return
         if next_token in seen_tokens or next_token == token:
             raise endless_pages("GetExecutionHistory", execution_arn, pages, "the same page token")
         if pages >= limit or len(events) > MAX_HISTORY_EVENTS:
@@ -135,6 +136,27 @@ async def read_whole_history(
             )
         seen_tokens.add(next_token)
         token = next_token
+
+
+async def read_whole_history(
+    session: AwsSession, execution_arn: str, *, page_size: int = 1000
+) -> list[Event]:
+    """Every event of a Standard execution's history, ids 1..N, or an `AwsError` saying why not.
+
+    A page that stays wrong after others were read has the chain read once more from the start
+    (the page before may have been the short one)."""
+    restarted = False
+    while True:
+        events: list[Event] = []
+        try:
+            async for page, _ in history_pages(session, execution_arn, page_size=page_size):
+                events.extend(page)
+        except IncompleteHistoryError:
+            if restarted or not events:
+                raise
+            restarted = True
+            continue
+        return events
 
 
 def endless_pages(operation: str, resource: str | None, pages: int, how: str) -> AwsError:

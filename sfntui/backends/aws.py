@@ -9,28 +9,20 @@ at most `FOLLOW_SLOWEST` apart), faults told to `on_trouble` in words, and what 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sfntui.aws.backoff import pause
 from sfntui.aws.budget import RequestBudget
 from sfntui.aws.connection import AwsSession, ConnectionOptions
-from sfntui.aws.errors import AwsError, IncompleteHistoryError, TransientError
+from sfntui.aws.errors import AwsError
 from sfntui.aws.express import is_express_execution
 from sfntui.aws.lambda_logs import invocation_logs
 from sfntui.aws.reconnect import ConnectionTrouble
 from sfntui.aws.reconnect import TroubleReport as AwsTroubleReport
 from sfntui.aws.stepfunctions import StepFunctions
 from sfntui.aws.tail import PollInterval
-from sfntui.aws.whole_history import (
-    MAX_HISTORY_EVENTS,
-    continuation_problem,
-    endless_pages,
-    max_pages,
-    page_events,
-)
+from sfntui.aws.whole_history import history_pages
 from sfntui.backends.protocol import Capabilities, Event, HistoryBatch, TroubleReport
 from sfntui.history.actions import Confirm
 from sfntui.history.events import EXECUTION_END_STATUS
@@ -143,7 +135,8 @@ class AwsBackend:
                 yield batch
             return
         loaded: list[Event] = []
-        async for page, more in self.history_pages(arn, page_size=self.history_page_size):
+        pages = history_pages(self.session, arn, page_size=self.history_page_size)
+        async for page, more in pages:
             loaded.extend(page)
             yield HistoryBatch(page, loading=more)
         if loaded and loaded[-1].get("type") in EXECUTION_END_STATUS:
@@ -152,64 +145,6 @@ class AwsBackend:
         tail.events.extend(loaded)  # the tail reads on from the last event loaded
         async for batch in tail.follow():
             yield batch
-
-    async def history_pages(
-        self, arn: str, *, page_size: int = 1000
-    ) -> AsyncIterator[tuple[list[Event], bool]]:
-        """(a page of the history, oldest first; whether more pages follow), page by page.
-
-        Each page is checked as `read_whole_history` checks them (it carries on from the page
-        before, ids 1..N; the chain ends): a wrong page is asked for again, and one that stays
-        wrong is an `IncompleteHistoryError`. (The pages before it have been handed on, so the
-        chain cannot be read again from the start, as the whole-history read may.)
-        """
-        loaded: list[Event] = []
-        token: str | None = None
-        seen_tokens: set[str] = set()
-        pages = tries = 0
-        limit = max_pages(page_size)
-        attempts = max(1, self.session.options.max_attempts)
-        while True:
-            params: dict[str, Any] = {"executionArn": arn, "maxResults": page_size}
-            if token:
-                params["nextToken"] = token
-            response = await self.session.call(
-                "stepfunctions", "GetExecutionHistory", resource=arn, expect="events", **params
-            )
-            problem: str | None
-            try:
-                page = page_events(response["events"])
-            except TransientError:
-                page, problem = [], "it held something that is not a history event"
-            else:
-                problem = continuation_problem(loaded, page)
-            if problem:
-                tries += 1
-                if tries >= attempts:
-                    raise IncompleteHistoryError(
-                        f"The history of {arn} could not be read whole: on page {pages + 1}, "
-                        f"{problem}, on each of {tries} tries; try again in a minute."
-                    )
-                await asyncio.sleep(pause(self.session.options.retry_delay, tries))
-                continue
-            tries = 0
-            loaded.extend(page)
-            pages += 1
-            next_token = response.get("nextToken")
-            yield page, bool(next_token)
-            if not next_token:
-                return
-            if next_token in seen_tokens or next_token == token:
-                raise endless_pages("GetExecutionHistory", arn, pages, "the same page token")
-            if pages >= limit or len(loaded) > MAX_HISTORY_EVENTS:
-                raise endless_pages(
-                    "GetExecutionHistory",
-                    arn,
-                    pages,
-                    f"more pages than a history of {MAX_HISTORY_EVENTS:,} events can fill",
-                )
-            seen_tokens.add(next_token)
-            token = next_token
 
     async def list_map_runs(self, execution_arn: str) -> list[MapRunSummary]:
         return await self.sfn.list_map_runs(execution_arn)

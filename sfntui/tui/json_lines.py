@@ -7,6 +7,9 @@ lines between an opening line and its closing one; what is on screen is `visible
 node indexes rebuilt in one pass. So a 256 KiB payload (some 15,000 lines) is walked in
 milliseconds and only the lines on screen are ever turned into text with colours.
 
+A string longer than `LONG_STRING` is cut into pieces as wide as the view (`wrap_width`), one
+a line, so the whole of it can be read; copying, paths and `o` treat the pieces as the string.
+
 Strings are written as JSON writes them, and more: line and paragraph separators (U+2028,
 U+2029), DEL and the C1 controls, and the bidirectional overrides are escaped too, so no
 value can break a line or act on the terminal.
@@ -30,8 +33,13 @@ _CONTROL = re.compile(
     "[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-#: Longer strings are cut on screen (the cut is said); copying gives the whole value.
-MAX_SHOWN = 4000
+#: A string whose JSON text is longer is shown whole in pieces, one a line ("more" lines
+#: under the first), each as wide as `JsonLines.wrap_width` allows (shorter ones scroll).
+LONG_STRING = 4000
+#: The narrowest piece of a long string, however deep it is.
+MIN_PIECE = 20
+#: Lines that do not start a value (each of a value's lines leads to its first line).
+_NOT_A_VALUE = ("close", "more", "title", "note", "text")
 #: A path step that leaves a string for the JSON document it holds (opened with `o`).
 INTO_STRING = object()
 
@@ -111,7 +119,8 @@ class Section:
 
 class Node(NamedTuple):
     """One line: `kind` is open/close (a container's brackets), string/number/literal/empty
-    (a value), or title/note/text (a section's heading, a remark, a line of plain text)."""
+    (a value), more (a long string's next piece: its parent is the string's first line), or
+    title/note/text (a section's heading, a remark, a line of plain text)."""
 
     depth: int
     #: `"key": ` in front of the value, as written (escaped), or "".
@@ -145,6 +154,8 @@ class JsonLines:
         #: The filtered value of each section (what its root line shows), or None.
         self.roots: list[Any] = []
         self.width = 0
+        #: How wide a line of a long string's pieces may be (the view's width).
+        self.wrap_width = 80
         self._keys: dict[str | int, str] = {}
 
     # -- building ------------------------------------------------------------------------
@@ -184,11 +195,8 @@ class JsonLines:
             self._walk(value, 0, "", None, -1, False, index, () if self.opened else None)
         self._keys = {}
         self.visible = self._visible()
-        #: The widest line (unfolded), in characters, long strings counted as cut.
-        self.width = max(
-            (2 * n.depth + len(n.key) + min(len(n.text), MAX_SHOWN) for n in self.nodes),
-            default=0,
-        )
+        #: The widest line (unfolded), in characters (a long string's pieces fit the view).
+        self.width = max((2 * n.depth + len(n.key) + len(n.text) for n in self.nodes), default=0)
 
     def _add(
         self,
@@ -267,7 +275,32 @@ class JsonLines:
             text, kind = ("{}" if isinstance(value, dict) else "[]"), "empty"
         else:
             text, kind = scalar_text(value)
+        if kind == "string" and len(text) > LONG_STRING:
+            self._add_pieces(depth, key, step, parent, text, section, value, comma)
+            return
         self._add(depth, key, step, parent, kind, text, section, value, comma)
+
+    def _add_pieces(
+        self,
+        depth: int,
+        key: str,
+        step: str | int | None,
+        parent: int,
+        text: str,
+        section: int,
+        value: str,
+        comma: bool,
+    ) -> None:
+        """A long string: its first piece after the key, the rest on "more" lines under it,
+        indented a level deeper; the comma after the last."""
+        first = max(MIN_PIECE, self.wrap_width - 2 * depth - len(key) - 1)
+        index = self._add(depth, key, step, parent, "string", text[:first], section, value)
+        width = max(MIN_PIECE, self.wrap_width - 2 * (depth + 1) - 1)
+        starts = range(first, len(text), width)
+        last = starts[-1]
+        for start in starts:
+            piece, ends = text[start : start + width], comma and start == last
+            self._add(depth + 1, "", None, index, "more", piece, section, value, ends)
 
     # -- folding -------------------------------------------------------------------------
 
@@ -325,9 +358,10 @@ class JsonLines:
             self.visible = self._visible()
 
     def owner(self, index: int) -> int:
-        """The line whose value line `index` belongs to (a closing line's opening line)."""
+        """The line whose value line `index` belongs to (a closing line's opening line, a long
+        string's piece its first line)."""
         node = self.nodes[index]
-        return node.parent if node.kind == "close" else index
+        return node.parent if node.kind in ("close", "more") else index
 
     # -- strings holding JSON ------------------------------------------------------------
 
@@ -352,31 +386,48 @@ class JsonLines:
         found = self.string_line(index)
         if found is None:
             return index
-        index = found
-        node = self.nodes[index]
-        steps = tuple(self.steps(index))
-        if node.opened:
-            steps = steps[:-1]  # (the step into the string)
-        key = (node.section, steps)
-        kept = {(self.nodes[i].section, tuple(self.steps(i))) for i in self.folded}
+        node = self.nodes[found]
+        key = (node.section, self._value_steps(found))
         if key in self.opened:
             self.opened.discard(key)
         else:
             self.opened.add(key)
+        return self._rebuild(found)
+
+    def rewrap(self, width: int, keep: int) -> int | None:
+        """Cut long strings in pieces for a view `width` wide; folds are kept. Line `keep`'s
+        new index, or None when no line changed."""
+        if width == self.wrap_width:
+            return None
+        self.wrap_width = width
+        if not any(node.kind == "more" for node in self.nodes):
+            return None
+        closing = self.nodes[keep].kind == "close"
+        found = self._rebuild(self.owner(keep))
+        return self.nodes[found].end if closing else found  # (a closing line: it again)
+
+    def _value_steps(self, index: int) -> tuple[object, ...]:
+        steps = tuple(self.steps(index))
+        return steps[:-1] if self.nodes[index].opened else steps  # (the step into the string)
+
+    def _rebuild(self, keep: int) -> int:
+        """The lines built again with the same folds (found by path); line `keep`'s index."""
+        section, steps = self.nodes[keep].section, self._value_steps(keep)
+        kept = {(self.nodes[i].section, tuple(self.steps(i))) for i in self.folded}
         self.folded = set()
         self._build()
-        wanted = self.find_steps(node.section, steps)
         self.folded = {
             i
             for i, n in enumerate(self.nodes)
             if n.kind == "open" and (n.section, tuple(self.steps(i))) in kept
         }
         self.visible = self._visible()
+        wanted = self.find_steps(section, steps)
         return wanted if wanted is not None else 0
 
     def find_steps(self, section: int, steps: tuple[object, ...]) -> int | None:
         for i, node in enumerate(self.nodes):
-            if node.section == section and node.kind not in ("close", "title", "note", "text"):
+            if node.section == section and node.kind not in _NOT_A_VALUE:
                 found = tuple(self.steps(i))
                 if node.opened:
                     found = found[:-1]
@@ -427,7 +478,7 @@ class JsonLines:
         node = self.nodes[index]
         if node.kind in ("title", "note", "text"):
             return node.text
-        text = node.text if len(node.text) <= MAX_SHOWN else node.text[:MAX_SHOWN] + "…"
+        text = node.text
         if folded if folded is not None else index in self.folded:
             text = f"{node.text}… {summary(node.value)}{'}' if node.text == '{' else ']'}"
             text += "," if self.nodes[node.end].comma else ""

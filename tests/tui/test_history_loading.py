@@ -4,6 +4,7 @@ counts the events loaded, and the keys answer meanwhile; and search in the event
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +14,8 @@ from sfntui.backends import HistoryBatch
 from sfntui.backends.protocol import Event, TroubleReport
 from sfntui.tui.app import SfntuiApp, make_app
 from sfntui.tui.screens.prompt import PromptScreen
-from sfntui.tui.widgets.execution_view import LoadCount
+from sfntui.tui.widgets.event_log import EventLog
+from sfntui.tui.widgets.load_progress import LoadCount
 from tests.tui.steps import (
     EXAMPLES,
     ExamplesBackend,
@@ -22,6 +24,7 @@ from tests.tui.steps import (
     run_order,
     sidebar,
     toasts,
+    wait_for_workers,
     wait_until,
 )
 
@@ -70,8 +73,17 @@ async def open_paged(pilot: Pilot[Any], backend: PagedBackend) -> int:
     return total
 
 
+def marked_in_row(log: EventLog, row: int) -> str:
+    """The characters of a row drawn in the search's match style."""
+    y = row - int(log.scroll_y) + 1
+    assert 1 <= y < log.size.height, "the row is on screen"
+    match = log.get_component_rich_style("event-log--match", partial=True)
+    strip = log.render_line(y)
+    return "".join(s.text for s in strip if s.style and s.style.bgcolor == match.bgcolor)
+
+
 def progress_text(pilot: Pilot[Any]) -> str:
-    return str(execution_view(pilot).query_one("#events-count", LoadCount).render())
+    return str(execution_view(pilot).query_one("#events-progress LoadCount", LoadCount).render())
 
 
 async def test_a_history_is_drawn_page_by_page_with_its_progress_and_keys_answer() -> None:
@@ -102,6 +114,34 @@ async def test_a_history_is_drawn_page_by_page_with_its_progress_and_keys_answer
         assert view.status == "SUCCEEDED"
 
 
+async def test_the_garbage_collector_rests_while_a_history_loads_and_comes_back_after() -> None:
+    """Its full walks over every event read were a third of a big execution's opening."""
+    assert gc.isenabled()
+    app, backend = paged_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        total = await open_paged(pilot, backend)
+        view = execution_view(pilot)
+        assert view.loading and not gc.isenabled()
+        assert backend.gate is not None
+        for _ in range(total):
+            backend.gate.put_nowait(None)
+        await wait_until(pilot, lambda: not view.loading, "the last page")
+        assert gc.isenabled()
+        # A load given up half way (the execution opened again, whole) gives it back too.
+        screen = main_screen(pilot)
+        assert screen.machine is not None
+        execution = sidebar(pilot).executions_of(screen.machine.arn)[0]
+        backend.gate = asyncio.Queue()
+        screen.open_execution(execution, backend)
+        await wait_until(pilot, lambda: view.loading and not gc.isenabled(), "a paged load")
+        backend.gate = None
+        screen.open_execution(execution, backend)
+        await wait_until(pilot, lambda: len(view.event_log.rows) == total, "the whole history")
+        await wait_for_workers(pilot, "execution")
+        assert gc.isenabled()
+    assert gc.isenabled()
+
+
 async def test_search_in_the_event_log_moves_to_each_match() -> None:
     app, backend = paged_app()
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
@@ -113,6 +153,10 @@ async def test_search_in_the_event_log_moves_to_each_match() -> None:
         await wait_until(pilot, lambda: log.cursor > 0, "a match")
         matches = [i for i, row in enumerate(log.rows) if "passstate" in row.type.casefold()]
         assert len(matches) >= 2 and log.cursor == matches[0]
+        # The matched text is marked in the rows on screen, the cursor's too; nothing else is.
+        assert marked_in_row(log, matches[0]) == "PassState"
+        assert marked_in_row(log, matches[1]) == "PassState"
+        assert marked_in_row(log, 0) == ""  # ExecutionStarted
         await pilot.press("n")
         assert log.cursor == matches[1]
         await pilot.press("N")

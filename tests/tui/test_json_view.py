@@ -192,6 +192,42 @@ async def test_a_string_holding_json_opens_as_json_and_closes_again() -> None:
         assert any("not a string holding" in toast for toast in toasts(pilot))
 
 
+async def test_a_long_string_is_shown_whole_in_pieces_as_wide_as_the_view() -> None:
+    log = "".join(f"line {i:05d} of the log\n" for i in range(900)) + "THE-END"
+    document = {"log": log, "after": 1}
+    async with JsonApp(document).run_test(size=(80, 24), notifications=True) as pilot:
+        view = view_of(pilot)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+
+        def pieces() -> list[str]:
+            return view.plain.splitlines()[1:-2]
+
+        def joined() -> str:
+            """The pieces without their indents ("log" is two spaces in, its pieces four)."""
+            first, *more = pieces()
+            assert all(piece.startswith("    ") for piece in more)
+            return first[2:] + "".join(piece[4:] for piece in more)
+
+        assert len(log) > 19_000
+        # Every character is there, nothing cut, and no line is wider than the view.
+        assert joined() == f'"log": {json_string(log)},'
+        assert all(len(line) <= width for line in view.plain.splitlines())
+        assert pieces()[-1].endswith('THE-END",')
+        # Read to its end with the keys; a piece is the string: its path, its value copied.
+        await pilot.press("end", "up", "up")
+        assert screen_lines(view)[-3].endswith('THE-END",')
+        assert view.cursor_path == "$.log"
+        await pilot.press("c")
+        assert pilot.app.clipboard == log
+        # A wider terminal: wider pieces, the cursor still on the string.
+        await pilot.resize_terminal(120, 24)
+        await wait_until(pilot, lambda: view.scrollable_content_region.width > width, "wider")
+        await wait_until(pilot, lambda: max(map(len, pieces())) > width, "wider pieces")
+        assert joined() == f'"log": {json_string(log)},'
+        assert view.cursor_path == "$.log"
+
+
 async def test_search_moves_to_each_match_and_unfolds_what_hides_it() -> None:
     async with JsonApp(ORDER).run_test(size=(80, 24), notifications=True) as pilot:
         view = view_of(pilot)

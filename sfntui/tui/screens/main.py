@@ -44,6 +44,7 @@ from sfntui.history.invocation import lambda_invocation
 from sfntui.history.nested import child_execution, parent_execution
 from sfntui.history.runs import RunStatus
 from sfntui.tui.callback_token import callback_token, find_state
+from sfntui.tui.collector_pause import CollectorPause
 from sfntui.tui.definitions import UnreadableDefinition, machine_from_definition
 from sfntui.tui.example_inputs import indented, read_example_input
 from sfntui.tui.failing_state import failing_state
@@ -641,17 +642,22 @@ class MainScreen(Screen[None]):
         self.post_message(self.ExecutionLoaded(execution, description.name, machine, problem))
         report = self._reporter(execution.arn, "execution")
         arrived = False
+        pause = CollectorPause()  # until the history written so far is in
         try:
             async for batch in backend.follow(execution.arn, on_trouble=report):
                 arrived = True
                 # Page by page while the history written so far is read (`HistoryBatch`): the
                 # execution view draws them as they come, and the keys answer in between.
                 loading = bool(getattr(batch, "loading", False))
+                if not loading:
+                    pause.resume()
                 self.post_message(self.HistoryArrived(execution.arn, batch, loading))
         except BackendError as error:
             if not arrived:
                 self.post_message(self.ExecutionUnavailable(execution, backend, error.message))
             raise
+        finally:
+            pause.resume()
 
     async def on_main_screen_execution_unavailable(self, message: ExecutionUnavailable) -> None:
         if self.opened_arn != message.execution.arn:

@@ -21,8 +21,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sfntui.backends import Backend, ExecutionSummary
+from sfntui.history.listing_progress import watching
 from sfntui.history.records import MapRunDescription
 from sfntui.tui.status_marks import status_label
+from sfntui.tui.widgets.load_progress import LoadProgress
 
 #: Item count columns, in the order DescribeMapRun's itemCounts are shown.
 COUNT_COLUMNS = ("total", "succeeded", "failed", "timedOut", "aborted", "running", "pending")
@@ -70,6 +72,7 @@ class MapRunsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Listing the Map Runs…", id="map-runs-note")
+        yield LoadProgress(id="map-runs-progress")
         yield DataTable(id="map-runs", cursor_type="row")
         yield DataTable(id="map-run-children", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -83,10 +86,19 @@ class MapRunsScreen(Screen[None]):
         runs.focus()
         self.list_runs()
 
+    @property
+    def progress(self) -> LoadProgress:
+        return self.query_one(LoadProgress)
+
     @work(exclusive=True, group="map-runs", exit_on_error=False)
     async def list_runs(self) -> None:
-        summaries = await self.backend.list_map_runs(self.execution_arn)
-        runs = await asyncio.gather(*(self.backend.describe_map_run(s.arn) for s in summaries))
+        self.progress.start("Listing the Map Runs")
+        try:
+            with watching(self.progress.add):
+                summaries = await self.backend.list_map_runs(self.execution_arn)
+            runs = await asyncio.gather(*(self.backend.describe_map_run(s.arn) for s in summaries))
+        finally:
+            self.progress.done()
         self.post_message(self.RunsListed(list(runs)))
 
     def on_map_runs_screen_runs_listed(self, message: RunsListed) -> None:
@@ -120,7 +132,14 @@ class MapRunsScreen(Screen[None]):
 
     @work(exclusive=True, group="map-run-children", exit_on_error=False)
     async def list_children(self, map_run_arn: str) -> None:
-        children = await self.backend.list_map_run_executions(map_run_arn, limit=CHILDREN_LIMIT)
+        self.progress.start("Listing child executions")
+        try:
+            with watching(self.progress.add):
+                children = await self.backend.list_map_run_executions(
+                    map_run_arn, limit=CHILDREN_LIMIT
+                )
+        finally:
+            self.progress.done()
         self.post_message(self.ChildrenListed(map_run_arn, failed_first(children)))
 
     def on_map_runs_screen_children_listed(self, message: ChildrenListed) -> None:

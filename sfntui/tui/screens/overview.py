@@ -34,7 +34,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sfntui.backends import Backend, BackendError, ExecutionSummary
+from sfntui.history.listing_progress import watching
 from sfntui.tui.status_marks import status_label, status_style
+from sfntui.tui.widgets.load_progress import LoadProgress
 
 #: The statuses the overview lists: what an on-call engineer must look at.
 PROBLEM_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
@@ -185,6 +187,7 @@ class OverviewScreen(Screen[None]):
         yield Static("Listing the executions of every state machine…", id="overview-chart")
         yield Static("", id="overview-machines")
         yield DataTable(id="overview-problems", cursor_type="row", zebra_stripes=True)
+        yield LoadProgress(id="overview-progress")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -205,7 +208,12 @@ class OverviewScreen(Screen[None]):
 
     @work(exclusive=True, group="overview", exit_on_error=False)
     async def list_everything(self) -> None:
-        results = await asyncio.gather(*(self._list_backend(b) for b in self.backends))
+        progress = self.query_one(LoadProgress)
+        progress.start("Listing executions")
+        try:
+            results = await asyncio.gather(*(self._list_backend(b) for b in self.backends))
+        finally:
+            progress.done()
         found = [listed for listed, _problem in results]
         problems = [problem for _listed, problem in results if problem]
         self.post_message(self.Listing(found, problems))
@@ -214,9 +222,10 @@ class OverviewScreen(Screen[None]):
         oldest = self.now() - max(length for _key, _label, length in WINDOWS)
         try:
             machines = await backend.list_state_machines()
-            per_machine = await asyncio.gather(
-                *(self._list_machine(backend, machine.arn, oldest) for machine in machines)
-            )
+            with watching(self.query_one(LoadProgress).add):  # (every listing's pages)
+                per_machine = await asyncio.gather(
+                    *(self._list_machine(backend, machine.arn, oldest) for machine in machines)
+                )
         except BackendError as error:
             return None, f"{backend.label}: {error.message}"
         return [

@@ -1,24 +1,26 @@
 """The history of one execution, one row per event: id, time since the start, type, state.
 
-A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
-rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
-milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
-this log's own (cleared when rows, size or styles change). The header row stays at the top.
+A Line-API `ScrollView` (as toolong's log view): a row is made (four short strings) when it
+is first drawn or searched, and rendered to a `Strip` only when it is on screen, so a
+25,000-event history is added in milliseconds and scrolls as fast as a short one. Rendered
+rows are kept in an LRU cache of this log's own (cleared when rows, size or styles change).
+The header row stays at the top.
 Choosing a row (Enter, a click) posts `EventLog.EventChosen` with the event's id at once;
 moving the cursor posts it once the cursor has rested `FOLLOW_DELAY` on a row, so a run of
 keys moves only the cursor, and the inspector and graph follow where it stops. `/` searches
 the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next and previous
-match; the app-wide `/` (the JSONPath filter) works from the other panes. Its
+match, and the matches on screen are marked (`line_search`, as in the JSON view); the
+app-wide `/` (the JSONPath filter) works from the other panes. Its
 colours and emphasis come from the component classes below, styled in `DEFAULT_CSS`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from rich.style import Style
 from rich.text import Text
@@ -28,14 +30,13 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from sfntui.asl.visible_text import visible
 from sfntui.history.events import details, event_time
 from sfntui.history.projection import Projection
-from sfntui.tui.screens.prompt import PromptScreen
+from sfntui.tui.widgets.line_search import SearchableView, match_spans, search_bindings
 from sfntui.tui.widgets.virtual_size import set_virtual_size
 
 #: Seconds the cursor rests on a row before the rest of the screen is told (see the module).
@@ -78,7 +79,56 @@ class Row(NamedTuple):
     state: str
 
 
-class EventLog(ScrollView, can_focus=True):
+def _event_id(event: Mapping[str, Any]) -> int:
+    return int(event["id"])
+
+
+class EventRows(Sequence[Row]):
+    """The log's rows, each made from its event the first time it is asked for (drawn,
+    searched): 25,000 events are added without formatting 25,000 rows nobody may look at."""
+
+    def __init__(self) -> None:
+        self._events: list[Mapping[str, Any]] = []
+        self._made: list[Row | None] = []
+        self._projection = Projection()
+        self._start: datetime | None = None
+
+    def add(self, events: Sequence[Mapping[str, Any]], projection: Projection) -> None:
+        """Events in id order, after those already here, applied to `projection`."""
+        if self._start is None and events:
+            self._start = event_time(events[0])
+        self._events.extend(events)
+        self._made.extend([None] * len(events))
+        self._projection = projection
+
+    def time_label(self, when: datetime) -> str:
+        """`when` as the time column shows it: seconds since the first event."""
+        start = self._start or when
+        return elapsed_label((when - start).total_seconds())
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self._made[index]
+        if row is None:
+            event = self._events[index]
+            row = self._made[index] = Row(
+                str(event["id"]),
+                self.time_label(event_time(event)),
+                str(event.get("type", "")),
+                state_label(event, self._projection),
+            )
+        return row
+
+
+class EventLog(SearchableView, can_focus=True):
     COMPONENT_CLASSES = {
         "event-log--header",
         "event-log--cursor",
@@ -86,6 +136,7 @@ class EventLog(ScrollView, can_focus=True):
         "event-log--failure",
         "event-log--success",
         "event-log--execution",
+        "event-log--match",
     }
     DEFAULT_CSS = """
     EventLog {
@@ -98,6 +149,7 @@ class EventLog(ScrollView, can_focus=True):
     EventLog > .event-log--failure { color: ansi_red; text-style: bold; }
     EventLog > .event-log--success { color: ansi_green; text-style: bold; }
     EventLog > .event-log--execution { text-style: bold; }
+    EventLog > .event-log--match { background: $warning 40%; }
     """
 
     BINDINGS = [
@@ -115,16 +167,10 @@ class EventLog(ScrollView, can_focus=True):
             tooltip="Show the run the event belongs to in the inspector (moving there does too)",
             id="event_log.inspect",
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            show=False,
-            tooltip="Search the events (in the log and the JSON; elsewhere / filters)",
+        *search_bindings(
+            "Search the events (in the log and the JSON; elsewhere / filters)",
             id="event_log.search",
         ),
-        Binding("n", "search_next(1)", "Next match", show=False, tooltip="Next match"),
-        Binding("N", "search_next(-1)", "Previous match", show=False, tooltip="Previous match"),
     ]
 
     cursor: reactive[int] = reactive(-1)
@@ -140,9 +186,8 @@ class EventLog(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self.rows: list[Row] = []
+        self.rows = EventRows()
         self.event_ids: list[int] = []
-        self._start: datetime | None = None
         # Column widths grow with what they hold, as a table's would.
         self._id_width = 3
         self._time_width = 6
@@ -150,8 +195,6 @@ class EventLog(ScrollView, can_focus=True):
         # Whether the view keeps the newest row in sight: until a row is shown on purpose
         # (a state chosen elsewhere, the cursor moved up), and again after End.
         self._following = True
-        #: What `/` last looked for.
-        self.search_term = ""
         #: Rendered rows: (row, selected, width) -> Strip; this log's own.
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
         #: Posts EventChosen for the row the cursor rests on (restarted by each move).
@@ -167,9 +210,8 @@ class EventLog(ScrollView, can_focus=True):
         return self.rows[index]
 
     def reset(self) -> None:
-        self.rows = []
+        self.rows = EventRows()
         self.event_ids = []
-        self._start = None
         self._id_width, self._time_width, self._type_width = 3, 6, 4
         self.cursor = -1
         self._following = True
@@ -177,32 +219,19 @@ class EventLog(ScrollView, can_focus=True):
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
         """Append events (already applied to `projection`); the view follows the newest
-        unless the person is in the log."""
+        unless the person is in the log. (Their rows are made when first drawn or searched.)"""
         last_id = self.event_ids[-1] if self.event_ids else 0
-        added = False
-        for event in sorted(events, key=lambda e: e["id"]):
-            if event["id"] <= last_id:
-                continue  # already shown (a batch can overlap the one before)
-            last_id = event["id"]
-            when = event_time(event)
-            if self._start is None:
-                self._start = when
-            self.rows.append(
-                Row(
-                    str(event["id"]),
-                    elapsed_label((when - self._start).total_seconds()),
-                    str(event.get("type", "")),
-                    state_label(event, projection),
-                )
-            )
-            self.event_ids.append(event["id"])
-            added = True
-            row = self.rows[-1]
-            self._time_width = max(self._time_width, len(row.time))
-            self._type_width = max(self._type_width, len(row.type))
-        if not added:
-            return
-        self._id_width = max(3, len(self.rows[-1].id))
+        fresh = [event for event in sorted(events, key=_event_id) if event["id"] > last_id]
+        if not fresh:
+            return  # already shown (a batch can overlap the one before)
+        rows = self.rows
+        rows.add(fresh, projection)
+        self.event_ids.extend(event["id"] for event in fresh)
+        latest = max(event_time(event) for event in fresh)
+        self._time_width = max(self._time_width, len(rows.time_label(latest)))
+        kinds = max(len(str(event.get("type", ""))) for event in fresh)
+        self._type_width = max(self._type_width, kinds)
+        self._id_width = max(3, len(str(self.event_ids[-1])))
         self._changed()
         if self._following and not self.has_focus:
             # After the next refresh, when the layout knows the new height: scrolling at
@@ -258,13 +287,28 @@ class EventLog(ScrollView, can_focus=True):
             cells = self.rows[row]
             marked = event_type_kind(cells.type)
             kind = Text(visible(cells.type), style=self._style(marked) if marked else "")
-            text = self._line((cells.id, cells.time, kind, visible(cells.state)), width)
+            state = visible(cells.state)
+            text = self._line((cells.id, cells.time, kind, state), width)
             if selected:
                 text.stylize(self._style("cursor"))
+            if self.search_term:
+                self._mark_matches(text, cells.id, kind.plain, state)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
         strip = Strip(segments, width).apply_style(self.rich_style)
         self._strips.set(key, strip)
         return strip
+
+    def _mark_matches(self, text: Text, number: str, kind: str, state: str) -> None:
+        """Mark where the row holds the search term, in the cells `/` searches."""
+        term = self.search_term.casefold()
+        style = self._style("match")
+        if number == term:
+            text.stylize(style, self._id_width - len(number), self._id_width)
+        kind_at = self._id_width + 1 + self._time_width + 2
+        state_at = kind_at + self._type_width + 2
+        for at, cell in ((kind_at, kind), (state_at, state)):  # (the kind cut to its column)
+            for start, end in match_spans(cell, term):
+                text.stylize(style, at + start, at + end)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -337,13 +381,12 @@ class EventLog(ScrollView, can_focus=True):
 
     # -- search ------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        def start(answer: str | None) -> None:
-            if answer:
-                self.search_term = answer
-                self.action_search_next(1, from_here=True)
+    search_title = "Search events"
+    not_found = "No event matches"
 
-        self.app.push_screen(PromptScreen("Search events", self.search_term, "Find"), start)
+    def search_changed(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def find_row(self, term: str, start: int, direction: int) -> int | None:
         """The next row after `start` whose id, type or state holds `term` (any case)."""
@@ -358,16 +401,13 @@ class EventLog(ScrollView, can_focus=True):
                 return row
         return None
 
-    def action_search_next(self, direction: int, from_here: bool = False) -> None:
-        if not self.search_term:
-            self.notify("Nothing to look for yet: / starts a search.")
-            return
+    def go_to_match(self, term: str, direction: int, from_here: bool) -> bool:
         if not self.rows:
-            return
+            return False
         start = max(self.cursor, 0) - (direction if from_here else 0)
-        found = self.find_row(self.search_term, start, direction)
+        found = self.find_row(term, start, direction)
         if found is None:
-            self.notify(f"No event matches: {self.search_term}", markup=False)
-            return
+            return False
         self._following = found == len(self.rows) - 1
         self.cursor = found
+        return True

@@ -15,11 +15,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal
-from textual.reactive import reactive
+from textual.containers import Container
 from textual.timer import Timer
-from textual.widget import Widget
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from sfntui.asl.model import StateMachine
 from sfntui.asl.visible_text import visible
@@ -32,6 +30,7 @@ from sfntui.tui.widgets.event_log import EventLog
 from sfntui.tui.widgets.execution_summary import ExecutionSummaryHeader
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.inspector import Inspector
+from sfntui.tui.widgets.load_progress import LoadCount, LoadProgress
 
 #: Seconds between redraws of the graph and the inspector while events stream in.
 REFRESH_INTERVAL = 0.1
@@ -40,15 +39,6 @@ PAGE_INTERVAL = 0.3
 #: The graph's column is as wide as the drawing, within these shares of the main area
 #: (narrow terminals share the top row between the graph and the inspector).
 GRAPH_SHARE = {"-wide": (0.3, 0.6), "-narrow": (0.3, 0.5)}
-
-
-class LoadCount(Widget):
-    """How many events have been loaded so far (redrawn without a new layout)."""
-
-    count: reactive[int] = reactive(0, layout=False)
-
-    def render(self) -> str:
-        return f"Loading events… {self.count:,} so far" if self.count else "Loading events…"
 
 
 class ExecutionView(Container):
@@ -79,11 +69,7 @@ class ExecutionView(Container):
             yield Inspector(id="inspector")
         with Container(id="events-pane"):
             yield EventLog(id="event-log")
-            with Horizontal(id="events-progress"):
-                yield LoadCount(id="events-count")
-                yield ProgressBar(
-                    total=None, show_eta=False, show_percentage=False, id="events-bar"
-                )
+            yield LoadProgress(id="events-progress")
 
     def on_mount(self) -> None:
         self.query_one("#graph-pane").border_title = "Graph"
@@ -318,12 +304,12 @@ class ExecutionView(Container):
     def set_loading(self, loading: bool) -> None:
         """Show (or hide) the progress of a history being read, with the count so far."""
         self.loading = loading
-        progress = self.query_one("#events-progress")
-        if progress.display != loading:
-            progress.display = loading
+        progress = self.query_one(LoadProgress)
         if loading:
-            self.query_one("#events-count", LoadCount).count = len(self.event_log.event_ids)
-            self.query_one("#events-bar", ProgressBar).advance(0)
+            progress.query_one(LoadCount).what = "Loading events"
+            progress.show_count(len(self.event_log.event_ids))
+        else:
+            progress.done()
         self._set_events_title()
 
     def _set_events_title(self) -> None:

@@ -26,14 +26,14 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sfntui.asl.paths import JsonPath
 from sfntui.tui.json_lines import JsonLines, Section, document_text, summary
 from sfntui.tui.screens.prompt import PromptScreen
+from sfntui.tui.widgets.line_search import SearchableView, marked_segments, search_bindings
 
-_MARKS = {"open": "punct", "close": "punct", "empty": "punct"}
+_MARKS = {"open": "punct", "close": "punct", "empty": "punct", "more": "string"}
 
 
 def clipboard_caveat() -> str:
@@ -45,7 +45,7 @@ def clipboard_caveat() -> str:
     return ""
 
 
-class JsonView(ScrollView, can_focus=True):
+class JsonView(SearchableView, can_focus=True):
     COMPONENT_CLASSES = {
         "json-view--title",
         "json-view--note",
@@ -171,15 +171,7 @@ class JsonView(ScrollView, can_focus=True):
             show=False,
             tooltip="Save the document under the cursor to a file",
         ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            show=False,
-            tooltip="Search the JSON (here and in the event log; elsewhere / filters)",
-        ),
-        Binding("n", "search_next(1)", "Next match", show=False, tooltip="Next match"),
-        Binding("N", "search_next(-1)", "Previous match", show=False, tooltip="Previous match"),
+        *search_bindings("Search the JSON (here and in the event log; elsewhere / filters)"),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -226,7 +218,6 @@ class JsonView(ScrollView, can_focus=True):
         self.can_watch = can_watch
         #: The start of a saved file's name.
         self.name_hint = name_hint
-        self.search_term = ""
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1024)
 
     # -- what is shown -------------------------------------------------------------------
@@ -237,6 +228,9 @@ class JsonView(ScrollView, can_focus=True):
 
     def show_sections(self, sections: Sequence[Section], filter: JsonPath | None = None) -> None:  # noqa: A002
         """Several titled parts (the inspector's Input, Output, ...); folds start afresh."""
+        width = self._wrap_width()
+        if width > 0:  # (before the first layout, as wide as before; `on_resize` cuts again)
+            self.lines.wrap_width = width
         self.lines.load(sections, filter)
         self.cursor = 0
         self.scroll_to(0, 0, animate=False)
@@ -295,12 +289,7 @@ class JsonView(ScrollView, can_focus=True):
             if lines.nodes[node.end].comma:
                 pieces.append((",", "punct"))
             return pieces
-        text = node.text
-        if len(text) > 4000:
-            pieces.append((text[:4000], node.kind))
-            pieces.append((f"… {len(text) - 4000:,} more characters (c copies it)", "summary"))
-        else:
-            pieces.append((text, _MARKS.get(node.kind, node.kind)))
+        pieces.append((node.text, _MARKS.get(node.kind, node.kind)))
         if node.comma:
             pieces.append((",", "punct"))
         return pieces
@@ -320,7 +309,7 @@ class JsonView(ScrollView, can_focus=True):
             if cursor is not None:
                 style += cursor
             if term and term in text.casefold():
-                segments.extend(_marked(text, term, style, style + match))
+                segments.extend(marked_segments(text, term, style, style + match))
             else:
                 segments.append(Segment(text, style))
         strip = Strip(segments)
@@ -342,6 +331,18 @@ class JsonView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+
+    def _wrap_width(self) -> int:
+        """How wide a long string's pieces are: the view, less its scrollbar."""
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        index = self.cursor_index
+        width = self._wrap_width()
+        if width > 0 and index is not None:
+            moved = self.lines.rewrap(width, index)
+            if moved is not None:
+                self._refold(moved)
 
     def on_focus(self) -> None:
         self._strips.clear()  # the cursor's colour changes with the focus
@@ -533,43 +534,18 @@ class JsonView(ScrollView, can_focus=True):
             return
         self.notify(f"Saved {section.title or 'the document'} to {target}.", markup=False)
 
-    # -- search --------------------------------------------------------------------------
+    # -- search ------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        def start(answer: str | None) -> None:
-            if answer:
-                self.search_term = answer
-                self._strips.clear()
-                self.action_search_next(1, from_here=True)
+    def search_changed(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
-        self.app.push_screen(PromptScreen("Search", self.search_term, "Find"), start)
-
-    def action_search_next(self, direction: int, from_here: bool = False) -> None:
-        if not self.search_term:
-            self.notify("Nothing to look for yet: / starts a search.")
-            return
+    def go_to_match(self, term: str, direction: int, from_here: bool) -> bool:
         index = self.cursor_index
         start = (index if index is not None else 0) - (direction if from_here else 0)
-        found = self.lines.search(self.search_term, start, direction)
+        found = self.lines.search(term, start, direction)
         if found is None:
-            self.notify(f"Not found: {self.search_term}", markup=False)
-            return
+            return False
         self.lines.reveal(found)
         self._refold(found)
-
-
-def _marked(text: str, term: str, plain: Style, marked: Style) -> list[Segment]:
-    segments = []
-    lowered = text.casefold()
-    position = 0
-    while True:
-        found = lowered.find(term, position)
-        if found < 0 or len(lowered) != len(text):  # (a case fold that changes lengths)
-            break
-        if found > position:
-            segments.append(Segment(text[position:found], plain))
-        segments.append(Segment(text[found : found + len(term)], marked))
-        position = found + len(term)
-    if position < len(text):
-        segments.append(Segment(text[position:], plain))
-    return segments
+        return True
