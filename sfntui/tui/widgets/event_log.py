@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from rich.style import Style
@@ -51,6 +52,9 @@ def event_type_kind(event_type: str) -> str | None:
 
 def elapsed_label(seconds: float) -> str:
     return f"{seconds:.3f}s"
+
+
+_by_id = itemgetter("id")
 
 
 def state_label(event: Mapping[str, Any], projection: Projection) -> str:
@@ -169,32 +173,31 @@ class EventLog(ScrollView, can_focus=True):
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
         """Append events (already applied to `projection`); the view follows the newest
-        unless the person is in the log."""
+        unless the person is in the log. (Ten thousand at a debugger's first stop: the loop
+        keeps to local names and the widths are taken once at the end.)"""
         last_id = self.event_ids[-1] if self.event_ids else 0
-        added = False
-        for event in sorted(events, key=lambda e: e["id"]):
-            if event["id"] <= last_id:
+        start = self._start
+        rows, ids = self.rows, self.event_ids
+        first = len(rows)
+        new_row, label = Row._make, state_label
+        for event in sorted(events, key=_by_id):
+            this_id = event["id"]
+            if this_id <= last_id:
                 continue  # already shown (a batch can overlap the one before)
-            last_id = event["id"]
+            last_id = this_id
             when = event_time(event)
-            if self._start is None:
-                self._start = when
-            self.rows.append(
-                Row(
-                    str(event["id"]),
-                    elapsed_label((when - self._start).total_seconds()),
-                    str(event.get("type", "")),
-                    state_label(event, projection),
-                )
-            )
-            self.event_ids.append(event["id"])
-            added = True
-            row = self.rows[-1]
-            self._time_width = max(self._time_width, len(row.time))
-            self._type_width = max(self._type_width, len(row.type))
-        if not added:
+            if start is None:
+                start = self._start = when
+            elapsed = elapsed_label((when - start).total_seconds())
+            kind = str(event.get("type", ""))
+            rows.append(new_row((str(this_id), elapsed, kind, label(event, projection))))
+            ids.append(this_id)
+        if len(rows) == first:
             return
-        self._id_width = max(3, len(self.rows[-1].id))
+        added = rows[first:]
+        self._time_width = max(self._time_width, *(len(row.time) for row in added))
+        self._type_width = max(self._type_width, *(len(row.type) for row in added))
+        self._id_width = max(3, len(rows[-1].id))
         self._changed()
         if self._following and not self.has_focus:
             # After the next refresh, when the layout knows the new height: scrolling at
