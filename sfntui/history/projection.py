@@ -255,7 +255,13 @@ class Projection:
         """The open run of `state_type` (and `name`) nearest to the previous event's place:
         its own run, or else the Map or Parallel runs it is nested in, innermost first."""
         frame, run, _role = previous
-        if run is not None and self._fits(run, state_type, name, body_open):
+        if (  # the previous event's own run: nearly always, and checked inline
+            run is not None
+            and run.end_event is None
+            and (state_type is None or run.state_type == state_type)
+            and (name is None or run.name == name)
+            and (not body_open or run in self._body_open)
+        ):
             return run
         while frame.parent_run is not None:
             run = frame.parent_run
