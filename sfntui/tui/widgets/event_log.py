@@ -1,8 +1,9 @@
 """The history of one execution, one row per event: id, time since the start, type, state.
 
-A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings and
-rendered to a `Strip` only when it is on screen, so a 25,000-event history is added in
-milliseconds and scrolls as fast as a short one. Rendered rows are kept in an LRU cache of
+A Line-API `ScrollView` (as toolong's log view): a row is kept as four short strings (made
+when the log is next drawn or searched, not as events are added) and rendered to a `Strip`
+only when it is on screen, so a 25,000-event history is added in milliseconds and scrolls as
+fast as a short one. Rendered rows are kept in an LRU cache of
 this log's own (cleared when rows, size or styles change). The header row stays at the top.
 Moving the cursor over a row, or choosing one, posts `EventLog.EventChosen` with the event's
 id. `/` searches the rows (id, type, state; any case) as `less` does, `n`/`N` go to the next
@@ -138,7 +139,10 @@ class EventLog(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self.rows: list[Row] = []
+        self._rows: list[Row] = []
+        #: Events added whose rows are not made yet, and the projection they were applied to.
+        self._pending: list[Mapping[str, Any]] = []
+        self._projection: Projection | None = None
         self.event_ids: list[int] = []
         self._start: datetime | None = None
         # Column widths grow with what they hold, as a table's would.
@@ -157,13 +161,15 @@ class EventLog(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        return len(self.rows)
+        return len(self.event_ids)
 
     def get_row_at(self, index: int) -> Row:
         return self.rows[index]
 
     def reset(self) -> None:
-        self.rows = []
+        self._rows = []
+        self._pending = []
+        self._projection = None
         self.event_ids = []
         self._start = None
         self._id_width, self._time_width, self._type_width = 3, 6, 4
@@ -173,36 +179,54 @@ class EventLog(ScrollView, can_focus=True):
 
     def add_events(self, events: Iterable[Mapping[str, Any]], projection: Projection) -> None:
         """Append events (already applied to `projection`); the view follows the newest
-        unless the person is in the log. (Ten thousand at a debugger's first stop: the loop
-        keeps to local names and the widths are taken once at the end.)"""
+        unless the person is in the log. Their rows are made when first needed (shown,
+        searched): a debugger's first stop takes in ten thousand events with the log in a
+        tab behind."""
+        if self._pending and projection is not self._projection:
+            self._make_rows()
+        self._projection = projection
         last_id = self.event_ids[-1] if self.event_ids else 0
-        start = self._start
-        rows, ids = self.rows, self.event_ids
-        first = len(rows)
-        new_row, label = Row._make, state_label
+        first = len(self.event_ids)
         for event in sorted(events, key=_by_id):
-            this_id = event["id"]
-            if this_id <= last_id:
+            if event["id"] <= last_id:
                 continue  # already shown (a batch can overlap the one before)
-            last_id = this_id
-            when = event_time(event)
-            if start is None:
-                start = self._start = when
-            elapsed = elapsed_label((when - start).total_seconds())
-            kind = str(event.get("type", ""))
-            rows.append(new_row((str(this_id), elapsed, kind, label(event, projection))))
-            ids.append(this_id)
-        if len(rows) == first:
+            last_id = event["id"]
+            self.event_ids.append(last_id)
+            self._pending.append(event)
+        if len(self.event_ids) == first:
             return
-        added = rows[first:]
-        self._time_width = max(self._time_width, *(len(row.time) for row in added))
-        self._type_width = max(self._type_width, *(len(row.type) for row in added))
-        self._id_width = max(3, len(rows[-1].id))
         self._changed()
         if self._following and not self.has_focus:
             # After the next refresh, when the layout knows the new height: scrolling at
             # once raced the layout and sometimes stopped short of the end.
             self.call_after_refresh(self._scroll_to_newest)
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._pending:
+            self._make_rows()
+        return self._rows
+
+    def _make_rows(self) -> None:
+        """The rows of the events added since, and the column widths they need."""
+        pending, self._pending = self._pending, []
+        projection = self._projection
+        if projection is None or not pending:  # set with the events, never without
+            return
+        rows, start = self._rows, self._start
+        first = len(rows)
+        new_row, label = Row._make, state_label
+        for event in pending:
+            when = event_time(event)
+            if start is None:
+                start = self._start = when
+            elapsed = elapsed_label((when - start).total_seconds())
+            kind = str(event.get("type", ""))
+            rows.append(new_row((str(event["id"]), elapsed, kind, label(event, projection))))
+        added = rows[first:]
+        self._time_width = max(self._time_width, *(len(row.time) for row in added))
+        self._type_width = max(self._type_width, *(len(row.type) for row in added))
+        self._id_width = max(3, len(rows[-1].id))
 
     def _scroll_to_newest(self) -> None:
         if self._following:
@@ -212,7 +236,7 @@ class EventLog(ScrollView, can_focus=True):
         self._strips.clear()
         # No new layout of the whole screen (the rows of a history arriving page by page
         # would each lay it out again).
-        set_virtual_size(self, Size(self.size.width, len(self.rows) + 1))
+        set_virtual_size(self, Size(self.size.width, len(self.event_ids) + 1))
         self.refresh()
 
     def show_event(self, event_id: int) -> None:
@@ -263,10 +287,11 @@ class EventLog(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        rows = self.rows  # made now if new events wait (the header needs their widths)
         if y == 0:
             return self._strip(-1, False, width)
         row = int(self.scroll_y) + y - 1
-        if row >= len(self.rows):
+        if row >= len(rows):
             return Strip.blank(width, self.rich_style)
         return self._strip(row, row == self.cursor, width)
 
