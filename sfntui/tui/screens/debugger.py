@@ -458,9 +458,10 @@ class DebuggerScreen(Screen[None]):
         for stop, count in [*kept.stops, (None, len(kept.events))]:
             fresh = kept.events[seen:count]
             seen = max(seen, count)
-            for run in self.projection.add(fresh):
-                self._note_status(run.name)
-            log.add_events(fresh, self.projection)
+            with _collector_paused():
+                for run in self.projection.add(fresh):
+                    self._note_status(run.name)
+                log.add_events(fresh, self.projection)
             if stop is not None:
                 snapshot = StopSnapshot(
                     stop, self._status_now(stop.state), count, self._attempts(stop.state)
