@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sfntui.history.events import (
@@ -52,6 +53,20 @@ _FALLBACK_SCAN = 256
 def _sort_key(event: Mapping[str, Any]) -> int:
     value = event.get("id")
     return value if isinstance(value, int) else 0
+
+
+_by_id = itemgetter("id")
+
+
+def _in_id_order(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The events sorted by id: by C-level lookups when every id is there and comparable
+    (any that is not an int is ignored after), else with the slower key that ranks it 0."""
+    batch = list(events)
+    try:
+        batch.sort(key=_by_id)
+    except (KeyError, TypeError):
+        batch.sort(key=_sort_key)
+    return batch
 
 
 class Projection:
@@ -110,22 +125,24 @@ class Projection:
 
     def add(self, events: Iterable[Mapping[str, Any]]) -> list[StateRun]:
         """Apply a batch of events; returns the runs that changed, in the order they changed."""
-        batch = sorted(events, key=_sort_key)
+        batch = _in_id_order(events)
         changed: dict[StateRun, None] = {}
         self._changed = changed
         places = self._places
         handlers = self._handlers
         roles = EVENT_ROLE
+        keep = self._events.append
         root_place: Place = (self.root, None, None)
+        last_id = self._last_id
+        if batch and self._status is ExecutionStatus.NOT_STARTED:
+            self._status = ExecutionStatus.RUNNING
         for event in batch:
             this_id = event.get("id")
-            if type(this_id) is not int or this_id <= self._last_id:
+            if type(this_id) is not int or this_id <= last_id:
                 self.ignored_events += 1
                 continue
-            self._last_id = this_id
-            self._events.append(event)  # type: ignore[arg-type]
-            if self._status is ExecutionStatus.NOT_STARTED:
-                self._status = ExecutionStatus.RUNNING
+            self._last_id = last_id = this_id
+            keep(event)  # type: ignore[arg-type]
             previous = places.get(event.get("previousEventId") or 0, root_place)
             role = roles.get(event.get("type"))  # type: ignore[arg-type]
             if role is None:  # a type this version does not know: it changes nothing
@@ -238,7 +255,13 @@ class Projection:
         """The open run of `state_type` (and `name`) nearest to the previous event's place:
         its own run, or else the Map or Parallel runs it is nested in, innermost first."""
         frame, run, _role = previous
-        if run is not None and self._fits(run, state_type, name, body_open):
+        if (  # the previous event's own run: nearly always, and checked inline
+            run is not None
+            and run.end_event is None
+            and (state_type is None or run.state_type == state_type)
+            and (name is None or run.name == name)
+            and (not body_open or run in self._body_open)
+        ):
             return run
         while frame.parent_run is not None:
             run = frame.parent_run

@@ -263,6 +263,26 @@ async def test_breakpoints_panel_conditions_are_checked_as_typed() -> None:
         await wait_until(pilot, lambda: screen.ended, "the end of the run")
 
 
+async def test_the_breakpoints_list_keeps_its_height_and_scrolls_to_the_one_set() -> None:
+    app = DebuggerApp(shop_target())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebuggerScreen), "the screen")
+        screen = screen_of(pilot)
+        listed = screen.breakpoints_panel.option_list
+        graph_height = screen.graph.size.height
+        heights = []
+        for state in ("Prepare", "Lookup", "Each", "Price", "Done"):
+            await select_on_graph(pilot, state)
+            await pilot.press("b")
+            await wait_until(pilot, lambda: listed.option_count == len(heights) + 1, state)
+            heights.append((listed.size.height, screen.graph.size.height))
+        assert set(heights) == {(listed.size.height, graph_height)}
+        # Five breakpoints in four rows: the list scrolls to the one just set.
+        assert listed.highlighted == 4
+        await wait_until(pilot, lambda: listed.show_vertical_scrollbar, "the list's scrollbar")
+        await wait_until(pilot, lambda: listed.scroll_y > 0, "the list scrolled to Done")
+
+
 async def test_step_before_the_start_stops_at_the_first_state_and_moments_cycle() -> None:
     app = DebuggerApp(shop_target())
     async with app.run_test(size=(140, 45)) as pilot:

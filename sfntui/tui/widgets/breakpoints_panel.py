@@ -7,6 +7,10 @@ compiled as it is typed, its error shown in place, and Enter applies it when it 
 Beside it, for a state inside a Map or Parallel, a field limits the breakpoint to one
 iteration or branch (its index, from 0; empty for all), as the debugger's `Breakpoint` can.
 `BreakpointsPanel.Changed` tells the screen to redraw the graph's marks.
+
+The list keeps one height (four rows, scrolling beyond), as debuggers' breakpoint panes do:
+a breakpoint added or removed then repaints the list alone, where a list growing by a row
+laid the whole screen out (the graph above it included) twice.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,6 +56,18 @@ def breakpoint_label(point: Breakpoint) -> str:
     return visible_text(f"{mark} {point.describe()}")
 
 
+class BreakpointList(OptionList):
+    """An option list whose rows changing repaint it, not the screen: `virtual_size` is a
+    layout reactive in Textual (see `virtual_size.py`), needed only while the list's own
+    size follows its rows. Its scrollbar appearing or going still lays the screen out."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self) -> None:
+        if self.styles.auto_dimensions:
+            self.refresh(layout=True)
+
+
 class BreakpointsPanel(Vertical):
     BINDINGS = [
         Binding("space", "toggle_enabled", "On/off", id="breakpoints.toggle"),
@@ -57,7 +75,7 @@ class BreakpointsPanel(Vertical):
     ]
     DEFAULT_CSS = """
     BreakpointsPanel { height: auto; max-height: 14; }
-    BreakpointsPanel > OptionList { height: auto; max-height: 8; }
+    BreakpointsPanel > BreakpointList { height: 6; }
     BreakpointsPanel > #breakpoint-condition-error { height: auto; color: $text-error; }
     BreakpointsPanel > #breakpoint-fields { height: auto; }
     BreakpointsPanel #breakpoint-condition { width: 1fr; }
@@ -83,7 +101,7 @@ class BreakpointsPanel(Vertical):
         self._error_shown = ""
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="breakpoint-list")
+        yield BreakpointList(id="breakpoint-list")
         with Horizontal(id="breakpoint-fields"):
             yield Input(
                 placeholder="condition of the highlighted breakpoint", id="breakpoint-condition"
