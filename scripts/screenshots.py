@@ -214,6 +214,8 @@ async def on_call_screens() -> None:
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     empty = tempfile.mkdtemp(prefix="sfntui-shots-aws-")
+    # A run store of their own: the local shots' kept runs would be listed beside AWS's.
+    os.environ["XDG_DATA_HOME"] = f"{empty}/data"
     os.environ.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
