@@ -5,13 +5,10 @@ when the listing is in. The endpoint holds the last page back until the test let
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -151,16 +148,6 @@ async def test_the_overview_counts_executions_as_their_pages_arrive(tmp_path: Pa
         finally:
             release.set()
             await backend.aclose()
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: make that the same everywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_a_map_run_listing_its_children_snapshot(

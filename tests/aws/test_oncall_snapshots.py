@@ -8,7 +8,6 @@ well, so each picture is the same on every machine."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -158,15 +157,6 @@ class Account:
         ]
         events = [{"timestamp": int(at * 1000), "message": line + "\n"} for at, line in lines]
         return 200, {"events": events if REQUEST in body.get("filterPattern", "") else []}
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
