@@ -168,7 +168,7 @@ async def test_the_sidebar_shows_a_machines_executions_being_listed(tmp_path: Pa
         app = make_app(LocalBackend([tmp_path]), aws=backend)
         try:
             async with app.run_test(size=(120, 40)) as pilot:
-                shown = (True, "Listing fanout's executions…")
+                shown = (True, "Listing executions…")
                 await wait_until(pilot, lambda: listing_progress(pilot) == shown, "the bar")
                 sidebar = main_screen(pilot).sidebar
                 assert sidebar.executions_of(MACHINE) == []

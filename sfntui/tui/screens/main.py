@@ -565,7 +565,7 @@ class MainScreen(Screen[None]):
             on_trouble=self._reporter(machine.arn, "executions"),
         )
         progress = self.listing_progress
-        ticket = progress.start(f"Listing {visible(machine.name)}'s executions")
+        ticket = progress.start("Listing executions")
         listed = False
 
         count = progress.counting(ticket)
@@ -840,8 +840,13 @@ class MainScreen(Screen[None]):
         from sfntui.tui.replay_target import execution_replay_target
         from sfntui.tui.screens.debugger import DebuggerScreen
 
-        self.notify(visible(f"Reading {execution.name}'s history to replay it…"), markup=False)
-        target = await execution_replay_target(execution, backend)
+        progress = self.query_one("#replay-progress", LoadProgress)
+        ticket = progress.start("Reading the history to replay it")
+        try:
+            with watching(progress.counting(ticket)):
+                target = await execution_replay_target(execution, backend)
+        finally:
+            progress.done(ticket)
         await self.app.push_screen(DebuggerScreen(target))
 
     def _may(self, action: str) -> bool:
