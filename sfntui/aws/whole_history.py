@@ -20,6 +20,7 @@ from sfntui.aws.backoff import pause
 from sfntui.aws.connection import AwsSession
 from sfntui.aws.errors import AwsError, IncompleteHistoryError, TransientError
 from sfntui.history.events import Event
+from sfntui.history.listing_progress import page_read
 
 #: AWS's hard quota: "Maximum execution history size: 25,000 events".
 MAX_HISTORY_EVENTS = 25_000
@@ -143,6 +144,8 @@ async def read_whole_history(
 ) -> list[Event]:
     """Every event of a Standard execution's history, ids 1..N, or an `AwsError` saying why not.
 
+    Each page read is told to the task's watcher (`sfntui.history.listing_progress`).
+
     A page that stays wrong after others were read has the chain read once more from the start
     (the page before may have been the short one)."""
     restarted = False
@@ -151,6 +154,7 @@ async def read_whole_history(
         try:
             async for page, _ in history_pages(session, execution_arn, page_size=page_size):
                 events.extend(page)
+                page_read(len(page))
         except IncompleteHistoryError:
             if restarted or not events:
                 raise

@@ -58,13 +58,37 @@ KEPT_ONLY = "(from kept runs)"
 
 @dataclass
 class _LocalMachine:
+    """A listed machine. Its definition is built (and checked) when first asked for, not as
+    it is listed: a folder of 500 machines is listed without building 500 machines."""
+
     name: str
     arn: str
     source: LoadedDefinition
     created: datetime
-    machine: StateMachine | None = None
-    problem: str | None = None  # why it cannot run (an invalid definition)
     origin: str = ""  # shown after its name: KEPT_ONLY when known only from kept runs
+    #: (the machine, or None and why it cannot run), once built.
+    _built: tuple[StateMachine | None, str | None] | None = field(default=None, repr=False)
+
+    def build(self) -> tuple[StateMachine | None, str | None]:
+        if self._built is None:
+            try:
+                self._built = build_state_machine(self.source.definition, self.source)[0], None
+            except InvalidDefinitionError as error:
+                self._built = None, _first_error(error)
+        return self._built
+
+    @property
+    def machine(self) -> StateMachine | None:
+        return self.build()[0]
+
+    @machine.setter
+    def machine(self, machine: StateMachine | None) -> None:
+        self._built = machine, None
+
+    @property
+    def problem(self) -> str | None:
+        """Why it cannot run (an invalid definition)."""
+        return self.build()[1]
 
 
 @dataclass
@@ -348,12 +372,7 @@ class LocalBackend:
                 while _machine_arn(name) in machines:
                     name += "-2"
                 arn = _machine_arn(name)
-                entry = _LocalMachine(name, arn, loaded, _modified(loaded.file))
-                try:
-                    entry.machine, _ = build_state_machine(loaded.definition, loaded)
-                except InvalidDefinitionError as error:
-                    entry.problem = _first_error(error)
-                machines[arn] = entry
+                machines[arn] = _LocalMachine(name, arn, loaded, _modified(loaded.file))
         names = {entry.name for entry in machines.values()}
         for stored in kept:
             if (
@@ -394,6 +413,7 @@ class LocalBackend:
         found = machines.get(arn)
         if found is None:
             raise BackendError(f"There is no local state machine {arn}.")
+        await asyncio.to_thread(found.build)  # (off the event loop: it may be big)
         return found
 
     async def list_state_machines(self) -> list[StateMachineSummary]:
@@ -722,12 +742,7 @@ def _kept_machine(stored: StoredRun) -> _LocalMachine | None:
     source = LoadedDefinition(
         name=name, definition=definition, file=stored.definition_file, positions={}
     )
-    entry = _LocalMachine(name, _machine_arn(name), source, stored.started, origin=KEPT_ONLY)
-    try:
-        entry.machine, _ = build_state_machine(definition, source)
-    except InvalidDefinitionError as error:
-        entry.problem = _first_error(error)
-    return entry
+    return _LocalMachine(name, _machine_arn(name), source, stored.started, origin=KEPT_ONLY)
 
 
 def _stored_status(stored: StoredRun) -> str:

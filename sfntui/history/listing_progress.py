@@ -1,10 +1,10 @@
 """How far a listing read page by page has got, told to whoever watches (the app's bar).
 
-A listing (executions, Map Runs) reads page after page and never knows how many items are to
-come, only how many each page held: `page_read(count)` tells the watcher of the running task,
-set with `watching(report)` around the call to a backend. A context variable, so that no
-backend method takes an extra argument, tasks gathered under the call report too, and a
-listing nobody watches costs nothing.
+A listing (executions, Map Runs, a whole history) reads page after page and never knows how
+many items are to come, only how many each page held: `page_read(count)` tells the watcher of
+the running task, set with `watching(report)` around the call to a backend. A context
+variable, so that no backend method takes an extra argument, tasks gathered under the call
+report too, and a listing nobody watches costs nothing.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from sfntui.asl.model import StateMachine
 from sfntui.backends import Backend, BackendError, ExecutionSummary
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import RunSetup
+from sfntui.history.listing_progress import watching
 from sfntui.replay import Recording, prepare_replay, read_recording
 from sfntui.replay.history_files import MAX_CHILD_EXECUTIONS, map_runs
 from sfntui.replay.session import start_at
@@ -70,7 +71,9 @@ def replay_target(
 
 async def execution_replay_target(execution: ExecutionSummary, backend: Backend) -> DebugTarget:
     """The target for an execution a backend recorded: the definition it ran, its whole
-    history and its distributed Maps' children's; BackendError says why it cannot be."""
+    history and its distributed Maps' children's; BackendError says why it cannot be.
+
+    The events' pages are told to the task's watcher (`sfntui.history.listing_progress`)."""
     description = await backend.definition_for_execution(execution.arn)
     if not description.definition.strip():
         why = description.description or "the definition it ran is not known"
@@ -89,7 +92,8 @@ async def execution_replay_target(execution: ExecutionSummary, backend: Backend)
 
 async def _children(backend: Backend, events: list[Any]) -> dict[str, list[list[dict[str, Any]]]]:
     """The histories of the child executions of every Map Run the execution started."""
-    listed = {run: await backend.list_map_run_executions(run) for run in map_runs(events)}
+    with watching(lambda _count: None):  # (a watcher counts events: the children are not)
+        listed = {run: await backend.list_map_run_executions(run) for run in map_runs(events)}
     total = sum(len(children) for children in listed.values())
     if total > MAX_CHILD_EXECUTIONS:
         raise BackendError(

@@ -4,19 +4,23 @@ as recorded, stopping at the recorded error. Against moto's server, which ran th
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from sfntui.aws import AwsSession, ConnectionOptions, StepFunctions
 from sfntui.backends.local import LocalBackend
 from sfntui.tui.app import make_app
 from sfntui.tui.screens.debugger import DebuggerScreen
+from sfntui.tui.widgets.load_progress import LoadCount, LoadProgress
 from tests.replay.test_replay_aws import BAD, CATCH
-from tests.tui.steps import main_screen, toasts, wait_until
+from tests.tui.steps import execution_view, main_screen, toasts, wait_until
 
 from .conftest import REGION, Moto, unique
+from .endpoints import FakeEndpoint, Reply, aws_paged_history
 from .test_app_actions import SIZE, backend_at, open_execution
 
 
@@ -60,6 +64,54 @@ async def test_p_replays_a_failed_aws_execution_to_its_recorded_error(
     assert f"Error: {failed['error']}" in banner
     assert screen.target.note is not None
     assert "on AWS it ended FAILED: LookupFailed (No such table.)" in screen.target.note
+
+
+def held_history(endpoint: FakeEndpoint, hold: threading.Event, release: threading.Event) -> Any:
+    """GetExecutionHistory over moto's in pages of 4 events (AWS may answer fewer than asked);
+    while `hold` is set, the pages after the first wait for `release`."""
+    paged = aws_paged_history(endpoint)
+
+    def handle(body: dict[str, Any]) -> Reply:
+        if hold.is_set() and body.get("nextToken"):
+            release.wait(60)
+        return paged(dict(body, maxResults=min(int(body.get("maxResults") or 100), 4)))
+
+    return handle
+
+
+def replay_progress(pilot: Pilot[Any]) -> tuple[bool, str]:
+    progress = main_screen(pilot).query_one("#replay-progress", LoadProgress)
+    return bool(progress.display), str(progress.query_one(LoadCount).render())
+
+
+async def test_p_counts_the_history_read_for_the_replay_and_keys_answer_meanwhile(
+    moto: Moto, tmp_path: Path
+) -> None:
+    execution = await run_to_the_end(moto, CATCH, BAD)
+    described = moto.client().describe_execution(executionArn=execution)
+    hold, release = threading.Event(), threading.Event()
+    with FakeEndpoint(upstream=moto.url) as fake:
+        fake.handlers["GetExecutionHistory"] = held_history(fake, hold, release)
+        app = make_app(LocalBackend([tmp_path]), aws=backend_at(fake.url))
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await open_execution(pilot, described["stateMachineArn"], execution)
+                view = execution_view(pilot)
+                await wait_until(pilot, lambda: not view.loading, "the whole history")
+                hold.set()
+                await pilot.press("P")
+                shown = (True, "Reading the history to replay it… 4 so far")
+                await wait_until(pilot, lambda: replay_progress(pilot) == shown, "4 events")
+                assert not isinstance(app.screen, DebuggerScreen)
+                await pilot.press("e", "home")  # the keys answer meanwhile
+                await wait_until(pilot, lambda: view.event_log.has_focus, "the event log")
+                release.set()
+                await wait_until(
+                    pilot, lambda: isinstance(app.screen, DebuggerScreen), "the debugger"
+                )
+                assert not replay_progress(pilot)[0]
+        finally:
+            release.set()
 
 
 async def test_p_is_not_offered_for_a_local_run(tmp_path: Path) -> None:

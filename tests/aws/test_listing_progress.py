@@ -1,6 +1,7 @@
 """Long listings show their progress while their pages arrive: the Map Runs screen's child
-executions and the overview's executions, each counted page by page under a moving bar, gone
-when the listing is in. The endpoint holds the last page back until the test lets it go."""
+executions, the overview's executions and the sidebar's (its first page, an older one), each
+counted page by page under a moving bar, gone when the listing is in. The endpoint holds the
+last page back until the test lets it go."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sfntui.tui.app import make_app
 from sfntui.tui.screens.map_runs import MapRunsScreen
 from sfntui.tui.screens.overview import OverviewScreen
 from sfntui.tui.widgets.load_progress import LoadCount, LoadProgress
-from tests.tui.steps import wait_until
+from tests.tui.steps import main_screen, wait_until
 
 from .conftest import REGION
 from .endpoints import FakeEndpoint, Reply
@@ -45,17 +46,18 @@ def execution(index: int) -> dict[str, Any]:
     }
 
 
-def held_pages(release: threading.Event) -> dict[str, Any]:
-    """ListExecutions in pages as asked (100), the last one only once `release` is set."""
+def held_pages(release: threading.Event, total: int = CHILDREN) -> dict[str, Any]:
+    """ListExecutions of `total` in pages as asked (100), the last one only once `release` is
+    set."""
 
     def list_executions(body: dict[str, Any]) -> Reply:
         start = int(body.get("nextToken") or 0)
         size = int(body["maxResults"])
-        if start + size >= CHILDREN:
+        if start + size >= total:
             release.wait(60)
         reply: dict[str, Any] = {"executions": [execution(i) for i in range(start, start + size)]}
-        reply["executions"] = reply["executions"][: max(0, CHILDREN - start)]
-        if start + size < CHILDREN:
+        reply["executions"] = reply["executions"][: max(0, total - start)]
+        if start + size < total:
             reply["nextToken"] = str(start + size)
         return 200, reply
 
@@ -145,6 +147,61 @@ async def test_the_overview_counts_executions_as_their_pages_arrive(tmp_path: Pa
                 await wait_until(pilot, lambda: screen.listed is not None, "the listing")
                 assert len(screen.listed or []) == CHILDREN
                 await wait_until(pilot, lambda: not progress_of(screen)[0], "the bar gone")
+        finally:
+            release.set()
+            await backend.aclose()
+
+
+def listing_progress(pilot: Pilot[Any]) -> tuple[bool, str]:
+    """(shown, its words) of the main screen's bar under the sidebar's executions."""
+    progress = main_screen(pilot).query_one("#executions-progress", LoadProgress)
+    return bool(progress.display), str(progress.query_one(LoadCount).render())
+
+
+async def test_the_sidebar_shows_a_machines_executions_being_listed(tmp_path: Path) -> None:
+    release = threading.Event()
+    with FakeEndpoint(held_pages(release, total=100)) as fake:  # (the first page held)
+        backend = AwsBackend(ConnectionOptions(endpoint_url=fake.url, region=REGION))
+        app = make_app(LocalBackend([tmp_path]), aws=backend)
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                shown = (True, "Listing executions…")
+                await wait_until(pilot, lambda: listing_progress(pilot) == shown, "the bar")
+                sidebar = main_screen(pilot).sidebar
+                assert sidebar.executions_of(MACHINE) == []
+                release.set()
+                await wait_until(
+                    pilot, lambda: len(sidebar.executions_of(MACHINE)) == 100, "the executions"
+                )
+                await wait_until(pilot, lambda: not listing_progress(pilot)[0], "the bar gone")
+        finally:
+            release.set()
+            await backend.aclose()
+
+
+async def test_the_sidebar_counts_an_older_page_as_it_is_listed(tmp_path: Path) -> None:
+    release = threading.Event()
+    with FakeEndpoint(held_pages(release, total=200)) as fake:  # (the older page's 2nd held)
+        backend = AwsBackend(ConnectionOptions(endpoint_url=fake.url, region=REGION))
+        app = make_app(LocalBackend([tmp_path]), aws=backend)
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                sidebar = main_screen(pilot).sidebar
+                await wait_until(
+                    pilot, lambda: len(sidebar.executions_of(MACHINE)) == 100, "the newest page"
+                )
+                assert not listing_progress(pilot)[0]
+                sidebar.focus()
+                await pilot.press("end")  # onto the "more" leaf: the older page is read
+                shown = (True, "Listing older executions… 100 so far")
+                await wait_until(pilot, lambda: listing_progress(pilot) == shown, "200")
+                await pilot.press("home")  # the keys answer meanwhile
+                await wait_until(pilot, lambda: sidebar.cursor_line == 0, "the cursor at the top")
+                release.set()
+                await wait_until(
+                    pilot, lambda: len(sidebar.executions_of(MACHINE)) == 200, "all of them"
+                )
+                await wait_until(pilot, lambda: not listing_progress(pilot)[0], "the bar gone")
         finally:
             release.set()
             await backend.aclose()

@@ -41,6 +41,7 @@ from sfntui.backends import (
 from sfntui.backends.protocol import TestCaseChoice
 from sfntui.history.events import ExecutionStatus, dump_history
 from sfntui.history.invocation import lambda_invocation
+from sfntui.history.listing_progress import watching
 from sfntui.history.nested import child_execution, parent_execution
 from sfntui.history.runs import RunStatus
 from sfntui.tui.callback_token import callback_token, find_state
@@ -58,6 +59,7 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.screens.table_view import TableScreen
 from sfntui.tui.screens.task_panel import TaskPanel
 from sfntui.tui.widgets.execution_view import ExecutionView
+from sfntui.tui.widgets.load_progress import LoadProgress
 from sfntui.tui.widgets.sidebar import Sidebar
 
 #: A worker in one of these states is done.
@@ -420,6 +422,8 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             yield ExecutionView(id="workspace")
+        yield LoadProgress(id="executions-progress")
+        yield LoadProgress(id="replay-progress")
         yield Input(
             placeholder="filter executions: a status (failed, running, ...) and/or part of a name",
             id="execution-filter",
@@ -441,6 +445,11 @@ class MainScreen(Screen[None]):
     @property
     def workspace(self) -> ExecutionView:
         return self.query_one(ExecutionView)
+
+    @property
+    def listing_progress(self) -> LoadProgress:
+        """The bar under the body while a machine's executions (or an older page) are listed."""
+        return self.query_one("#executions-progress", LoadProgress)
 
     # -- errors --------------------------------------------------------------------------
 
@@ -555,10 +564,30 @@ class MainScreen(Screen[None]):
             limit=EXECUTIONS_PAGE,
             on_trouble=self._reporter(machine.arn, "executions"),
         )
-        async for executions in listing:
-            self.post_message(
-                self.ExecutionsListed(machine.arn, executions, len(executions) >= EXECUTIONS_PAGE)
-            )
+        progress = self.listing_progress
+        ticket = progress.start("Listing executions")
+        listed = False
+
+        count = progress.counting(ticket)
+
+        def first_pages(pages: int) -> None:  # (the polls that follow go unseen)
+            if not listed:
+                count(pages)
+
+        try:
+            with watching(first_pages):
+                async for executions in listing:
+                    if not listed:
+                        listed = True
+                        progress.done(ticket)
+                    self.post_message(
+                        self.ExecutionsListed(
+                            machine.arn, executions, len(executions) >= EXECUTIONS_PAGE
+                        )
+                    )
+        finally:
+            if not listed:
+                progress.done(ticket)
 
     def on_sidebar_more_wanted(self, message: Sidebar.MoreWanted) -> None:
         """The next page of the open machine's executions: read down to it, once."""
@@ -573,7 +602,13 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="older-executions", exit_on_error=False)
     async def read_older(self, machine_arn: str, backend: Backend, limit: int) -> None:
-        executions = await backend.list_executions(machine_arn, limit=limit)
+        progress = self.listing_progress
+        ticket = progress.start("Listing older executions")
+        try:
+            with watching(progress.counting(ticket)):
+                executions = await backend.list_executions(machine_arn, limit=limit)
+        finally:
+            progress.done(ticket)
         self.post_message(self.OlderListed(machine_arn, executions, len(executions) >= limit))
 
     def on_main_screen_older_listed(self, message: OlderListed) -> None:
@@ -805,8 +840,13 @@ class MainScreen(Screen[None]):
         from sfntui.tui.replay_target import execution_replay_target
         from sfntui.tui.screens.debugger import DebuggerScreen
 
-        self.notify(visible(f"Reading {execution.name}'s history to replay it…"), markup=False)
-        target = await execution_replay_target(execution, backend)
+        progress = self.query_one("#replay-progress", LoadProgress)
+        ticket = progress.start("Reading the history to replay it")
+        try:
+            with watching(progress.counting(ticket)):
+                target = await execution_replay_target(execution, backend)
+        finally:
+            progress.done(ticket)
         await self.app.push_screen(DebuggerScreen(target))
 
     def _may(self, action: str) -> bool:

@@ -194,8 +194,9 @@ class Sidebar(Tree[Entry]):
         if not machines:
             node.add_leaf(self._note(empty_note), None)
             return
+        name_style, tag_style = self._style("machine"), self._style("tag")  # (once, not a row)
         for machine in sorted(machines, key=lambda m: (m.name.casefold(), m.name)):
-            label = machine_label(machine, self._style("machine"), self._style("tag"))
+            label = machine_label(machine, name_style, tag_style)
             self._machine_nodes[machine.arn] = node.add(label, machine, allow_expand=True)
         if kept_arn in self._machine_nodes or kept_arn in self._execution_nodes:
             self._move_to(kept_arn)  # rows above it may have come or gone
