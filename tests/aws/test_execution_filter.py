@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from sfntui.aws import ConnectionOptions, PollInterval
@@ -13,6 +14,7 @@ from sfntui.backends.local import LocalBackend
 from sfntui.history.records import ExecutionSummary
 from sfntui.tui.app import make_app
 from sfntui.tui.execution_filter import ExecutionFilter
+from sfntui.tui.screens import main
 from tests.tui.steps import main_screen, sidebar, wait_until
 
 from .fault_endpoint import REGION, FaultyStepFunctions, history
@@ -133,3 +135,44 @@ async def test_polls_read_the_newest_page_alone_once_older_pages_are_listed(
             )
             listed = names(tree.executions_of(machine))
             assert "run-050" in listed and len(listed) == 201
+
+
+async def test_a_running_execution_on_an_older_page_is_seen_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main, "OLDER_RUNNING_POLL", 0.05)
+    with FaultyStepFunctions() as faulty:
+        machine = faulty.add_machine("busy")
+        running = {}
+        for index in range(150):
+            name = f"run-{index:03}"
+            still = index % 10 == 0  # one in ten still running
+            arn = faulty.add_execution(machine, name, history(3), visible=2 if still else None)
+            if still:
+                running[name] = arn
+        options = ConnectionOptions(endpoint_url=faulty.url, region=REGION)
+        aws = AwsBackend(options, interval=PollInterval(0.05, 0.2))
+        async with make_app(LocalBackend([tmp_path]), aws=aws).run_test(size=(100, 30)) as pilot:
+            tree = sidebar(pilot)
+            await wait_until(pilot, lambda: tree.machine_node(machine) is not None, "listed")
+            tree.select_node(tree.machine_node(machine))
+            node = tree.machine_node(machine)
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 100, "a page")
+            newest = names(tree.executions_of(machine))
+            tree.move_cursor(node.children[-1])  # "more…": the older page
+            await wait_until(pilot, lambda: len(tree.executions_of(machine)) == 150, "the rest")
+            older = [name for name in running if name not in newest]
+
+            def status(name: str) -> str:
+                found = [e for e in tree.executions_of(machine) if e.name == name]
+                return str(found[0].status)
+
+            listed_running = [status(name) for name in older]
+            for name in older:  # they end on AWS
+                faulty.executions[running[name]].visible = 3
+            await wait_until(
+                pilot, lambda: all(status(name) == "SUCCEEDED" for name in older), "their end"
+            )
+
+            assert len(older) == 5
+            assert listed_running == ["RUNNING"] * 5

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -62,13 +62,20 @@ from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.load_progress import LoadProgress
 from sfntui.tui.widgets.sidebar import Sidebar
 
+#: The statuses of an execution not ended yet.
+RUNNING = (ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE)
+
 #: A worker in one of these states is done.
 _ENDED = (WorkerState.ERROR, WorkerState.CANCELLED, WorkerState.SUCCESS)
 
 #: How many executions the sidebar lists at first, and how many more each time it reaches
 #: the end of them (ListExecutions pages of 100, read with their nextToken). Only the newest
-#: page is polled; older pages are read once, when the person scrolls to them.
+#: page is polled; older pages are read once, when the person scrolls to them, and then only
+#: their running executions are described again, every `OLDER_RUNNING_POLL` seconds (at most
+#: `OLDER_RUNNING_MOST` of them a round), so one that ends is seen to end.
 EXECUTIONS_PAGE = 100
+OLDER_RUNNING_POLL = 5.0
+OLDER_RUNNING_MOST = 20
 
 #: The app's actions on an open execution, and the capability each needs of its backend.
 ACTION_CAPABILITY = {
@@ -609,7 +616,26 @@ class MainScreen(Screen[None]):
                 executions = await backend.list_executions(machine_arn, limit=limit)
         finally:
             progress.done(ticket)
-        self.post_message(self.OlderListed(machine_arn, executions, len(executions) >= limit))
+        more = len(executions) >= limit
+        self.post_message(self.OlderListed(machine_arn, executions, more))
+        while self.machine is not None and self.machine.arn == machine_arn:
+            running = [e for e in executions if e.status in RUNNING][:OLDER_RUNNING_MOST]
+            if not running:
+                return
+            await asyncio.sleep(OLDER_RUNNING_POLL)
+            now = {}
+            for execution in running:
+                try:
+                    found = await backend.describe_execution(execution.arn)
+                except BackendError:
+                    continue  # (the newest page's poll says what is wrong with the endpoint)
+                if found.status != execution.status:
+                    now[execution.arn] = replace(
+                        execution, status=found.status, stopped=found.stopped
+                    )
+            if now:
+                executions = [now.get(e.arn, e) for e in executions]
+                self.post_message(self.OlderListed(machine_arn, executions, more))
 
     def on_main_screen_older_listed(self, message: OlderListed) -> None:
         self._older[message.machine_arn] = (message.executions, message.more)
