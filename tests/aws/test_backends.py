@@ -15,6 +15,7 @@ from sfntui.backends import ActionCancelled, Backend, BackendError
 from sfntui.backends.aws import AwsBackend
 from sfntui.backends.local import LocalBackend
 from sfntui.engine.runner import RunSetup
+from tests.deadline import awaited
 
 from .conftest import REGION, Moto, unique
 
@@ -165,7 +166,7 @@ async def test_a_local_execution_can_be_stopped(gated: tuple[LocalBackend, Gate]
     await asyncio.sleep(0)
 
     await backend.stop_execution(started.arn, error="Ops.Stop", cause="by hand", confirm=always)
-    followed = await asyncio.wait_for(follower, 2)
+    followed = await awaited(follower)
     described = await backend.describe_execution(started.arn)
 
     assert followed[-1]["type"] == "ExecutionAborted"

@@ -5,7 +5,6 @@ minutes at most), not poll forever."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -14,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from sfntui.aws import AwsSession, ConnectionOptions, PollInterval, StepFunctions
+from tests.deadline import awaited
 
 from .conftest import REGION, Moto, unique
 from .endpoints import FakeEndpoint, error
@@ -49,7 +49,7 @@ async def test_a_tail_of_an_express_run_that_logged_nothing_ends(
     async def follow() -> list[int]:
         return [event["id"] async for batch in tail.follow() for event in batch]
 
-    followed = await asyncio.wait_for(follow(), timeout=10)
+    followed = await awaited(follow())
 
     assert followed == []
     assert tail.status == "ENDED"

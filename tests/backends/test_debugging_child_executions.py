@@ -3,7 +3,6 @@ child, step out returns to the parent; the child's events go to the child's own 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from sfntui.backends.machine_setup import MachineSetups
 from sfntui.engine.debugger import DebugSession, Stop
 from sfntui.engine.interpreter import RunOptions
 from sfntui.engine.runner import prepare
+from tests.deadline import awaited
 
 PARENT = {
     "StartAt": "Start",
@@ -40,7 +40,7 @@ KID = {
 
 
 async def next_stop(session: DebugSession) -> Stop:
-    stop = await asyncio.wait_for(session.next_stop(), 5)
+    stop = await awaited(session.next_stop())
     assert stop is not None
     return stop
 
@@ -84,7 +84,7 @@ async def test_step_into_the_child_and_out_again(tmp_path: Path) -> None:
     assert back.state == "Start" and back.location == ()  # in the parent again
     assert back.moment in ("result", "exit")
     session.debugger.continue_()
-    assert await asyncio.wait_for(session.next_stop(), 5) is None
+    assert await awaited(session.next_stop()) is None
     result = await session.wait()
     assert result is not None and result.status == "SUCCEEDED"
     assert result.output == {"kid": {"m": 2}}
@@ -114,7 +114,7 @@ async def test_step_over_the_task_runs_the_child_without_stopping_in_it(tmp_path
     seen = []
     for _ in range(6):
         session.debugger.step()
-        stop = await asyncio.wait_for(session.next_stop(), 5)
+        stop = await awaited(session.next_stop())
         if stop is None:
             break
         seen.append(where(stop))

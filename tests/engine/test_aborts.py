@@ -20,6 +20,7 @@ from sfntui.engine.clock import VirtualClock
 from sfntui.engine.debugger import DebugSession
 from sfntui.engine.interpreter import ExecutionResult, LocalExecution
 from sfntui.engine.runner import RunSetup, prepare
+from tests.deadline import awaited
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -151,10 +152,10 @@ async def test_stopping_a_run_stops_every_branch_before_the_run_ends() -> None:
     session = DebugSession(lambda debugger: prepare(machine, {}, setup, debugger=debugger))
     session.debugger.add_breakpoint("Then", "enter", branch=0)
     session.start()
-    stop = await asyncio.wait_for(session.next_stop(), 5)
+    stop = await awaited(session.next_stop())
     assert stop is not None and stop.path == "Fan[0]"
     session.debugger.stop()
-    result = await asyncio.wait_for(session.wait(), 5)
+    result = await awaited(session.wait())
     # Give a branch left running every chance to write more history: an idle event loop
     # lets the virtual clock reach the end of branch 1's Wait.
     await asyncio.sleep(0.1)

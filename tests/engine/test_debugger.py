@@ -12,6 +12,7 @@ import pytest
 from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.debugger import DebugSession, Stop
 from sfntui.engine.runner import RunSetup, prepare
+from tests.deadline import awaited
 
 
 def session_for(
@@ -29,7 +30,7 @@ def session_for(
 
 async def stops_until_end(session: DebugSession, action: str = "continue_") -> list[Stop]:
     seen = []
-    while (stop := await asyncio.wait_for(session.next_stop(), 5)) is not None:
+    while (stop := await awaited(session.next_stop())) is not None:
         seen.append(stop)
         getattr(session.debugger, action)()
     return seen

@@ -10,6 +10,7 @@ from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.debugger import DebugSession, Stop
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import Resource, TaskInvocation
+from tests.deadline import awaited
 
 FAN = {
     "StartAt": "Fan",
@@ -70,7 +71,7 @@ def session_for(definition: dict, execution_input: Any, extra: list | None = Non
 
 async def step_to_the_end(session: DebugSession, action: str = "step") -> list[Stop]:
     seen = []
-    while (stop := await asyncio.wait_for(session.next_stop(), 5)) is not None:
+    while (stop := await awaited(session.next_stop())) is not None:
         seen.append(stop)
         getattr(session.debugger, action)()
     return seen
@@ -146,7 +147,7 @@ async def test_stop_ends_a_run_whose_task_is_waiting_for_its_token() -> None:
     assert session.execution is not None and len(session.execution.waiting_tokens) == 1
 
     session.debugger.stop()
-    result = await asyncio.wait_for(session.wait(), 5)
+    result = await awaited(session.wait())
 
     assert result is not None and result.status == "ABORTED"
     assert session.execution.history.events[-1]["type"] == "ExecutionAborted"
@@ -160,7 +161,7 @@ async def test_restart_while_a_task_waits_starts_a_fresh_run() -> None:
         await asyncio.sleep(0)
     first = session.execution
 
-    await asyncio.wait_for(session.restart(), 5)
+    await awaited(session.restart())
     for _ in range(20):
         await asyncio.sleep(0)
 
@@ -168,7 +169,7 @@ async def test_restart_while_a_task_waits_starts_a_fresh_run() -> None:
     assert session.execution is not first
     assert session.execution is not None and len(session.execution.waiting_tokens) == 1
     session.execution.send_task_success(session.execution.waiting_tokens[0], {"ok": True})
-    result = await asyncio.wait_for(session.wait(), 5)
+    result = await awaited(session.wait())
     assert result is not None and result.status == "SUCCEEDED"
     assert result.output == {"ok": True}
 
@@ -178,14 +179,14 @@ async def test_an_input_edit_made_before_restart_does_not_leak_into_the_new_run(
     session = session_for(definition, {"real": True})
     session.debugger.add_breakpoint("First", "enter")
     session.start()
-    assert await asyncio.wait_for(session.next_stop(), 5) is not None
+    assert await awaited(session.next_stop()) is not None
     session.debugger.set_input({"edited": True})
 
     await session.restart()
-    stop = await asyncio.wait_for(session.next_stop(), 5)
+    stop = await awaited(session.next_stop())
     assert stop is not None and stop.state == "First"
     session.debugger.continue_()
-    result = await asyncio.wait_for(session.wait(), 5)
+    result = await awaited(session.wait())
 
     assert result is not None and result.output == {"real": True}
 
@@ -194,7 +195,7 @@ async def test_stepping_into_a_followed_iteration_and_off_its_end_releases_the_o
     session = session_for(each(0), [10, 20, 30])
     session.debugger.add_breakpoint("Each", "enter")
     session.start()
-    stop = await asyncio.wait_for(session.next_stop(), 5)
+    stop = await awaited(session.next_stop())
     assert stop is not None and stop.path == ""
     session.debugger.remove_breakpoint(1)
     session.debugger.follow((("Map", "Each", 1),))
@@ -260,7 +261,7 @@ async def test_stop_aborts_the_child_executions_of_a_distributed_map() -> None:
     assert [len(child.waiting_tokens) for child in children] == [1, 1, 1]
 
     session.debugger.stop()
-    result = await asyncio.wait_for(session.wait(), 5)
+    result = await awaited(session.wait())
 
     assert result is not None and result.status == "ABORTED"
     # Each child ends aborted, with its history closed and its token no longer awaited.
@@ -275,7 +276,7 @@ async def test_following_an_iteration_still_waiting_for_a_concurrency_slot() -> 
     session = session_for(each(2), [10, 20, 30, 40])
     session.debugger.add_breakpoint("Each", "enter")
     session.start()
-    assert await asyncio.wait_for(session.next_stop(), 5) is not None
+    assert await awaited(session.next_stop()) is not None
     session.debugger.remove_breakpoint(1)
     session.debugger.follow((("Map", "Each", 3),))
     session.debugger.step_into()
@@ -295,7 +296,7 @@ async def test_following_a_child_of_a_distributed_map_that_waits_for_a_worker() 
     session = session_for(definition, [10, 20, 30])
     session.debugger.add_breakpoint("Each", "enter")
     session.start()
-    assert await asyncio.wait_for(session.next_stop(), 5) is not None
+    assert await awaited(session.next_stop()) is not None
     session.debugger.remove_breakpoint(1)
     session.debugger.follow((("Map", "Each", 2),))
     session.debugger.step_into()
@@ -312,7 +313,7 @@ async def test_following_a_later_iteration_of_a_map_that_runs_one_at_a_time() ->
     session = session_for(each(1), [10, 20, 30])
     session.debugger.add_breakpoint("Each", "enter")
     session.start()
-    assert await asyncio.wait_for(session.next_stop(), 5) is not None
+    assert await awaited(session.next_stop()) is not None
     session.debugger.remove_breakpoint(1)
     session.debugger.follow((("Map", "Each", 2),))
     session.debugger.step_into()
@@ -337,7 +338,7 @@ async def test_following_a_later_iteration_picked_while_paused_in_an_earlier_one
         session = session_for(each(max_concurrency), [10, 20, 30, 40])
         session.debugger.add_breakpoint("A1", "enter", iteration=0)
         session.start()
-        stop = await asyncio.wait_for(session.next_stop(), 5)
+        stop = await awaited(session.next_stop())
         assert stop is not None and stop.path == "Each[0]"
         session.debugger.remove_breakpoint(1)
         session.debugger.follow((("Map", "Each", 3),))

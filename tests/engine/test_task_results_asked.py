@@ -3,7 +3,6 @@ Task's result, and goes on with the result, or the error, given through the API.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.debugger import DebugSession
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import NoResolverError
+from tests.deadline import awaited
 
 DEFINITION: dict[str, Any] = {
     "StartAt": "Price",
@@ -44,7 +44,7 @@ def test_without_a_debugger_the_run_refuses_to_start() -> None:
 async def test_the_result_given_at_the_stop_is_the_tasks_result() -> None:
     debug = session()
     debug.start()
-    stop = await asyncio.wait_for(debug.next_stop(), 5)
+    stop = await awaited(debug.next_stop())
     assert stop is not None
     assert (stop.state, stop.reason) == ("Price", "needs_task_result")
     assert stop.task == {
@@ -54,7 +54,7 @@ async def test_the_result_given_at_the_stop_is_the_tasks_result() -> None:
     assert stop.as_json()["task"]["parameters"]["FunctionName"] == "price"
     debug.debugger.give_task_result({"Payload": {"total": 12}})
     debug.debugger.continue_()
-    assert await asyncio.wait_for(debug.next_stop(), 5) is None
+    assert await awaited(debug.next_stop()) is None
     result = await debug.wait()
     assert result is not None and result.status == "SUCCEEDED"
     assert result.output == {"sku": "mug", "price": {"total": 12}}
@@ -63,10 +63,10 @@ async def test_the_result_given_at_the_stop_is_the_tasks_result() -> None:
 async def test_an_error_given_at_the_stop_fails_the_task_and_catch_handles_it() -> None:
     debug = session()
     debug.start()
-    await asyncio.wait_for(debug.next_stop(), 5)
+    await awaited(debug.next_stop())
     debug.debugger.fail_task("Price.Unknown", "no price for mugs")
     debug.debugger.continue_()
-    assert await asyncio.wait_for(debug.next_stop(), 5) is None
+    assert await awaited(debug.next_stop()) is None
     result = await debug.wait()
     assert result is not None and result.status == "SUCCEEDED"
     # (Catch with no ResultPath: the error output replaces the input.)
@@ -80,9 +80,9 @@ async def test_an_error_given_at_the_stop_fails_the_task_and_catch_handles_it() 
 async def test_continued_with_no_answer_the_task_fails_saying_why() -> None:
     debug = session()
     debug.start()
-    await asyncio.wait_for(debug.next_stop(), 5)
+    await awaited(debug.next_stop())
     debug.debugger.continue_()
-    assert await asyncio.wait_for(debug.next_stop(), 5) is None
+    assert await awaited(debug.next_stop()) is None
     result = await debug.wait()
     assert result is not None and result.status == "FAILED"
     assert result.error == "States.TaskFailed"
@@ -93,21 +93,21 @@ async def test_go_on_after_an_answer_keeps_stepping_when_the_run_was_stepped() -
     debug = session()
     debug.debugger.pause()
     debug.start()
-    first = await asyncio.wait_for(debug.next_stop(), 5)
+    first = await awaited(debug.next_stop())
     assert first is not None and (first.state, first.moment) == ("Price", "enter")
     debug.debugger.step()
-    asked = await asyncio.wait_for(debug.next_stop(), 5)
+    asked = await awaited(debug.next_stop())
     assert asked is not None and asked.reason == "needs_task_result"
     debug.debugger.give_task_result({"Payload": {"total": 12}})
     debug.debugger.go_on()
-    after = await asyncio.wait_for(debug.next_stop(), 5)
+    after = await awaited(debug.next_stop())
     assert after is not None and after.reason == "step"  # not run to the end
     assert (after.state, after.moment) == ("Price", "result")
     debug.debugger.go_on()  # stepping still
-    following = await asyncio.wait_for(debug.next_stop(), 5)
+    following = await awaited(debug.next_stop())
     assert following is not None and following.reason == "step"
     debug.debugger.continue_()
-    while await asyncio.wait_for(debug.next_stop(), 5) is not None:
+    while await awaited(debug.next_stop()) is not None:
         debug.debugger.continue_()
     result = await debug.wait()
     assert result is not None and result.output == {"sku": "mug", "price": {"total": 12}}

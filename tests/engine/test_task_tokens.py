@@ -15,6 +15,7 @@ from sfntui.engine.interpreter import LocalExecution
 from sfntui.engine.mock_config import MockConfig
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.engine.tasks import ResolverChain, Resource, TaskInvocation
+from tests.deadline import awaited
 
 APPROVAL = {
     "StartAt": "AskForApproval",
@@ -84,7 +85,7 @@ async def test_the_task_waits_until_send_task_success(clock: Clock) -> None:
     assert queue.messages == [{"order": 42, "token": token}]
 
     execution.send_task_success(token, {"approved": True, "by": "ops"})
-    result = await asyncio.wait_for(running, 5)
+    result = await awaited(running)
 
     assert result.status == "SUCCEEDED"
     assert result.output == {"order": 42, "approval": {"approved": True, "by": "ops"}}
@@ -111,7 +112,7 @@ async def test_send_task_failure_fails_the_task_with_that_error() -> None:
     token = execution.waiting_tokens[0]
 
     execution.send_task_failure(token, "Approval.Rejected", "not in stock")
-    result = await asyncio.wait_for(running, 5)
+    result = await awaited(running)
 
     assert (result.status, result.error, result.cause) == (
         "FAILED",
@@ -133,7 +134,7 @@ async def test_a_failure_sent_with_the_token_can_be_caught() -> None:
     await until_submitted(execution)
 
     execution.send_task_failure(execution.waiting_tokens[0], "Approval.Rejected", "too big")
-    result = await asyncio.wait_for(running, 5)
+    result = await awaited(running)
 
     assert result.status == "SUCCEEDED"
     assert result.output == {
@@ -147,7 +148,7 @@ async def test_a_token_cannot_be_used_twice_or_made_up() -> None:
     await until_submitted(execution)
     token = execution.waiting_tokens[0]
     execution.send_task_success(token, "yes")
-    await asyncio.wait_for(running, 5)
+    await awaited(running)
 
     with pytest.raises(KeyError):
         execution.send_task_success(token, "again")
@@ -160,7 +161,7 @@ async def test_a_token_no_answer_came_for_times_out_and_is_no_longer_waiting() -
     definition["States"]["AskForApproval"]["TimeoutSeconds"] = 3600
     execution, _, running = start(VirtualClock(), definition)
 
-    result = await asyncio.wait_for(running, 5)
+    result = await awaited(running)
 
     assert result.error == "States.Timeout"
     assert "TaskTimedOut" in types(execution)
@@ -187,7 +188,7 @@ async def test_a_mock_answers_the_callback_itself(tmp_path: Path) -> None:
     )
     execution = prepare(parse_state_machine(APPROVAL), {"order": 7}, setup)
 
-    result = await asyncio.wait_for(execution.run(), 5)
+    result = await awaited(execution.run())
 
     assert result.status == "SUCCEEDED"
     assert result.output == {"order": 7, "approval": {"approved": True}}
@@ -208,7 +209,7 @@ async def test_no_token_is_left_waiting_after_a_sync_job_finishes() -> None:
     }
     execution, _, running = start(VirtualClock(), definition)
 
-    result = await asyncio.wait_for(running, 5)
+    result = await awaited(running)
 
     assert result.status == "SUCCEEDED"
     assert execution.waiting_tokens == []

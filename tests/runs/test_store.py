@@ -12,6 +12,7 @@ from sfntui.backends.machine_setup import MachineSetups
 from sfntui.history.actions import always
 from sfntui.history.events import load_history_file
 from sfntui.runs.store import RunStore, default_store_path
+from tests.deadline import awaited
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STARTED = datetime(2024, 1, 1, tzinfo=UTC)
@@ -103,7 +104,6 @@ async def test_a_debug_run_from_the_command_line_is_kept_with_its_stops() -> Non
 
 
 async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() -> None:
-    import asyncio
 
     from sfntui.engine.debugger import DebugSession
     from sfntui.engine.interpreter import RunOptions
@@ -125,11 +125,11 @@ async def test_a_run_of_the_debugger_is_kept_with_its_stops_under_a_free_name() 
         session = DebugSession(make)  # type: ignore[arg-type]
         session.debugger.add_breakpoint("Ship")
         session.start()
-        stop = await asyncio.wait_for(session.next_stop(), 5)
+        stop = await awaited(session.next_stop())
         assert stop is not None
         backend.keep_stop(kept[-1], stop.as_json())
         session.debugger.continue_()
-        assert await asyncio.wait_for(session.next_stop(), 5) is None
+        assert await awaited(session.next_stop()) is None
         await session.wait()
     assert [arn.rpartition(":")[2] for arn in kept] == ["debug", "debug-2"]
     await backend.aclose()

@@ -22,11 +22,12 @@ from sfntui.tui.screens.run_dialog import RunDialog
 from sfntui.tui.widgets.execution_view import ExecutionView
 from sfntui.tui.widgets.graph import GraphView
 from sfntui.tui.widgets.sidebar import Sidebar
+from tests.deadline import HANG_SECONDS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORDER_INPUT = (EXAMPLES / "order.input.json").read_text()
 #: Seconds before a wait for the app fails; generous, for a loaded CI machine.
-WAIT_LIMIT = 60.0
+WAIT_LIMIT = HANG_SECONDS
 
 
 class ExamplesBackend(LocalBackend):

@@ -3,7 +3,6 @@ handed to the debugger of a run paused at a "needs_task_result" stop."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual.app import App
@@ -13,6 +12,7 @@ from sfntui.asl.parse import parse_state_machine
 from sfntui.engine.debugger import DebugSession
 from sfntui.engine.runner import RunSetup, prepare
 from sfntui.tui.screens.task_result_dialog import TaskAnswer, TaskResultDialog
+from tests.deadline import awaited
 from tests.tui.steps import toasts, wait_until
 
 DEFINITION = {
@@ -43,7 +43,7 @@ async def paused_session() -> tuple[DebugSession, Any]:
         lambda debugger: prepare(machine, {"sku": "mug"}, RunSetup(), debugger=debugger)
     )
     session.start()
-    stop = await asyncio.wait_for(session.next_stop(), 5)
+    stop = await awaited(session.next_stop())
     assert stop is not None and stop.reason == "needs_task_result"
     return session, stop
 

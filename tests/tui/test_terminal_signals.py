@@ -17,8 +17,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.deadline import HANG_SECONDS
+
 #: Generous: the app starts in a second or two on a quiet machine.
-DEADLINE_SECONDS = 60.0
+DEADLINE_SECONDS = HANG_SECONDS
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 MOUSE_OFF = b"\x1b[?1000l"
 
